@@ -1,0 +1,100 @@
+//! The one error type of the core. Each variant carries the `code` that the JS face puts on its
+//! `SmartCacheError`; storage faults (`Corrupt`) are never thrown at the application, they are
+//! counted and reported as `fault` events.
+
+/// Everything the core can refuse or fail on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    #[error("value is not JSON-serializable: {0}")]
+    NotSerializable(String),
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    #[error("entry of {size} bytes exceeds the budget of every tier it may go to")]
+    EntryTooLarge { size: u64 },
+    #[error("the cache is closed")]
+    Closed,
+    #[error("corrupt stored entry: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    /// The stable code of API.md.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidKey(_) => "INVALID_KEY",
+            Error::NotSerializable(_) => "NOT_SERIALIZABLE",
+            Error::InvalidOption(_) => "INVALID_OPTION",
+            Error::EntryTooLarge { .. } => "ENTRY_TOO_LARGE",
+            Error::Closed => "CLOSED",
+            Error::Corrupt(_) => "CORRUPT_ENTRY",
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Longest key, in UTF-16 units as JavaScript counts them.
+pub const MAX_KEY_UNITS: usize = 1024;
+
+/// Checks a key against API.md: non-empty, at most 1024 UTF-16 units.
+pub fn check_key(key: &str) -> Result<()> {
+    if key.is_empty() {
+        return Err(Error::InvalidKey("key is empty".into()));
+    }
+    // A UTF-8 string of n bytes has at most n UTF-16 units: count only when it may matter.
+    if key.len() > MAX_KEY_UNITS {
+        let units = key.encode_utf16().count();
+        if units > MAX_KEY_UNITS {
+            return Err(Error::InvalidKey(format!(
+                "key is {units} UTF-16 units long, the limit is {MAX_KEY_UNITS}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_limits_count_utf16_units() {
+        assert!(check_key("company:42").is_ok());
+        assert_eq!(check_key("").unwrap_err().code(), "INVALID_KEY");
+        assert!(check_key(&"a".repeat(1024)).is_ok());
+        assert!(check_key(&"a".repeat(1025)).is_err());
+        // 'é' is 2 UTF-8 bytes but 1 UTF-16 unit; an emoji is 4 bytes and 2 units.
+        assert!(check_key(&"é".repeat(1024)).is_ok());
+        assert!(check_key(&"😀".repeat(512)).is_ok());
+        assert!(check_key(&"😀".repeat(513)).is_err());
+    }
+
+    #[test]
+    fn every_error_has_its_code() {
+        let codes: Vec<_> = [
+            Error::InvalidKey(String::new()),
+            Error::NotSerializable(String::new()),
+            Error::InvalidOption(String::new()),
+            Error::EntryTooLarge { size: 1 },
+            Error::Closed,
+            Error::Corrupt(String::new()),
+        ]
+        .iter()
+        .map(Error::code)
+        .collect();
+        assert_eq!(
+            codes,
+            [
+                "INVALID_KEY",
+                "NOT_SERIALIZABLE",
+                "INVALID_OPTION",
+                "ENTRY_TOO_LARGE",
+                "CLOSED",
+                "CORRUPT_ENTRY"
+            ]
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The platform-free core: no web-sys, no js-sys. Everything here compiles and is tested natively.
+
+pub mod checksum;
+pub mod clock;
+pub mod codec;
+pub mod error;
+pub mod memory;
+pub mod text;
+pub mod engine;
+pub mod event;
+pub mod options;
+pub mod stats;

@@ -1,0 +1,225 @@
+//! Options of API.md as they arrive (loosely typed, from JavaScript) and as the engine uses them
+//! (validated). Every rule about what an option may be lives here, so it is tested natively.
+
+use super::error::{check_key, Error, Result};
+use serde::Deserialize;
+
+pub const MIB: u64 = 1024 * 1024;
+/// Largest integer a JavaScript number holds exactly.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+const MAX_NAMESPACE_UNITS: usize = 128;
+
+/// Where an entry lives durably.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tier {
+    Memory,
+    Local,
+    IndexedDb,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Memory => "memory",
+            Tier::Local => "local",
+            Tier::IndexedDb => "indexeddb",
+        }
+    }
+}
+
+/// The `tier` of `SetOptions`: a tier, or the placement policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TierChoice {
+    #[default]
+    Auto,
+    Memory,
+    Local,
+    IndexedDb,
+}
+
+/// `CacheOptions` as given.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CacheOptionsInput {
+    pub namespace: Option<String>,
+    pub version: Option<f64>,
+    pub memory_bytes: Option<f64>,
+    pub local_storage_bytes: Option<f64>,
+    pub indexed_db_bytes: Option<f64>,
+    pub large_entry_bytes: Option<f64>,
+    pub compress_above_bytes: Option<f64>,
+    pub default_ttl_ms: Option<f64>,
+    pub cross_tab: Option<bool>,
+    pub predict: Option<bool>,
+}
+
+/// `CacheOptions` with defaults applied and every value checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheConfig {
+    pub namespace: String,
+    pub version: u64,
+    pub memory_bytes: u64,
+    pub local_storage_bytes: u64,
+    pub indexed_db_bytes: u64,
+    pub large_entry_bytes: u64,
+    pub compress_above_bytes: u64,
+    pub default_ttl_ms: Option<u64>,
+    pub cross_tab: bool,
+    pub predict: bool,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheOptionsInput::default()
+            .validate()
+            .expect("the defaults are valid")
+    }
+}
+
+/// A non-negative whole number of bytes or a version; `min` is the smallest allowed.
+fn whole(name: &str, value: Option<f64>, default: u64, min: u64) -> Result<u64> {
+    let Some(v) = value else { return Ok(default) };
+    if !v.is_finite() || v.fract() != 0.0 || v < min as f64 || v > MAX_SAFE {
+        return Err(Error::InvalidOption(format!(
+            "{name} must be a whole number of at least {min}, got {v}"
+        )));
+    }
+    Ok(v as u64)
+}
+
+/// A duration in milliseconds: finite and not negative; fractions round up.
+fn millis(name: &str, value: Option<f64>) -> Result<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_finite() && v >= 0.0 && v <= MAX_SAFE => Ok(Some(v.ceil() as u64)),
+        Some(v) => Err(Error::InvalidOption(format!(
+            "{name} must be a finite number of milliseconds, 0 or more, got {v}"
+        ))),
+    }
+}
+
+impl CacheOptionsInput {
+    pub fn validate(self) -> Result<CacheConfig> {
+        let namespace = self.namespace.unwrap_or_else(|| "default".into());
+        let units = namespace.encode_utf16().count();
+        if units == 0 || units > MAX_NAMESPACE_UNITS {
+            return Err(Error::InvalidOption(format!(
+                "namespace must be 1 to {MAX_NAMESPACE_UNITS} characters long"
+            )));
+        }
+        Ok(CacheConfig {
+            namespace,
+            version: whole("version", self.version, 1, 0)?,
+            memory_bytes: whole("memoryBytes", self.memory_bytes, 50 * MIB, 1)?,
+            local_storage_bytes: whole("localStorageBytes", self.local_storage_bytes, 4 * MIB, 0)?,
+            indexed_db_bytes: whole("indexedDbBytes", self.indexed_db_bytes, 256 * MIB, 0)?,
+            large_entry_bytes: whole("largeEntryBytes", self.large_entry_bytes, 64 * 1024, 0)?,
+            compress_above_bytes: whole("compressAboveBytes", self.compress_above_bytes, 512, 0)?,
+            default_ttl_ms: millis("defaultTtlMs", self.default_ttl_ms)?,
+            cross_tab: self.cross_tab.unwrap_or(true),
+            predict: self.predict.unwrap_or(true),
+        })
+    }
+}
+
+/// `SetOptions` as given.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SetOptionsInput {
+    pub ttl_ms: Option<f64>,
+    pub stale_ms: Option<f64>,
+    pub tier: Option<TierChoice>,
+    pub depends_on: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// `SetOptions`, checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetOptions {
+    pub ttl_ms: Option<u64>,
+    pub stale_ms: Option<u64>,
+    pub tier: TierChoice,
+    pub depends_on: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+fn names(option: &str, list: Option<Vec<String>>) -> Result<Vec<String>> {
+    let mut list = list.unwrap_or_default();
+    for name in &list {
+        check_key(name).map_err(|e| Error::InvalidOption(format!("{option}: {e}")))?;
+    }
+    list.sort();
+    list.dedup();
+    Ok(list)
+}
+
+impl SetOptionsInput {
+    pub fn validate(self) -> Result<SetOptions> {
+        Ok(SetOptions {
+            ttl_ms: millis("ttlMs", self.ttl_ms)?,
+            stale_ms: millis("staleMs", self.stale_ms)?,
+            tier: self.tier.unwrap_or_default(),
+            depends_on: names("dependsOn", self.depends_on)?,
+            tags: names("tags", self.tags)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_api() {
+        let c = CacheConfig::default();
+        assert_eq!(c.namespace, "default");
+        assert_eq!(c.version, 1);
+        assert_eq!(c.memory_bytes, 50 * MIB);
+        assert_eq!(c.local_storage_bytes, 4 * MIB);
+        assert_eq!(c.indexed_db_bytes, 256 * MIB);
+        assert_eq!(c.large_entry_bytes, 64 * 1024);
+        assert_eq!(c.compress_above_bytes, 512);
+        assert_eq!(c.default_ttl_ms, None);
+        assert!(c.cross_tab && c.predict);
+    }
+
+    #[test]
+    fn bad_cache_options_are_refused() {
+        let bad = [
+            CacheOptionsInput { namespace: Some(String::new()), ..Default::default() },
+            CacheOptionsInput { version: Some(1.5), ..Default::default() },
+            CacheOptionsInput { version: Some(-1.0), ..Default::default() },
+            CacheOptionsInput { memory_bytes: Some(0.0), ..Default::default() },
+            CacheOptionsInput { memory_bytes: Some(f64::INFINITY), ..Default::default() },
+            CacheOptionsInput { local_storage_bytes: Some(f64::NAN), ..Default::default() },
+            CacheOptionsInput { default_ttl_ms: Some(-5.0), ..Default::default() },
+        ];
+        for input in bad {
+            let err = input.clone().validate().unwrap_err();
+            assert_eq!(err.code(), "INVALID_OPTION", "{input:?}");
+        }
+    }
+
+    #[test]
+    fn set_options_are_checked_and_normalized() {
+        let ok = SetOptionsInput {
+            ttl_ms: Some(1.2),
+            tags: Some(vec!["b".into(), "a".into(), "b".into()]),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.ttl_ms, Some(2));
+        assert_eq!(ok.tags, ["a", "b"]);
+        assert_eq!(ok.tier, TierChoice::Auto);
+        for bad in [
+            SetOptionsInput { ttl_ms: Some(-1.0), ..Default::default() },
+            SetOptionsInput { stale_ms: Some(f64::NAN), ..Default::default() },
+            SetOptionsInput { depends_on: Some(vec![String::new()]), ..Default::default() },
+            SetOptionsInput { tags: Some(vec!["x".repeat(2000)]), ..Default::default() },
+        ] {
+            assert_eq!(bad.validate().unwrap_err().code(), "INVALID_OPTION");
+        }
+    }
+}
