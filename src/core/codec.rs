@@ -21,7 +21,8 @@ const LZ4_MAX_RATIO: usize = 255;
 /// Wraps `raw` in the envelope, LZ4-compressing it when it is larger than `compress_above` bytes
 /// and the compressed form is actually smaller.
 pub fn encode(raw: &[u8], compress_above: usize) -> Vec<u8> {
-    let raw_len = u32::try_from(raw.len()).expect("payloads are limited to 4 GiB by the tier budgets");
+    let raw_len =
+        u32::try_from(raw.len()).expect("payloads are limited to 4 GiB by the tier budgets");
     let compressed = (raw.len() > compress_above)
         .then(|| lz4_flex::block::compress(raw))
         .filter(|packed| packed.len() < raw.len());
@@ -92,7 +93,12 @@ mod tests {
 
     fn crm_json() -> Vec<u8> {
         let rows: Vec<String> = (0..200)
-            .map(|i| format!(r#"{{"id":{i},"company_id":42,"amount":{},"status":"paid","currency":"EUR"}}"#, i * 37 % 1000))
+            .map(|i| {
+                format!(
+                    r#"{{"id":{i},"company_id":42,"amount":{},"status":"paid","currency":"EUR"}}"#,
+                    i * 37 % 1000
+                )
+            })
             .collect();
         format!("[{}]", rows.join(",")).into_bytes()
     }
@@ -111,7 +117,12 @@ mod tests {
         let raw = crm_json();
         let stored = encode(&raw, 512);
         assert!(is_compressed(&stored));
-        assert!(stored.len() * 3 < raw.len(), "{} vs {}", stored.len(), raw.len());
+        assert!(
+            stored.len() * 3 < raw.len(),
+            "{} vs {}",
+            stored.len(),
+            raw.len()
+        );
         assert_eq!(decode(&stored).unwrap(), raw);
     }
 
@@ -144,7 +155,10 @@ mod tests {
         assert!(matches!(damage(3, 0b10), Error::Corrupt(_)));
         assert!(matches!(damage(4, 0xFF), Error::Corrupt(_)));
         assert!(matches!(damage(8, good[8] ^ 1), Error::Corrupt(_)));
-        assert!(matches!(damage(good.len() - 1, good[good.len() - 1] ^ 0x40), Error::Corrupt(_)));
+        assert!(matches!(
+            damage(good.len() - 1, good[good.len() - 1] ^ 0x40),
+            Error::Corrupt(_)
+        ));
         assert!(decode(&good[..good.len() - 3]).is_err());
         assert!(decode(&good[..5]).is_err());
         assert!(decode(&[]).is_err());

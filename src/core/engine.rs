@@ -146,7 +146,9 @@ impl<C: Clock, P: Policy> Engine<C, P> {
     pub fn record_accesses(&mut self, ids: &[u32], misses: u64) {
         self.counters.misses += misses;
         for id in ids {
-            let Some(key) = self.by_id.get(id) else { continue };
+            let Some(key) = self.by_id.get(id) else {
+                continue;
+            };
             if let Some(entry) = self.entries.get_mut(key) {
                 entry.hits += 1;
             }
@@ -215,10 +217,16 @@ impl<C: Clock, P: Policy> Engine<C, P> {
     }
 
     fn remove_entry(&mut self, key: &str, cause: RemovalCause) -> bool {
-        let Some((key, entry)) = self.entries.remove_entry(key) else { return false };
+        let Some((key, entry)) = self.entries.remove_entry(key) else {
+            return false;
+        };
         self.by_id.remove(&entry.id);
         self.memory.remove(&key);
-        self.events.push(Event::Removed { key, tier: entry.home, cause });
+        self.events.push(Event::Removed {
+            key,
+            tier: entry.home,
+            cause,
+        });
         true
     }
 

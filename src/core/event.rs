@@ -16,10 +16,22 @@ pub enum RemovalCause {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    Set { key: Key, tier: Tier },
-    Hit { key: Key, tier: Tier },
-    Miss { key: Key },
-    Removed { key: Key, tier: Tier, cause: RemovalCause },
+    Set {
+        key: Key,
+        tier: Tier,
+    },
+    Hit {
+        key: Key,
+        tier: Tier,
+    },
+    Miss {
+        key: Key,
+    },
+    Removed {
+        key: Key,
+        tier: Tier,
+        cause: RemovalCause,
+    },
     /// Everything in the namespace went at once.
     Cleared,
 }

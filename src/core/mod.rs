@@ -3,10 +3,10 @@
 pub mod checksum;
 pub mod clock;
 pub mod codec;
-pub mod error;
-pub mod memory;
-pub mod text;
 pub mod engine;
+pub mod error;
 pub mod event;
+pub mod memory;
 pub mod options;
 pub mod stats;
+pub mod text;

@@ -92,7 +92,7 @@ fn whole(name: &str, value: Option<f64>, default: u64, min: u64) -> Result<u64> 
 fn millis(name: &str, value: Option<f64>) -> Result<Option<u64>> {
     match value {
         None => Ok(None),
-        Some(v) if v.is_finite() && v >= 0.0 && v <= MAX_SAFE => Ok(Some(v.ceil() as u64)),
+        Some(v) if (0.0..=MAX_SAFE).contains(&v) => Ok(Some(v.ceil() as u64)),
         Some(v) => Err(Error::InvalidOption(format!(
             "{name} must be a finite number of milliseconds, 0 or more, got {v}"
         ))),
@@ -187,13 +187,34 @@ mod tests {
     #[test]
     fn bad_cache_options_are_refused() {
         let bad = [
-            CacheOptionsInput { namespace: Some(String::new()), ..Default::default() },
-            CacheOptionsInput { version: Some(1.5), ..Default::default() },
-            CacheOptionsInput { version: Some(-1.0), ..Default::default() },
-            CacheOptionsInput { memory_bytes: Some(0.0), ..Default::default() },
-            CacheOptionsInput { memory_bytes: Some(f64::INFINITY), ..Default::default() },
-            CacheOptionsInput { local_storage_bytes: Some(f64::NAN), ..Default::default() },
-            CacheOptionsInput { default_ttl_ms: Some(-5.0), ..Default::default() },
+            CacheOptionsInput {
+                namespace: Some(String::new()),
+                ..Default::default()
+            },
+            CacheOptionsInput {
+                version: Some(1.5),
+                ..Default::default()
+            },
+            CacheOptionsInput {
+                version: Some(-1.0),
+                ..Default::default()
+            },
+            CacheOptionsInput {
+                memory_bytes: Some(0.0),
+                ..Default::default()
+            },
+            CacheOptionsInput {
+                memory_bytes: Some(f64::INFINITY),
+                ..Default::default()
+            },
+            CacheOptionsInput {
+                local_storage_bytes: Some(f64::NAN),
+                ..Default::default()
+            },
+            CacheOptionsInput {
+                default_ttl_ms: Some(-5.0),
+                ..Default::default()
+            },
         ];
         for input in bad {
             let err = input.clone().validate().unwrap_err();
@@ -214,10 +235,22 @@ mod tests {
         assert_eq!(ok.tags, ["a", "b"]);
         assert_eq!(ok.tier, TierChoice::Auto);
         for bad in [
-            SetOptionsInput { ttl_ms: Some(-1.0), ..Default::default() },
-            SetOptionsInput { stale_ms: Some(f64::NAN), ..Default::default() },
-            SetOptionsInput { depends_on: Some(vec![String::new()]), ..Default::default() },
-            SetOptionsInput { tags: Some(vec!["x".repeat(2000)]), ..Default::default() },
+            SetOptionsInput {
+                ttl_ms: Some(-1.0),
+                ..Default::default()
+            },
+            SetOptionsInput {
+                stale_ms: Some(f64::NAN),
+                ..Default::default()
+            },
+            SetOptionsInput {
+                depends_on: Some(vec![String::new()]),
+                ..Default::default()
+            },
+            SetOptionsInput {
+                tags: Some(vec!["x".repeat(2000)]),
+                ..Default::default()
+            },
         ] {
             assert_eq!(bad.validate().unwrap_err().code(), "INVALID_OPTION");
         }

@@ -58,7 +58,8 @@ pub fn unpack(text: &str) -> Result<Vec<u8>> {
     // Each packed unit is exactly 3 UTF-8 bytes, so the unit count is known up front.
     let data_units = (text.len() / 3).saturating_sub(1) as u64;
     let data_bits = data_units * u64::from(BITS);
-    if pad >= BITS || u64::from(pad) > data_bits || (data_bits - u64::from(pad)) % 8 != 0 {
+    if pad >= BITS || u64::from(pad) > data_bits || !(data_bits - u64::from(pad)).is_multiple_of(8)
+    {
         return Err(corrupt("impossible padding"));
     }
     let byte_len = ((data_bits - u64::from(pad)) / 8) as usize;

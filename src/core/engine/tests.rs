@@ -5,14 +5,22 @@ use proptest::prelude::*;
 
 fn engine_with(memory_bytes: f64) -> (Engine<ManualClock>, ManualClock) {
     let clock = ManualClock::new(1_700_000_000_000);
-    let config = CacheOptionsInput { memory_bytes: Some(memory_bytes), ..Default::default() }
-        .validate()
-        .unwrap();
+    let config = CacheOptionsInput {
+        memory_bytes: Some(memory_bytes),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
     (Engine::new(clock.clone(), config), clock)
 }
 
 fn ttl(ms: f64) -> SetOptions {
-    SetOptionsInput { ttl_ms: Some(ms), ..Default::default() }.validate().unwrap()
+    SetOptionsInput {
+        ttl_ms: Some(ms),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap()
 }
 
 fn removals(engine: &mut Engine<ManualClock>) -> Vec<(String, RemovalCause)> {
@@ -28,15 +36,33 @@ fn removals(engine: &mut Engine<ManualClock>) -> Vec<(String, RemovalCause)> {
 #[test]
 fn set_reports_the_entry_and_counts_hits() {
     let (mut engine, _) = engine_with(1e6);
-    let stored = engine.set("company:42", br#"{"id":42}"#, SetOptions::default()).unwrap();
+    let stored = engine
+        .set("company:42", br#"{"id":42}"#, SetOptions::default())
+        .unwrap();
     engine.record_accesses(&[stored.id, stored.id], 1);
     let stats = engine.stats();
     assert_eq!((stats.hits, stats.misses), (2, 1));
     assert!((stats.hit_rate - 2.0 / 3.0).abs() < 1e-9);
-    assert_eq!(stats.memory, TierStats { entries: 1, bytes: 9, hits: 2 });
+    assert_eq!(
+        stats.memory,
+        TierStats {
+            entries: 1,
+            bytes: 9,
+            hits: 2
+        }
+    );
     let info = &engine.entries()[0];
-    assert_eq!((info.key.as_str(), info.tier, info.in_memory, info.hits), ("company:42", "memory", true, 2));
-    assert!(matches!(engine.drain_events().next(), Some(Event::Set { tier: Tier::Memory, .. })));
+    assert_eq!(
+        (info.key.as_str(), info.tier, info.in_memory, info.hits),
+        ("company:42", "memory", true, 2)
+    );
+    assert!(matches!(
+        engine.drain_events().next(),
+        Some(Event::Set {
+            tier: Tier::Memory,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -54,14 +80,18 @@ fn hits_on_a_replaced_version_are_not_counted_for_the_new_one() {
 fn memory_stays_within_budget_and_reports_evictions() {
     let (mut engine, _) = engine_with(1_000.0);
     for i in 0..50 {
-        engine.set(&format!("k{i}"), &[b'x'; 100], SetOptions::default()).unwrap();
+        engine
+            .set(&format!("k{i}"), &[b'x'; 100], SetOptions::default())
+            .unwrap();
     }
     let stats = engine.stats();
     assert!(stats.memory.bytes <= 1_000);
     assert_eq!(stats.memory.entries, 10);
     let evicted = removals(&mut engine);
     assert_eq!(evicted.len(), 40);
-    assert!(evicted.iter().all(|(_, cause)| *cause == RemovalCause::Evicted));
+    assert!(evicted
+        .iter()
+        .all(|(_, cause)| *cause == RemovalCause::Evicted));
     assert_eq!(engine.entries().len(), 10);
 }
 
@@ -69,7 +99,9 @@ fn memory_stays_within_budget_and_reports_evictions() {
 fn an_entry_larger_than_every_tier_is_refused_and_nothing_changes() {
     let (mut engine, _) = engine_with(100.0);
     engine.set("small", b"{}", SetOptions::default()).unwrap();
-    let err = engine.set("big", &[b'x'; 101], SetOptions::default()).unwrap_err();
+    let err = engine
+        .set("big", &[b'x'; 101], SetOptions::default())
+        .unwrap_err();
     assert_eq!(err, Error::EntryTooLarge { size: 101 });
     assert_eq!(err.code(), "ENTRY_TOO_LARGE");
     assert!(engine.has("small").unwrap());
@@ -87,7 +119,10 @@ fn entries_expire_on_the_clock() {
     removals(&mut engine);
     clock.advance(1);
     assert!(!engine.has("k").unwrap());
-    assert_eq!(removals(&mut engine), [("k".to_string(), RemovalCause::Expired)]);
+    assert_eq!(
+        removals(&mut engine),
+        [("k".to_string(), RemovalCause::Expired)]
+    );
     assert!(engine.has("forever").unwrap());
     assert_eq!(engine.stats().memory.entries, 1);
 }
@@ -95,12 +130,24 @@ fn entries_expire_on_the_clock() {
 #[test]
 fn default_ttl_applies_unless_a_ttl_is_given() {
     let clock = ManualClock::new(0);
-    let config = CacheOptionsInput { default_ttl_ms: Some(100.0), ..Default::default() }
-        .validate()
-        .unwrap();
+    let config = CacheOptionsInput {
+        default_ttl_ms: Some(100.0),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
     let mut engine = Engine::new(clock.clone(), config);
-    assert_eq!(engine.set("a", b"1", SetOptions::default()).unwrap().expires_at, Some(100));
-    assert_eq!(engine.set("b", b"1", ttl(5_000.0)).unwrap().expires_at, Some(5_000));
+    assert_eq!(
+        engine
+            .set("a", b"1", SetOptions::default())
+            .unwrap()
+            .expires_at,
+        Some(100)
+    );
+    assert_eq!(
+        engine.set("b", b"1", ttl(5_000.0)).unwrap().expires_at,
+        Some(5_000)
+    );
 }
 
 #[test]
@@ -123,7 +170,10 @@ fn delete_clear_and_close() {
     assert!(engine.entries().is_empty());
     assert_eq!(engine.stats().memory.bytes, 0);
     engine.close();
-    assert_eq!(engine.set("c", b"1", SetOptions::default()).unwrap_err(), Error::Closed);
+    assert_eq!(
+        engine.set("c", b"1", SetOptions::default()).unwrap_err(),
+        Error::Closed
+    );
     assert_eq!(engine.delete("b").unwrap_err().code(), "CLOSED");
 }
 
@@ -132,7 +182,13 @@ fn bad_keys_are_refused_everywhere() {
     let (mut engine, _) = engine_with(1e6);
     let long = "k".repeat(1025);
     for key in ["", long.as_str()] {
-        assert_eq!(engine.set(key, b"1", SetOptions::default()).unwrap_err().code(), "INVALID_KEY");
+        assert_eq!(
+            engine
+                .set(key, b"1", SetOptions::default())
+                .unwrap_err()
+                .code(),
+            "INVALID_KEY"
+        );
         assert_eq!(engine.delete(key).unwrap_err().code(), "INVALID_KEY");
         assert_eq!(engine.has(key).unwrap_err().code(), "INVALID_KEY");
         assert_eq!(engine.miss(key).unwrap_err().code(), "INVALID_KEY");

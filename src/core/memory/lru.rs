@@ -41,7 +41,9 @@ impl Policy for Lru {
             self.weight -= old;
         }
         while self.weight + weight > self.budget {
-            let Some((_, victim)) = self.by_use.pop_first() else { break };
+            let Some((_, victim)) = self.by_use.pop_first() else {
+                break;
+            };
             if let Some((_, w)) = self.slots.remove(&victim) {
                 self.weight -= w;
             }
@@ -54,7 +56,9 @@ impl Policy for Lru {
     }
 
     fn touch(&mut self, key: &str) {
-        let Some((shared, &(used, weight))) = self.slots.get_key_value(key) else { return };
+        let Some((shared, &(used, weight))) = self.slots.get_key_value(key) else {
+            return;
+        };
         let shared = shared.clone();
         self.by_use.remove(&used);
         let used = self.bump(&shared);
@@ -62,7 +66,9 @@ impl Policy for Lru {
     }
 
     fn remove(&mut self, key: &str) -> bool {
-        let Some((used, weight)) = self.slots.remove(key) else { return false };
+        let Some((used, weight)) = self.slots.remove(key) else {
+            return false;
+        };
         self.by_use.remove(&used);
         self.weight -= weight;
         true

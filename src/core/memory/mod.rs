@@ -60,7 +60,10 @@ mod tests {
     /// Replays `ops` against `policy` and a map of what it must hold, checking the invariants
     /// after every step: never over budget, weights add up, evicted keys are really gone, and a
     /// key is held exactly when the model says so.
-    fn check_invariants(mut policy: impl Policy, ops: &[Op]) -> std::result::Result<(), TestCaseError> {
+    fn check_invariants(
+        mut policy: impl Policy,
+        ops: &[Op],
+    ) -> std::result::Result<(), TestCaseError> {
         let mut model: HashMap<Key, u64> = HashMap::new();
         for op in ops {
             match *op {
@@ -71,7 +74,10 @@ mod tests {
                     prop_assert_eq!(accepted, w <= policy.budget());
                     for gone in &evicted {
                         prop_assert!(gone != &key, "evicted the key being inserted");
-                        prop_assert!(model.remove(gone).is_some(), "evicted a key it did not hold");
+                        prop_assert!(
+                            model.remove(gone).is_some(),
+                            "evicted a key it did not hold"
+                        );
                     }
                     if accepted {
                         model.insert(key, w);

@@ -72,10 +72,16 @@ impl S3Fifo {
     fn enqueue(&mut self, key: &Key, in_main: bool) {
         self.next_stamp += 1;
         let stamp = self.next_stamp;
-        let Some(slot) = self.slots.get_mut(key) else { return };
+        let Some(slot) = self.slots.get_mut(key) else {
+            return;
+        };
         slot.stamp = stamp;
         slot.in_main = in_main;
-        let fifo = if in_main { &mut self.main } else { &mut self.small };
+        let fifo = if in_main {
+            &mut self.main
+        } else {
+            &mut self.small
+        };
         fifo.queue.push_back((key.clone(), stamp));
         fifo.weight += slot.weight;
         Self::compact(fifo, &self.slots);
@@ -84,7 +90,8 @@ impl S3Fifo {
     /// Drops stale queue entries once they outnumber live ones, keeping memory proportional.
     fn compact(fifo: &mut Fifo, slots: &HashMap<Key, Slot>) {
         if fifo.queue.len() > 64 && fifo.queue.len() > 2 * slots.len() {
-            fifo.queue.retain(|(key, stamp)| slots.get(key).is_some_and(|s| s.stamp == *stamp));
+            fifo.queue
+                .retain(|(key, stamp)| slots.get(key).is_some_and(|s| s.stamp == *stamp));
         }
     }
 
@@ -105,7 +112,9 @@ impl S3Fifo {
         *self.ghost_index.entry(hash).or_insert(0) += 1;
         self.ghost_weight += weight;
         while self.ghost_weight > self.budget {
-            let Some((old, w)) = self.ghost.pop_front() else { break };
+            let Some((old, w)) = self.ghost.pop_front() else {
+                break;
+            };
             self.forget_ghost_once(old);
             self.ghost_weight -= w;
         }
@@ -159,7 +168,11 @@ impl S3Fifo {
     /// Removes a key's slot and its weight; its queue entry goes stale.
     fn take(&mut self, key: &str) -> Option<Slot> {
         let slot = self.slots.remove(key)?;
-        let fifo = if slot.in_main { &mut self.main } else { &mut self.small };
+        let fifo = if slot.in_main {
+            &mut self.main
+        } else {
+            &mut self.small
+        };
         fifo.weight -= slot.weight;
         Self::compact(fifo, &self.slots);
         Some(slot)
@@ -185,8 +198,15 @@ impl Policy for S3Fifo {
             }
         };
         while self.weight_total() + weight > self.budget && self.evict_one(evicted) {}
-        self.slots
-            .insert(key.clone(), Slot { weight, stamp: 0, freq, in_main });
+        self.slots.insert(
+            key.clone(),
+            Slot {
+                weight,
+                stamp: 0,
+                freq,
+                in_main,
+            },
+        );
         self.enqueue(key, in_main);
         true
     }
@@ -285,7 +305,10 @@ mod tests {
         s3.insert(&key(15), 100, &mut evicted);
         assert!(s3.slots[&key(15)].in_main);
         s3.insert(&key(0), 100, &mut evicted);
-        assert!(!s3.slots[&key(0)].in_main, "forgotten by the ghost long ago");
+        assert!(
+            !s3.slots[&key(0)].in_main,
+            "forgotten by the ghost long ago"
+        );
     }
 
     #[test]

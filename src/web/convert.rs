@@ -1,0 +1,65 @@
+//! Core values to JavaScript values, and JavaScript options to core inputs.
+
+use crate::core::error::Error;
+use crate::core::event::{Event, RemovalCause};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// A JS `Error` with the API's `code` on it.
+pub fn error(e: Error) -> JsValue {
+    let js = js_sys::Error::new(&e.to_string());
+    set(&js, "code", &e.code().into());
+    js.into()
+}
+
+fn set(target: &JsValue, name: &str, value: &JsValue) {
+    // Setting a plain data property on an object we just made cannot fail.
+    let _ = js_sys::Reflect::set(target, &name.into(), value);
+}
+
+/// Reads an options object; `undefined` and `null` mean "all defaults".
+pub fn options<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(error(Error::InvalidOption(
+            "options must be an object".into(),
+        )));
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| error(Error::InvalidOption(e.to_string())))
+}
+
+/// Structs of the core (stats, entries) as plain JS objects.
+pub fn plain<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// An engine event as the `CacheEvent` of API.md.
+pub fn event(e: &Event) -> JsValue {
+    let js: JsValue = js_sys::Object::new().into();
+    let (kind, key, tier) = match e {
+        Event::Set { key, tier } => ("set", Some(key), Some(tier)),
+        Event::Hit { key, tier } => ("hit", Some(key), Some(tier)),
+        Event::Miss { key } => ("miss", Some(key), None),
+        Event::Removed { key, tier, cause } => {
+            let kind = match cause {
+                RemovalCause::Evicted => "evict",
+                RemovalCause::Expired => "expire",
+                RemovalCause::Deleted => "delete",
+            };
+            (kind, Some(key), Some(tier))
+        }
+        Event::Cleared => ("clear", None, None),
+    };
+    set(&js, "type", &kind.into());
+    if let Some(key) = key {
+        set(&js, "key", &JsValue::from_str(key));
+    }
+    if let Some(tier) = tier {
+        set(&js, "tier", &tier.as_str().into());
+    }
+    js
+}
