@@ -145,6 +145,9 @@ impl<C: Clock, P: Policy> Engine<C, P> {
     /// Counts hits the face served from its live copies (by entry id) and misses it saw.
     pub fn record_accesses(&mut self, ids: &[u32], misses: u64) {
         self.counters.misses += misses;
+        // Every access was a hit when it happened, even if the entry has gone since.
+        self.counters.hits += ids.len() as u64;
+        self.counters.memory_hits += ids.len() as u64;
         for id in ids {
             let Some(key) = self.by_id.get(id) else {
                 continue;
@@ -153,8 +156,6 @@ impl<C: Clock, P: Policy> Engine<C, P> {
                 entry.hits += 1;
             }
             self.memory.touch(key);
-            self.counters.hits += 1;
-            self.counters.memory_hits += 1;
         }
     }
 

@@ -73,6 +73,8 @@ fn hits_on_a_replaced_version_are_not_counted_for_the_new_one() {
     assert_ne!(first.id, second.id);
     engine.record_accesses(&[first.id], 0);
     assert_eq!(engine.entries()[0].hits, 0);
+    // The hit on the old version still counts for the cache.
+    assert_eq!(engine.stats().hits, 1);
     assert_eq!(engine.stats().memory.bytes, 2);
 }
 

@@ -1,0 +1,146 @@
+// Types of the smartcache package, as ../API.md specifies them.
+
+export type Tier = 'memory' | 'local' | 'indexeddb';
+
+export interface CacheOptions {
+  /** "default". Isolates storage keys, database name, broadcast channel. */
+  namespace?: string;
+  /** 1. Entries written under another version are never returned and are purged. */
+  version?: number;
+  /** 50 MiB: budget of the memory tier. */
+  memoryBytes?: number;
+  /** 4 MiB, counted as the browser counts it: 2 bytes per UTF-16 unit, keys included. */
+  localStorageBytes?: number;
+  /** 256 MiB. */
+  indexedDbBytes?: number;
+  /** 64 KiB: a persisted entry whose stored size exceeds this goes to IndexedDB. */
+  largeEntryBytes?: number;
+  /** 512: smaller payloads are stored uncompressed. */
+  compressAboveBytes?: number;
+  /** None: entries never expire unless a ttl is given. */
+  defaultTtlMs?: number;
+  /** true: other tabs of the same origin and namespace see writes and invalidations. */
+  crossTab?: boolean;
+  /** true: predictive preloading through registered loaders. */
+  predict?: boolean;
+}
+
+export interface SetOptions {
+  /** After this, get() misses and the entry is purged. */
+  ttlMs?: number;
+  /** After this, the entry is stale: get() returns it, getOrLoad() returns it and revalidates. */
+  staleMs?: number;
+  /** 'memory' = never persisted. 'auto' = placement policy. */
+  tier?: 'auto' | Tier;
+  /** Keys or tags this entry is derived from. */
+  dependsOn?: string[];
+  /** Labels: invalidate(tag) removes every entry carrying the tag. */
+  tags?: string[];
+}
+
+export interface TierStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** hits / (hits + misses), 0 when none. */
+  hitRate: number;
+  memory: TierStats;
+  local: TierStats;
+  indexeddb: TierStats;
+  /** Persisted payload before compression. */
+  rawBytes: number;
+  /** Persisted payload after compression. */
+  storedBytes: number;
+  prefetched: number;
+  prefetchHits: number;
+  /** Storage faults handled (quota, corrupt entry, unavailable tier). */
+  faults: number;
+}
+
+export interface EntryInfo {
+  key: string;
+  /** The entry's durable home: 'memory' only for entries never persisted. */
+  tier: Tier;
+  /** A live copy is in the memory tier now. */
+  inMemory: boolean;
+  rawBytes: number;
+  storedBytes: number;
+  compressed: boolean;
+  /** Epoch ms. */
+  createdAt: number;
+  expiresAt?: number;
+  staleAt?: number;
+  tags: string[];
+  dependsOn: string[];
+  hits: number;
+}
+
+export type CacheEvent =
+  | { type: 'set' | 'hit' | 'miss' | 'evict' | 'expire' | 'prefetch'; key: string; tier?: string }
+  | { type: 'invalidate'; key: string; removed: string[] }
+  | { type: 'fault'; tier: string; code: string; message: string; key?: string }
+  /** Beyond API.md: `delete(key)` removed the key; `clear()` emptied the namespace. */
+  | { type: 'delete'; key: string; tier?: string }
+  | { type: 'clear' };
+
+export type SmartCacheErrorCode =
+  | 'INVALID_KEY'
+  | 'NOT_SERIALIZABLE'
+  | 'INVALID_OPTION'
+  | 'ENTRY_TOO_LARGE'
+  | 'CLOSED';
+
+export class SmartCacheError extends Error {
+  readonly name: 'SmartCacheError';
+  readonly code: SmartCacheErrorCode;
+  constructor(code: SmartCacheErrorCode, message: string);
+}
+
+export class SmartCache {
+  private constructor();
+  static open(options?: CacheOptions): Promise<SmartCache>;
+  /** Memory, then localStorage, then IndexedDB; promotes on hit. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Synchronous, memory tier only. */
+  peek<T>(key: string): T | undefined;
+  /** Resolves when the value is readable from its tier after a reload. */
+  set<T>(key: string, value: T, options?: SetOptions): Promise<void>;
+  has(key: string): Promise<boolean>;
+  /** That key only, all tiers. */
+  delete(key: string): Promise<boolean>;
+  /** This namespace only, every tier. */
+  clear(): Promise<void>;
+  stats(): CacheStats;
+  entries(): EntryInfo[];
+  subscribe(listener: (event: CacheEvent) => void): () => void;
+  close(): Promise<void>;
+  /** Beyond API.md: whether close() was called. */
+  readonly closed: boolean;
+}
+
+/** The default instance's surface. */
+export interface DefaultCache {
+  get<T>(key: string): Promise<T | undefined>;
+  peek<T>(key: string): T | undefined;
+  set<T>(key: string, value: T, options?: SetOptions): Promise<void>;
+  has(key: string): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  clear(): Promise<void>;
+  stats(): CacheStats;
+  entries(): EntryInfo[];
+  subscribe(listener: (event: CacheEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** (Re)opens the default instance. */
+export function configure(options?: CacheOptions): Promise<SmartCache>;
+/** Same methods as SmartCache; async ones open the default instance on first use. */
+export const smartCache: DefaultCache;
+export function getCachedData<T>(key: string): Promise<T | undefined>;
+export function setCachedData<T>(key: string, value: T, options?: SetOptions): Promise<void>;
+export function invalidateCachedData(keyOrTag: string): Promise<string[]>;

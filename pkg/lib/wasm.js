@@ -1,0 +1,10 @@
+// Loads the wasm core once, from beside this package (found relative to import.meta.url).
+import init from '../wasm/smartcache.js';
+
+export { WasmCache } from '../wasm/smartcache.js';
+
+let ready;
+export function loadCore() {
+  ready ??= init();
+  return ready;
+}

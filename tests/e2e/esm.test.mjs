@@ -1,0 +1,242 @@
+// pkg/ imported as plain ES modules (no bundler) by a page served over http, in headless Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from './browser.mjs';
+import { serveFolder } from './static-server.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await serveFolder(root);
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs `fn(module)` in the page, with the package imported from /pkg/index.js. */
+const inPage = (fn, arg) =>
+  page.evaluate(
+    async ([source, arg]) => {
+      const m = await import('/pkg/index.js');
+      // eslint-disable-next-line no-new-func
+      return new Function('m', 'arg', `return (${source})(m, arg);`)(m, arg);
+    },
+    [fn.toString(), arg],
+  );
+
+test('the default instance: setCachedData, getCachedData, invalidateCachedData, smartCache', async () => {
+  const result = await inPage(async (m) => {
+    const out = {};
+    out.peekBeforeOpen = m.smartCache.peek('company:42');
+    out.statsBeforeOpen = m.smartCache.stats().hits;
+    await m.setCachedData('company:42', { id: 42, name: 'Acme', tags: ['b2b'] });
+    out.got = await m.getCachedData('company:42');
+    out.peeked = m.smartCache.peek('company:42');
+    out.has = await m.smartCache.has('company:42');
+    out.missing = await m.getCachedData('company:404');
+    out.invalidated = await m.invalidateCachedData('company:42');
+    out.invalidatedAgain = await m.invalidateCachedData('company:42');
+    out.afterInvalidate = await m.getCachedData('company:42');
+    out.stats = m.smartCache.stats();
+    out.entries = m.smartCache.entries().length;
+
+    const events = [];
+    const unsubscribe = m.smartCache.subscribe((e) => events.push(`${e.type}:${e.key ?? ''}`));
+    await m.setCachedData('a', 1);
+    await m.getCachedData('a');
+    // Reconfiguring closes the old instance; the subscription follows to the new one.
+    const reopened = await m.configure({ namespace: 'other', memoryBytes: 1 << 20 });
+    out.reopenedIsDefault = (await m.getCachedData('a')) === undefined && reopened.stats().misses === 1;
+    await m.setCachedData('b', 2);
+    unsubscribe();
+    await m.setCachedData('c', 3);
+    out.events = events;
+    await m.smartCache.clear();
+    out.clearedEntries = m.smartCache.entries().length;
+    return out;
+  });
+  assert.equal(result.peekBeforeOpen, undefined);
+  assert.equal(result.statsBeforeOpen, 0);
+  assert.deepEqual(result.got, { id: 42, name: 'Acme', tags: ['b2b'] });
+  assert.deepEqual(result.peeked, result.got);
+  assert.equal(result.has, true);
+  assert.equal(result.missing, undefined);
+  assert.deepEqual(result.invalidated, ['company:42']);
+  assert.deepEqual(result.invalidatedAgain, []);
+  assert.equal(result.afterInvalidate, undefined);
+  assert.equal(result.stats.hits, 2);
+  assert.equal(result.stats.misses, 2);
+  assert.equal(result.stats.hitRate, 0.5);
+  assert.equal(result.entries, 0);
+  assert.equal(result.reopenedIsDefault, true);
+  assert.deepEqual(result.events, ['set:a', 'hit:a', 'miss:a', 'set:b']);
+  assert.equal(result.clearedEntries, 0);
+});
+
+test('a corpus of JSON values comes back deep-equal', async () => {
+  const { mismatches, count } = await inPage(async (m) => {
+    const corpus = [
+      null, true, false, 0, -1, 0.1, 5e-324, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER,
+      '', 'héllo wörld', '日本語', '😀🎉👩‍👩‍👧‍👦', 'x'.repeat(300000), [], {}, [[[[[[]]]]]],
+      { nested: { deep: { deeper: [1, { k: 'v' }] } } },
+      Array.from({ length: 20000 }, (_, i) => ({ id: i, amount: i * 1.5, paid: i % 2 === 0 })),
+      { '': 'empty key', '😀': 'emoji key', 'a.b': [null, true, 's'] },
+    ];
+    const cache = await m.SmartCache.open({ namespace: 'corpus' });
+    const mismatches = [];
+    for (const [i, value] of corpus.entries()) {
+      await cache.set(`v:${i}`, value);
+      const back = await cache.get(`v:${i}`);
+      if (JSON.stringify(back) !== JSON.stringify(value) || cache.peek(`v:${i}`) !== back) mismatches.push(i);
+    }
+    await cache.close();
+    return { mismatches, count: corpus.length };
+  });
+  assert.equal(count, 21);
+  assert.deepEqual(mismatches, []);
+});
+
+test('values that are not JSON are refused with NOT_SERIALIZABLE, and the cache keeps working', async () => {
+  const result = await inPage(async (m) => {
+    const cyclic = { a: {} };
+    cyclic.a.back = cyclic;
+    class Customer { constructor() { this.id = 1; } }
+    const bad = {
+      function: () => 1,
+      symbol: Symbol('s'),
+      bigint: 10n,
+      cycle: cyclic,
+      nan: NaN,
+      infinity: { amount: Infinity },
+      undefined: undefined,
+      undefinedInArray: [1, undefined],
+      sparseArray: [1, , 3],
+      date: new Date(0),
+      map: new Map([[1, 2]]),
+      instance: new Customer(),
+      nestedFunction: { company: { onClick() {} } },
+      typedArray: new Uint8Array(4),
+    };
+    const cache = await m.SmartCache.open({ namespace: 'bad-values' });
+    const codes = {};
+    for (const [name, value] of Object.entries(bad)) {
+      try {
+        await cache.set('k', value);
+        codes[name] = 'accepted';
+      } catch (e) {
+        codes[name] = e instanceof m.SmartCacheError ? e.code : `not a SmartCacheError: ${e}`;
+      }
+    }
+    await cache.set('k', { ok: true, dropped: undefined });
+    // An undefined property is dropped, as JSON does (from memory the same object comes back).
+    const stored = JSON.stringify(await cache.get('k'));
+    const entries = cache.entries().length;
+    await cache.close();
+    return { codes, stored, entries };
+  });
+  for (const [name, code] of Object.entries(result.codes)) assert.equal(code, 'NOT_SERIALIZABLE', name);
+  assert.equal(result.stored, '{"ok":true}');
+  assert.equal(result.entries, 1);
+});
+
+test('bad keys, bad options, too-large entries and closed caches give their codes', async () => {
+  const result = await inPage(async (m) => {
+    const codeOf = async (fn) => {
+      try {
+        await fn();
+        return 'no error';
+      } catch (e) {
+        return e instanceof m.SmartCacheError && e.name === 'SmartCacheError' ? e.code : `other: ${e}`;
+      }
+    };
+    const cache = await m.SmartCache.open({ namespace: 'errors', memoryBytes: 1000 });
+    const out = {};
+    for (const [name, key] of Object.entries({ number: 42, empty: '', long: 'k'.repeat(1025), lone: '\ud800', nul: null })) {
+      out[`set ${name}`] = await codeOf(() => cache.set(key, 1));
+      out[`get ${name}`] = await codeOf(() => cache.get(key));
+      out[`peek ${name}`] = await codeOf(() => cache.peek(key));
+      out[`delete ${name}`] = await codeOf(() => cache.delete(key));
+    }
+    out.longestKey = await codeOf(() => cache.set('k'.repeat(1024), 1));
+    out.negativeTtl = await codeOf(() => cache.set('k', 1, { ttlMs: -1 }));
+    out.unknownTier = await codeOf(() => cache.set('k', 1, { tier: 'disk' }));
+    out.stringTtl = await codeOf(() => cache.set('k', 1, { ttlMs: '5' }));
+    out.badTags = await codeOf(() => cache.set('k', 1, { tags: [''] }));
+    out.badOpen = await codeOf(() => m.SmartCache.open({ memoryBytes: -1 }));
+    out.badNamespace = await codeOf(() => m.SmartCache.open({ namespace: 7 }));
+    out.tooLarge = await codeOf(() => cache.set('big', 'x'.repeat(2000)));
+    out.explicitTier = await codeOf(() => cache.set('k', 1, { tier: 'indexeddb', ttlMs: 1000, staleMs: 10 }));
+    out.worksAfter = (await cache.get('k')) === 1 && cache.peek('big') === undefined;
+    const listener = () => {};
+    await cache.close();
+    out.closedSet = await codeOf(() => cache.set('k', 1));
+    out.closedGet = await codeOf(() => cache.get('k'));
+    out.closedPeek = await codeOf(() => cache.peek('k'));
+    out.closedStats = await codeOf(() => cache.stats());
+    out.closedSubscribe = await codeOf(() => cache.subscribe(listener));
+    out.closeTwice = await codeOf(() => cache.close());
+    return out;
+  });
+  for (const name of ['number', 'empty', 'long', 'lone', 'nul']) {
+    for (const op of ['set', 'get', 'peek', 'delete']) assert.equal(result[`${op} ${name}`], 'INVALID_KEY', `${op} ${name}`);
+  }
+  assert.equal(result.longestKey, 'no error');
+  for (const name of ['negativeTtl', 'unknownTier', 'stringTtl', 'badTags', 'badOpen', 'badNamespace']) {
+    assert.equal(result[name], 'INVALID_OPTION', name);
+  }
+  assert.equal(result.tooLarge, 'ENTRY_TOO_LARGE');
+  assert.equal(result.explicitTier, 'no error');
+  assert.equal(result.worksAfter, true);
+  for (const name of ['closedSet', 'closedGet', 'closedPeek', 'closedStats', 'closedSubscribe']) {
+    assert.equal(result[name], 'CLOSED', name);
+  }
+  assert.equal(result.closeTwice, 'no error');
+});
+
+test('the memory tier keeps within its budget, evicts with events, expires on time', async () => {
+  const result = await inPage(async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'budget', memoryBytes: 10_000 });
+    const events = [];
+    cache.subscribe((e) => events.push(e));
+    const row = 'x'.repeat(98); // 100 bytes of JSON with the quotes
+    for (let i = 0; i < 300; i++) {
+      await cache.set(`row:${i}`, row);
+      // Rows 0..9 are read often: the policy should keep them.
+      for (let hot = 0; hot < 10 && i >= hot; hot++) cache.peek(`row:${hot}`);
+    }
+    const stats = cache.stats();
+    const hotKept = Array.from({ length: 10 }, (_, i) => cache.peek(`row:${i}`) === row).filter(Boolean).length;
+    const evicted = events.filter((e) => e.type === 'evict');
+    const evictedStillServed = evicted.filter((e) => cache.peek(e.key) !== undefined).length;
+
+    await cache.set('short', 1, { ttlMs: 40 });
+    const before = cache.peek('short');
+    await new Promise((r) => setTimeout(r, 80));
+    const afterExpiry = cache.peek('short');
+    const expired = events.some((e) => e.type === 'expire' && e.key === 'short');
+    const info = cache.entries().find((e) => e.key === 'row:0');
+    await cache.close();
+    return { stats, hotKept, evicted: evicted.length, evictedStillServed, before, afterExpiry, expired, info };
+  });
+  assert.ok(result.stats.memory.bytes <= 10_000, `memory bytes ${result.stats.memory.bytes}`);
+  assert.equal(result.stats.memory.entries, 100);
+  assert.equal(result.evicted, 200);
+  assert.equal(result.evictedStillServed, 0);
+  assert.equal(result.hotKept, 10);
+  assert.ok(result.stats.hits > 2_900, `hits ${result.stats.hits}`);
+  assert.equal(result.before, 1);
+  assert.equal(result.afterExpiry, undefined);
+  assert.equal(result.expired, true);
+  assert.equal(result.info.tier, 'memory');
+  assert.equal(result.info.inMemory, true);
+  assert.ok(result.info.hits > 250);
+});
