@@ -1,0 +1,42 @@
+# smartcache: `make demo` runs the demo page, `make test` runs every test; both install what they need.
+SHELL := bash
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROME_BIN ?= /usr/bin/chromium
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: setup build demo test lint test-native test-browser test-e2e clean
+
+setup:
+	@bash scripts/setup.sh
+
+## build: the npm package in pkg/ (wasm core + JS face)
+build: setup
+	@bash scripts/build.sh
+
+## demo: build, then serve the demo page on http://127.0.0.1:8080/www/
+demo: build
+	node www/serve.mjs
+
+## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
+test:
+	@bash scripts/setup.sh --browser
+	@$(MAKE) --no-print-directory lint test-native test-browser test-e2e
+
+lint:
+	cargo fmt --check
+	cargo clippy -q --all-targets -- -D warnings
+	cargo clippy -q $(WASM) --lib --test browser_boundary -- -D warnings
+
+test-native:
+	cargo test -q
+
+test-browser:
+	cargo test $(WASM) --test browser_boundary
+
+test-e2e:
+	@bash scripts/build.sh
+	node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	cargo clean
+	rm -rf pkg/wasm node_modules

@@ -1,0 +1,33 @@
+// A user's app: installs the packed smartcache tarball, imports it by name, and is built by Vite.
+import { SmartCache, SmartCacheError, getCachedData, setCachedData, type CacheStats } from 'smartcache';
+
+interface Company {
+  id: number;
+  name: string;
+}
+
+async function run(): Promise<Record<string, unknown>> {
+  await setCachedData<Company>('company:42', { id: 42, name: 'Acme' });
+  const company = await getCachedData<Company>('company:42');
+  const cache = await SmartCache.open({ namespace: 'vite', memoryBytes: 1 << 20 });
+  await cache.set('payments:company:42', [{ id: 1, amount: 10 }], { ttlMs: 60_000, tags: ['payments'] });
+  const hit = cache.peek<{ id: number }[]>('payments:company:42');
+  let code = '';
+  try {
+    await cache.set('', 1);
+  } catch (e) {
+    code = e instanceof SmartCacheError ? e.code : 'wrong class';
+  }
+  const stats: CacheStats = cache.stats();
+  return { name: company?.name, rows: hit?.length, code, hits: stats.hits };
+}
+
+run().then(
+  (result) => {
+    (window as unknown as { __result: unknown }).__result = result;
+    document.getElementById('out')!.textContent = JSON.stringify(result);
+  },
+  (error) => {
+    (window as unknown as { __result: unknown }).__result = { error: String(error) };
+  },
+);

@@ -1,0 +1,134 @@
+// The demo page: company pages from a slow, simulated API, read through smartcache, with the
+// cache's live stats and events beside them.
+import { SmartCache } from '/pkg/index.js';
+
+const API_DELAY_MS = 400;
+const COMPANIES = 40;
+
+// A small seeded generator, so every visit shows the same CRM.
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const NAMES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne'];
+const SUFFIX = ['GmbH', 'Ltd', 'Inc', 'AG', 'SAS', 'BV'];
+
+function makeCompany(id) {
+  const r = rng(id);
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  return {
+    id,
+    name: `${pick(NAMES)} ${pick(SUFFIX)} #${id}`,
+    industry: pick(['Retail', 'Logistics', 'Software', 'Energy', 'Finance']),
+    owner: { name: `Owner ${id}`, email: `owner${id}@crm.test` },
+    contacts: Array.from({ length: 3 + Math.floor(r() * 8) }, (_, i) => ({ name: `Contact ${id}-${i}`, email: `c${i}@company${id}.test` })),
+    payments: Array.from({ length: 10 + Math.floor(r() * 190) }, (_, i) => ({
+      id: id * 1000 + i,
+      amount: Math.round(r() * 100_000) / 100,
+      status: pick(['paid', 'open', 'overdue']),
+      date: new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
+    })),
+  };
+}
+
+const api = {
+  requests: 0,
+  async company(id, delay = API_DELAY_MS) {
+    this.requests += 1;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    return makeCompany(id);
+  },
+};
+
+const cache = await SmartCache.open({ namespace: 'demo', memoryBytes: 256 * 1024 });
+const $ = (id) => document.getElementById(id);
+
+async function loadCompany(id, delay) {
+  const key = `company:${id}`;
+  const cached = cache.peek(key);
+  if (cached !== undefined) return { company: cached, hit: true };
+  const company = await api.company(id, delay);
+  await cache.set(key, company, { ttlMs: 10 * 60_000, tags: ['company'] });
+  return { company, hit: false };
+}
+
+function renderCompany({ company, hit }, ms) {
+  const total = company.payments.reduce((sum, p) => sum + p.amount, 0);
+  $('company').innerHTML = `
+    <h3>${company.name}</h3>
+    <p>${company.industry} · owner ${company.owner.name} · ${company.contacts.length} contacts</p>
+    <table><tr><th>Payments</th><td class="num">${company.payments.length}</td></tr>
+    <tr><th>Total</th><td class="num">${total.toFixed(2)}</td></tr></table>`;
+  const timing = $('timing');
+  timing.className = `timing ${hit ? 'hit' : 'miss'}`;
+  timing.textContent = `${hit ? 'cache hit' : 'API request'}: ${ms.toFixed(1)} ms`;
+}
+
+function renderStats() {
+  const s = cache.stats();
+  const rows = [
+    ['hits', s.hits], ['misses', s.misses], ['hit rate', `${(s.hitRate * 100).toFixed(1)} %`],
+    ['memory entries', s.memory.entries], ['memory bytes', s.memory.bytes.toLocaleString()],
+    ['API requests', api.requests],
+  ];
+  $('stats').innerHTML = rows.map(([name, value]) => `<tr><th>${name}</th><td class="num" data-stat="${name}">${value}</td></tr>`).join('');
+}
+
+let pending = false;
+function scheduleStats() {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    renderStats();
+  });
+}
+
+const events = [];
+cache.subscribe((event) => {
+  events.unshift(`${event.type} ${event.key ?? ''}${event.tier ? ` (${event.tier})` : ''}`);
+  events.length = Math.min(events.length, 12);
+  $('events').innerHTML = events.map((e) => `<li>${e}</li>`).join('');
+  scheduleStats();
+});
+
+for (let id = 1; id <= COMPANIES; id++) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.textContent = makeCompany(id).name;
+  button.dataset.company = String(id);
+  button.addEventListener('click', async () => {
+    const started = performance.now();
+    const result = await loadCompany(id);
+    renderCompany(result, performance.now() - started);
+  });
+  li.append(button);
+  $('companies').append(li);
+}
+
+$('replay').addEventListener('click', async () => {
+  // Zipf-distributed visits (s = 1): a few companies are opened far more often than the rest.
+  const r = rng(7);
+  const weights = Array.from({ length: COMPANIES }, (_, i) => 1 / (i + 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  for (let n = 0; n < 2000; n++) {
+    let x = r() * sum;
+    let id = 0;
+    while (x > weights[id]) x -= weights[id++];
+    await loadCompany(id + 1, 0);
+  }
+  renderStats();
+});
+
+$('clear').addEventListener('click', async () => {
+  await cache.clear();
+  renderStats();
+});
+
+renderStats();
+document.body.dataset.ready = 'true';
