@@ -9,17 +9,25 @@
 use super::clock::Clock;
 use super::error::{check_key, Error, Result};
 use super::event::{Event, RemovalCause};
-use super::memory::{Key, Policy, S3Fifo};
+use super::memory::{Handle, Policy, S3Fifo};
 use super::options::{CacheConfig, SetOptions, Tier};
+use super::slots::Slots;
 use super::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
 use std::cmp::Reverse;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+
+/// Keys are shared between the index, the entries and the events.
+pub type Key = Rc<str>;
 
 /// Metadata of one entry.
 #[derive(Debug, Clone)]
 struct Entry {
-    id: u32,
+    key: Key,
+    /// Unique per write, so a stale expiry of an earlier entry at the same handle is ignored.
+    write: u64,
     home: Tier,
     raw_bytes: u64,
     created_at: u64,
@@ -33,8 +41,8 @@ struct Entry {
 /// What `set` hands back to the face for its live copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stored {
-    /// Names this version of the entry in `record_accesses`.
-    pub id: u32,
+    /// Names the entry in `record_accesses` until it is removed; then it may name another.
+    pub id: Handle,
     pub expires_at: Option<u64>,
 }
 
@@ -49,14 +57,22 @@ pub struct Engine<C: Clock, P: Policy = S3Fifo> {
     clock: C,
     config: CacheConfig,
     memory: P,
-    entries: HashMap<Key, Entry>,
-    by_id: HashMap<u32, Key>,
-    next_id: u32,
-    /// (expires_at, id) of entries with a ttl, soonest first; ids of replaced entries go stale.
-    expiries: BinaryHeap<Reverse<(u64, u32)>>,
+    /// Entries by handle; the handle is also the entry's name in the memory policy.
+    entries: Slots<Entry>,
+    index: HashMap<Key, Handle>,
+    free: Vec<Handle>,
+    writes: u64,
+    /// (expires_at, handle, write) of entries with a ttl, soonest first.
+    expiries: BinaryHeap<Reverse<(u64, Handle, u64)>>,
     counters: Counters,
     events: Vec<Event>,
     closed: bool,
+}
+
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl<C: Clock> Engine<C> {
@@ -72,9 +88,10 @@ impl<C: Clock, P: Policy> Engine<C, P> {
             clock,
             config,
             memory,
-            entries: HashMap::new(),
-            by_id: HashMap::new(),
-            next_id: 0,
+            entries: Slots::default(),
+            index: HashMap::new(),
+            free: Vec::new(),
+            writes: 0,
             expiries: BinaryHeap::new(),
             counters: Counters::default(),
             events: Vec::new(),
@@ -95,6 +112,9 @@ impl<C: Clock, P: Policy> Engine<C, P> {
     }
 
     /// Stores `raw` (the value's JSON text) under `key`.
+    ///
+    /// Handles of removed entries are reused here, so the face must report the accesses it
+    /// buffered (`record_accesses`) before it calls `set`.
     pub fn set(&mut self, key: &str, raw: &[u8], options: SetOptions) -> Result<Stored> {
         self.ensure_open()?;
         check_key(key)?;
@@ -102,44 +122,59 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         let weight = raw.len() as u64;
         // Until the persistent tiers land, every entry's home is the memory tier.
         let home = Tier::Memory;
-        let key: Key = match self.entries.get_key_value(key) {
-            Some((shared, _)) => shared.clone(),
-            None => Rc::from(key),
+        let existing = self.index.get(key).copied();
+        // Handles in use are 0..len when none is free, so len is the next fresh one.
+        let (handle, reused) = match existing.or_else(|| self.free.pop()) {
+            Some(handle) => (handle, existing.is_none()),
+            None => (self.index.len() as Handle, false),
         };
         let mut evicted = Vec::new();
-        if !self.memory.insert(&key, weight, &mut evicted) {
+        if !self
+            .memory
+            .insert(handle, key_hash(key), weight, &mut evicted)
+        {
+            if reused {
+                self.free.push(handle);
+            }
             return Err(Error::EntryTooLarge { size: weight });
         }
         for victim in evicted {
-            self.remove_entry(&victim, RemovalCause::Evicted);
+            self.remove_entry(victim, RemovalCause::Evicted);
         }
         let now = self.clock.now_ms();
         let expires_at = options
             .ttl_ms
             .or(self.config.default_ttl_ms)
             .map(|ttl| now.saturating_add(ttl));
-        let id = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1);
+        self.writes += 1;
         if let Some(at) = expires_at {
-            self.expiries.push(Reverse((at, id)));
+            self.expiries.push(Reverse((at, handle, self.writes)));
         }
-        let entry = Entry {
-            id,
-            home,
-            raw_bytes: weight,
-            created_at: now,
-            expires_at,
-            stale_at: options.stale_ms.map(|stale| now.saturating_add(stale)),
-            tags: options.tags,
-            depends_on: options.depends_on,
-            hits: 0,
+        let key: Key = match existing.and_then(|h| self.entries.get(h)) {
+            Some(entry) => entry.key.clone(),
+            None => Rc::from(key),
         };
-        if let Some(old) = self.entries.insert(key.clone(), entry) {
-            self.by_id.remove(&old.id);
-        }
-        self.by_id.insert(id, key.clone());
+        self.entries.insert(
+            handle,
+            Entry {
+                key: key.clone(),
+                write: self.writes,
+                home,
+                raw_bytes: weight,
+                created_at: now,
+                expires_at,
+                stale_at: options.stale_ms.map(|stale| now.saturating_add(stale)),
+                tags: options.tags,
+                depends_on: options.depends_on,
+                hits: 0,
+            },
+        );
+        self.index.insert(key.clone(), handle);
         self.events.push(Event::Set { key, tier: home });
-        Ok(Stored { id, expires_at })
+        Ok(Stored {
+            id: handle,
+            expires_at,
+        })
     }
 
     /// Counts hits the face served from its live copies (by entry id) and misses it saw.
@@ -148,14 +183,11 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         // Every access was a hit when it happened, even if the entry has gone since.
         self.counters.hits += ids.len() as u64;
         self.counters.memory_hits += ids.len() as u64;
-        for id in ids {
-            let Some(key) = self.by_id.get(id) else {
-                continue;
-            };
-            if let Some(entry) = self.entries.get_mut(key) {
+        for &id in ids {
+            if let Some(entry) = self.entries.get_mut(id) {
                 entry.hits += 1;
+                self.memory.touch(id);
             }
-            self.memory.touch(key);
         }
     }
 
@@ -174,21 +206,25 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
-        Ok(self.remove_entry(key, RemovalCause::Deleted))
+        Ok(match self.index.get(key) {
+            Some(&handle) => self.remove_entry(handle, RemovalCause::Deleted),
+            None => false,
+        })
     }
 
     pub fn has(&mut self, key: &str) -> Result<bool> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
-        Ok(self.entries.contains_key(key))
+        Ok(self.index.contains_key(key))
     }
 
     /// Empties this namespace.
     pub fn clear(&mut self) -> Result<()> {
         self.ensure_open()?;
         self.entries.clear();
-        self.by_id.clear();
+        self.index.clear();
+        self.free.clear();
         self.expiries.clear();
         self.memory.clear();
         self.events.push(Event::Cleared);
@@ -206,25 +242,26 @@ impl<C: Clock, P: Policy> Engine<C, P> {
     /// Removes every entry whose ttl has run out.
     pub fn purge_expired(&mut self) {
         let now = self.clock.now_ms();
-        while let Some(&Reverse((at, id))) = self.expiries.peek() {
+        while let Some(&Reverse((at, handle, write))) = self.expiries.peek() {
             if at > now {
                 break;
             }
             self.expiries.pop();
-            if let Some(key) = self.by_id.get(&id).cloned() {
-                self.remove_entry(&key, RemovalCause::Expired);
+            if self.entries.get(handle).is_some_and(|e| e.write == write) {
+                self.remove_entry(handle, RemovalCause::Expired);
             }
         }
     }
 
-    fn remove_entry(&mut self, key: &str, cause: RemovalCause) -> bool {
-        let Some((key, entry)) = self.entries.remove_entry(key) else {
+    fn remove_entry(&mut self, handle: Handle, cause: RemovalCause) -> bool {
+        let Some(entry) = self.entries.remove(handle) else {
             return false;
         };
-        self.by_id.remove(&entry.id);
-        self.memory.remove(&key);
+        self.index.remove(&entry.key);
+        self.memory.remove(handle);
+        self.free.push(handle);
         self.events.push(Event::Removed {
-            key,
+            key: entry.key,
             tier: entry.home,
             cause,
         });
@@ -251,12 +288,13 @@ impl<C: Clock, P: Policy> Engine<C, P> {
     pub fn entries(&mut self) -> Vec<EntryInfo> {
         self.purge_expired();
         let mut list: Vec<EntryInfo> = self
-            .entries
-            .iter()
-            .map(|(key, e)| EntryInfo {
-                key: key.to_string(),
+            .index
+            .values()
+            .filter_map(|&handle| Some((handle, self.entries.get(handle)?)))
+            .map(|(handle, e)| EntryInfo {
+                key: e.key.to_string(),
                 tier: e.home.as_str(),
-                in_memory: self.memory.contains(key),
+                in_memory: self.memory.contains(handle),
                 raw_bytes: e.raw_bytes,
                 stored_bytes: e.raw_bytes,
                 compressed: false,

@@ -1,7 +1,7 @@
 //! What the engine tells its observers. Removals carry their cause (moka's `RemovalCause`), so the
 //! JS face can drop live values and the devtools can tell an eviction from an expiry.
 
-use super::memory::Key;
+use super::engine::Key;
 use super::options::Tier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,5 +8,6 @@ pub mod error;
 pub mod event;
 pub mod memory;
 pub mod options;
+pub mod slots;
 pub mod stats;
 pub mod text;

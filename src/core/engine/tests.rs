@@ -66,16 +66,30 @@ fn set_reports_the_entry_and_counts_hits() {
 }
 
 #[test]
-fn hits_on_a_replaced_version_are_not_counted_for_the_new_one() {
+fn a_rewrite_keeps_the_handle_and_starts_counting_afresh() {
     let (mut engine, _) = engine_with(1e6);
     let first = engine.set("k", b"1", SetOptions::default()).unwrap();
-    let second = engine.set("k", b"22", SetOptions::default()).unwrap();
-    assert_ne!(first.id, second.id);
     engine.record_accesses(&[first.id], 0);
+    let second = engine.set("k", b"22", SetOptions::default()).unwrap();
+    assert_eq!(first.id, second.id);
     assert_eq!(engine.entries()[0].hits, 0);
-    // The hit on the old version still counts for the cache.
     assert_eq!(engine.stats().hits, 1);
     assert_eq!(engine.stats().memory.bytes, 2);
+}
+
+#[test]
+fn handles_of_removed_entries_are_reused_and_accesses_to_them_ignored() {
+    let (mut engine, _) = engine_with(1e6);
+    let a = engine.set("a", b"1", SetOptions::default()).unwrap();
+    engine.set("b", b"1", SetOptions::default()).unwrap();
+    engine.delete("a").unwrap();
+    // A hit buffered before the delete still counts for the cache, but for no entry.
+    engine.record_accesses(&[a.id], 0);
+    assert_eq!(engine.stats().hits, 1);
+    assert!(engine.entries().iter().all(|e| e.hits == 0));
+    let c = engine.set("c", b"1", SetOptions::default()).unwrap();
+    assert_eq!(c.id, a.id);
+    assert_eq!(engine.entries().len(), 2);
 }
 
 #[test]
@@ -201,15 +215,26 @@ fn bad_keys_are_refused_everywhere() {
 proptest! {
     /// Whatever the sequence, the memory tier holds exactly the entries the engine lists, within budget.
     #[test]
-    fn memory_and_metadata_agree(ops in proptest::collection::vec((0u8..40, 1usize..400, 0u8..4), 1..300)) {
+    fn memory_and_metadata_agree(ops in proptest::collection::vec((0u8..40, 1usize..400, 0u8..6), 1..300)) {
         let (mut engine, clock) = engine_with(2_000.0);
+        let mut ids = Vec::new();
         for (k, size, what) in ops {
             let key = format!("k{k}");
             match what {
                 0 => { let _ = engine.delete(&key); }
                 1 => clock.advance(size as u64),
-                2 => { engine.set(&key, &vec![b'x'; size], ttl(300.0)).unwrap(); }
-                _ => { engine.set(&key, &vec![b'x'; size], SetOptions::default()).unwrap(); }
+                2 => ids.push(engine.set(&key, &vec![b'x'; size], ttl(300.0)).unwrap().id),
+                3 => {
+                    let before = engine.entries();
+                    prop_assert!(engine.set(&key, &vec![b'x'; 2_001], SetOptions::default()).is_err());
+                    prop_assert_eq!(engine.entries(), before);
+                }
+                4 => {
+                    // The face drains its buffer before every set.
+                    engine.record_accesses(&ids, 0);
+                    ids.clear();
+                }
+                _ => ids.push(engine.set(&key, &vec![b'x'; size], SetOptions::default()).unwrap().id),
             }
             let listed = engine.entries();
             let stats = engine.stats();

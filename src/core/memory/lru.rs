@@ -1,16 +1,17 @@
 //! Plain least-recently-used, byte-budgeted: the reference the S3-FIFO policy must beat.
 
-use super::{Key, Policy};
-use std::collections::{BTreeMap, HashMap};
+use super::{Handle, Policy};
+use crate::core::slots::Slots;
+use std::collections::BTreeMap;
 
 #[derive(Debug)]
 pub struct Lru {
     budget: u64,
     weight: u64,
     tick: u64,
-    /// key -> (last use, weight)
-    slots: HashMap<Key, (u64, u64)>,
-    by_use: BTreeMap<u64, Key>,
+    /// handle -> (last use, weight)
+    slots: Slots<(u64, u64)>,
+    by_use: BTreeMap<u64, Handle>,
 }
 
 impl Lru {
@@ -19,54 +20,56 @@ impl Lru {
             budget,
             weight: 0,
             tick: 0,
-            slots: HashMap::new(),
+            slots: Slots::default(),
             by_use: BTreeMap::new(),
         }
     }
 
-    fn bump(&mut self, key: &Key) -> u64 {
+    fn bump(&mut self, handle: Handle) -> u64 {
         self.tick += 1;
-        self.by_use.insert(self.tick, key.clone());
+        self.by_use.insert(self.tick, handle);
         self.tick
     }
 }
 
 impl Policy for Lru {
-    fn insert(&mut self, key: &Key, weight: u64, evicted: &mut Vec<Key>) -> bool {
+    fn insert(
+        &mut self,
+        handle: Handle,
+        _key_hash: u64,
+        weight: u64,
+        evicted: &mut Vec<Handle>,
+    ) -> bool {
         if weight > self.budget {
             return false;
         }
-        if let Some((used, old)) = self.slots.remove(key) {
-            self.by_use.remove(&used);
-            self.weight -= old;
-        }
+        self.remove(handle);
         while self.weight + weight > self.budget {
             let Some((_, victim)) = self.by_use.pop_first() else {
                 break;
             };
-            if let Some((_, w)) = self.slots.remove(&victim) {
+            if let Some((_, w)) = self.slots.remove(victim) {
                 self.weight -= w;
             }
             evicted.push(victim);
         }
-        let used = self.bump(key);
-        self.slots.insert(key.clone(), (used, weight));
+        let used = self.bump(handle);
+        self.slots.insert(handle, (used, weight));
         self.weight += weight;
         true
     }
 
-    fn touch(&mut self, key: &str) {
-        let Some((shared, &(used, weight))) = self.slots.get_key_value(key) else {
+    fn touch(&mut self, handle: Handle) {
+        let Some(&(used, weight)) = self.slots.get(handle) else {
             return;
         };
-        let shared = shared.clone();
         self.by_use.remove(&used);
-        let used = self.bump(&shared);
-        self.slots.insert(shared, (used, weight));
+        let used = self.bump(handle);
+        self.slots.insert(handle, (used, weight));
     }
 
-    fn remove(&mut self, key: &str) -> bool {
-        let Some((used, weight)) = self.slots.remove(key) else {
+    fn remove(&mut self, handle: Handle) -> bool {
+        let Some((used, weight)) = self.slots.remove(handle) else {
             return false;
         };
         self.by_use.remove(&used);
@@ -74,8 +77,8 @@ impl Policy for Lru {
         true
     }
 
-    fn contains(&self, key: &str) -> bool {
-        self.slots.contains_key(key)
+    fn contains(&self, handle: Handle) -> bool {
+        self.slots.get(handle).is_some()
     }
 
     fn weight(&self) -> u64 {
@@ -100,19 +103,17 @@ impl Policy for Lru {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
 
     #[test]
     fn evicts_the_least_recently_used() {
         let mut lru = Lru::new(30);
-        let keys: Vec<Key> = ["a", "b", "c", "d"].iter().map(|k| Rc::from(*k)).collect();
         let mut evicted = Vec::new();
-        for key in &keys[..3] {
-            lru.insert(key, 10, &mut evicted);
+        for handle in 0..3 {
+            lru.insert(handle, 0, 10, &mut evicted);
         }
-        lru.touch("a");
-        lru.insert(&keys[3], 10, &mut evicted);
-        assert_eq!(evicted, vec![keys[1].clone()]);
-        assert!(lru.contains("a") && lru.contains("c") && lru.contains("d"));
+        lru.touch(0);
+        lru.insert(3, 0, 10, &mut evicted);
+        assert_eq!(evicted, vec![1]);
+        assert!(lru.contains(0) && lru.contains(2) && lru.contains(3));
     }
 }

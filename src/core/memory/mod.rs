@@ -1,9 +1,11 @@
-//! The memory tier's admission and eviction policy, over keys and byte weights (the entry's
-//! serialized size). The live values themselves sit in a JavaScript `Map` next to the page; this
-//! module decides which keys stay there within the byte budget.
+//! The memory tier's admission and eviction policy, over entry handles and byte weights (the
+//! entry's serialized size). The live values themselves sit in a JavaScript `Map` next to the page;
+//! this module decides which entries stay there within the byte budget.
 //!
-//! `S3Fifo` is the cache's policy; `Lru` is the plain reference that tests and benchmarks hold
-//! it against.
+//! Entries are named by small integer handles that the caller chooses (the engine's slab indices)
+//! and may reuse once an entry is gone, so that recording an access is an array index, not a hash
+//! of the key. `S3Fifo` is the cache's policy; `Lru` is the plain reference that tests and
+//! benchmarks hold it against.
 
 mod lru;
 mod s3fifo;
@@ -11,21 +13,27 @@ mod s3fifo;
 pub use lru::Lru;
 pub use s3fifo::S3Fifo;
 
-use std::rc::Rc;
-
-/// Keys are shared between the policy's index and its queues.
-pub type Key = Rc<str>;
+/// Names an entry inside a policy.
+pub type Handle = u32;
 
 /// A byte-budgeted replacement policy.
 pub trait Policy {
-    /// Inserts or re-weighs `key`. Keys pushed out to make room are appended to `evicted`
-    /// (never `key` itself). Returns false, changing nothing, when `weight` exceeds the budget.
-    fn insert(&mut self, key: &Key, weight: u64, evicted: &mut Vec<Key>) -> bool;
-    /// Records one access to `key`; unknown keys are ignored.
-    fn touch(&mut self, key: &str);
-    /// Forgets `key`; returns whether it was held.
-    fn remove(&mut self, key: &str) -> bool;
-    fn contains(&self, key: &str) -> bool;
+    /// Inserts `handle`, or re-weighs it if held. `key_hash` identifies the key across handles
+    /// (for policies that remember evicted keys). Handles pushed out to make room are appended to
+    /// `evicted` (never `handle` itself). Returns false, changing nothing, when `weight` exceeds
+    /// the budget.
+    fn insert(
+        &mut self,
+        handle: Handle,
+        key_hash: u64,
+        weight: u64,
+        evicted: &mut Vec<Handle>,
+    ) -> bool;
+    /// Records one access; unknown handles are ignored.
+    fn touch(&mut self, handle: Handle);
+    /// Forgets `handle`; returns whether it was held.
+    fn remove(&mut self, handle: Handle) -> bool;
+    fn contains(&self, handle: Handle) -> bool;
     /// Sum of the weights held; never above `budget()`.
     fn weight(&self) -> u64;
     fn budget(&self) -> u64;
@@ -58,42 +66,47 @@ mod tests {
     }
 
     /// Replays `ops` against `policy` and a map of what it must hold, checking the invariants
-    /// after every step: never over budget, weights add up, evicted keys are really gone, and a
-    /// key is held exactly when the model says so.
+    /// after every step: never over budget, weights add up, evicted handles are really gone, and a
+    /// handle is held exactly when the model says so.
     fn check_invariants(
         mut policy: impl Policy,
         ops: &[Op],
     ) -> std::result::Result<(), TestCaseError> {
-        let mut model: HashMap<Key, u64> = HashMap::new();
+        let mut model: HashMap<Handle, u64> = HashMap::new();
         for op in ops {
             match *op {
                 Op::Insert(k, w) => {
-                    let key: Key = Rc::from(format!("k{k}"));
+                    let handle = Handle::from(k);
                     let mut evicted = Vec::new();
-                    let accepted = policy.insert(&key, w, &mut evicted);
+                    let accepted = policy.insert(handle, u64::from(k), w, &mut evicted);
                     prop_assert_eq!(accepted, w <= policy.budget());
                     for gone in &evicted {
-                        prop_assert!(gone != &key, "evicted the key being inserted");
+                        prop_assert!(*gone != handle, "evicted the handle being inserted");
                         prop_assert!(
                             model.remove(gone).is_some(),
-                            "evicted a key it did not hold"
+                            "evicted a handle it did not hold"
                         );
                     }
                     if accepted {
-                        model.insert(key, w);
+                        model.insert(handle, w);
                     }
                 }
-                Op::Touch(k) => policy.touch(&format!("k{k}")),
+                Op::Touch(k) => policy.touch(Handle::from(k)),
                 Op::Remove(k) => {
-                    let key = format!("k{k}");
-                    prop_assert_eq!(policy.remove(&key), model.remove(key.as_str()).is_some());
+                    prop_assert_eq!(
+                        policy.remove(Handle::from(k)),
+                        model.remove(&Handle::from(k)).is_some()
+                    );
                 }
             }
             prop_assert!(policy.weight() <= policy.budget());
             prop_assert_eq!(policy.weight(), model.values().sum::<u64>());
             prop_assert_eq!(policy.len(), model.len());
-            for key in model.keys() {
-                prop_assert!(policy.contains(key));
+            for k in 0..=u8::MAX {
+                prop_assert_eq!(
+                    policy.contains(Handle::from(k)),
+                    model.contains_key(&Handle::from(k))
+                );
             }
         }
         policy.clear();

@@ -1,17 +1,17 @@
 //! S3-FIFO (Yang et al., SOSP 2023), weighted by bytes: three FIFO queues instead of a recency list.
 //!
-//! New keys enter the small queue (10% of the budget). A key that is read again while there moves to
-//! the main queue; one that is not (a scan, a one-hit wonder) leaves, and only its hash is kept in the
-//! ghost queue so that, if it comes back soon, it goes straight to main. Main is a CLOCK-like FIFO
-//! with a 2-bit frequency. The effect: scans cannot flush the hot set, which is where LRU loses.
+//! New entries enter the small queue (10% of the budget). One that is read again while there moves
+//! to the main queue; one that is not (a scan, a one-hit wonder) leaves, and only its key's hash is
+//! kept in the ghost queue so that, if it comes back soon, it goes straight to main. Main is a
+//! CLOCK-like FIFO with a 2-bit frequency. The effect: scans cannot flush the hot set, which is
+//! where LRU loses.
 //!
-//! Queues hold `(key, stamp)`; a slot's stamp says which queue entry is current, so removal is O(1)
-//! and stale queue entries are skipped (and compacted away when they pile up).
+//! Queues hold `(handle, stamp)`; a slot's stamp says which queue entry is current, so removal is
+//! O(1) and stale queue entries are skipped (and compacted away when they pile up).
 
-use super::{Key, Policy};
-use std::collections::hash_map::DefaultHasher;
+use super::{Handle, Policy};
+use crate::core::slots::Slots;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
 
 const MAX_FREQ: u8 = 3;
 const SMALL_SHARE: u64 = 10; // percent of the budget
@@ -20,13 +20,14 @@ const SMALL_SHARE: u64 = 10; // percent of the budget
 struct Slot {
     weight: u64,
     stamp: u64,
+    key_hash: u64,
     freq: u8,
     in_main: bool,
 }
 
 #[derive(Debug, Default)]
 struct Fifo {
-    queue: VecDeque<(Key, u64)>,
+    queue: VecDeque<(Handle, u64)>,
     weight: u64,
 }
 
@@ -34,20 +35,14 @@ struct Fifo {
 pub struct S3Fifo {
     budget: u64,
     small_target: u64,
-    slots: HashMap<Key, Slot>,
+    slots: Slots<Slot>,
     small: Fifo,
     main: Fifo,
-    /// Hashes and weights of keys recently evicted from `small`, oldest first.
+    /// Key hashes and weights of entries recently evicted from `small`, oldest first.
     ghost: VecDeque<(u64, u64)>,
     ghost_index: HashMap<u64, u32>,
     ghost_weight: u64,
     next_stamp: u64,
-}
-
-fn hash_key(key: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
 }
 
 impl S3Fifo {
@@ -55,7 +50,7 @@ impl S3Fifo {
         Self {
             budget,
             small_target: (budget * SMALL_SHARE / 100).max(1),
-            slots: HashMap::new(),
+            slots: Slots::default(),
             small: Fifo::default(),
             main: Fifo::default(),
             ghost: VecDeque::new(),
@@ -69,10 +64,10 @@ impl S3Fifo {
         self.small.weight + self.main.weight
     }
 
-    fn enqueue(&mut self, key: &Key, in_main: bool) {
+    fn enqueue(&mut self, handle: Handle, in_main: bool) {
         self.next_stamp += 1;
         let stamp = self.next_stamp;
-        let Some(slot) = self.slots.get_mut(key) else {
+        let Some(slot) = self.slots.get_mut(handle) else {
             return;
         };
         slot.stamp = stamp;
@@ -82,34 +77,37 @@ impl S3Fifo {
         } else {
             &mut self.small
         };
-        fifo.queue.push_back((key.clone(), stamp));
+        fifo.queue.push_back((handle, stamp));
         fifo.weight += slot.weight;
         Self::compact(fifo, &self.slots);
     }
 
+    fn is_current(slots: &Slots<Slot>, handle: Handle, stamp: u64) -> bool {
+        slots.get(handle).is_some_and(|s| s.stamp == stamp)
+    }
+
     /// Drops stale queue entries once they outnumber live ones, keeping memory proportional.
-    fn compact(fifo: &mut Fifo, slots: &HashMap<Key, Slot>) {
+    fn compact(fifo: &mut Fifo, slots: &Slots<Slot>) {
         if fifo.queue.len() > 64 && fifo.queue.len() > 2 * slots.len() {
             fifo.queue
-                .retain(|(key, stamp)| slots.get(key).is_some_and(|s| s.stamp == *stamp));
+                .retain(|&(handle, stamp)| Self::is_current(slots, handle, stamp));
         }
     }
 
     /// Pops the oldest live entry of a queue, with its slot, leaving the slot in `slots`.
-    fn pop_live(fifo: &mut Fifo, slots: &HashMap<Key, Slot>) -> Option<(Key, Slot)> {
-        while let Some((key, stamp)) = fifo.queue.pop_front() {
-            if let Some(slot) = slots.get(&key).filter(|s| s.stamp == stamp) {
+    fn pop_live(fifo: &mut Fifo, slots: &Slots<Slot>) -> Option<(Handle, Slot)> {
+        while let Some((handle, stamp)) = fifo.queue.pop_front() {
+            if let Some(slot) = slots.get(handle).filter(|s| s.stamp == stamp) {
                 fifo.weight -= slot.weight;
-                return Some((key, *slot));
+                return Some((handle, *slot));
             }
         }
         None
     }
 
-    fn remember_ghost(&mut self, key: &str, weight: u64) {
-        let hash = hash_key(key);
-        self.ghost.push_back((hash, weight));
-        *self.ghost_index.entry(hash).or_insert(0) += 1;
+    fn remember_ghost(&mut self, key_hash: u64, weight: u64) {
+        self.ghost.push_back((key_hash, weight));
+        *self.ghost_index.entry(key_hash).or_insert(0) += 1;
         self.ghost_weight += weight;
         while self.ghost_weight > self.budget {
             let Some((old, w)) = self.ghost.pop_front() else {
@@ -120,54 +118,54 @@ impl S3Fifo {
         }
     }
 
-    fn forget_ghost_once(&mut self, hash: u64) {
-        if let Some(count) = self.ghost_index.get_mut(&hash) {
+    fn forget_ghost_once(&mut self, key_hash: u64) {
+        if let Some(count) = self.ghost_index.get_mut(&key_hash) {
             *count -= 1;
             if *count == 0 {
-                self.ghost_index.remove(&hash);
+                self.ghost_index.remove(&key_hash);
             }
         }
     }
 
-    /// Evicts one key, moving survivors between queues as it goes; false when nothing is left.
-    fn evict_one(&mut self, evicted: &mut Vec<Key>) -> bool {
+    /// Evicts one entry, moving survivors between queues as it goes; false when nothing is left.
+    fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool {
         loop {
             if self.small.weight > self.small_target || self.main.weight == 0 {
-                if let Some((key, slot)) = Self::pop_live(&mut self.small, &self.slots) {
+                if let Some((handle, slot)) = Self::pop_live(&mut self.small, &self.slots) {
                     if slot.freq > 0 {
-                        self.set_freq(&key, 0);
-                        self.enqueue(&key, true);
+                        self.set_freq(handle, 0);
+                        self.enqueue(handle, true);
                         continue;
                     }
-                    self.slots.remove(&key);
-                    self.remember_ghost(&key, slot.weight);
-                    evicted.push(key);
+                    self.slots.remove(handle);
+                    self.remember_ghost(slot.key_hash, slot.weight);
+                    evicted.push(handle);
                     return true;
                 }
             }
-            let Some((key, slot)) = Self::pop_live(&mut self.main, &self.slots) else {
+            let Some((handle, slot)) = Self::pop_live(&mut self.main, &self.slots) else {
                 return false;
             };
             if slot.freq > 0 {
-                self.set_freq(&key, slot.freq - 1);
-                self.enqueue(&key, true);
+                self.set_freq(handle, slot.freq - 1);
+                self.enqueue(handle, true);
                 continue;
             }
-            self.slots.remove(&key);
-            evicted.push(key);
+            self.slots.remove(handle);
+            evicted.push(handle);
             return true;
         }
     }
 
-    fn set_freq(&mut self, key: &Key, freq: u8) {
-        if let Some(slot) = self.slots.get_mut(key) {
+    fn set_freq(&mut self, handle: Handle, freq: u8) {
+        if let Some(slot) = self.slots.get_mut(handle) {
             slot.freq = freq;
         }
     }
 
-    /// Removes a key's slot and its weight; its queue entry goes stale.
-    fn take(&mut self, key: &str) -> Option<Slot> {
-        let slot = self.slots.remove(key)?;
+    /// Removes a slot and its weight; its queue entry goes stale.
+    fn take(&mut self, handle: Handle) -> Option<Slot> {
+        let slot = self.slots.remove(handle)?;
         let fifo = if slot.in_main {
             &mut self.main
         } else {
@@ -180,49 +178,53 @@ impl S3Fifo {
 }
 
 impl Policy for S3Fifo {
-    fn insert(&mut self, key: &Key, weight: u64, evicted: &mut Vec<Key>) -> bool {
+    fn insert(
+        &mut self,
+        handle: Handle,
+        key_hash: u64,
+        weight: u64,
+        evicted: &mut Vec<Handle>,
+    ) -> bool {
         if weight > self.budget {
             return false;
         }
-        // Make room with the key itself out of the way, so it can never be its own victim.
-        let (freq, in_main) = match self.take(key) {
-            // A new value for a held key keeps its place in the hierarchy; the write counts as a use.
+        // Make room with the entry itself out of the way, so it can never be its own victim.
+        let (freq, in_main) = match self.take(handle) {
+            // A new value for a held entry keeps its place in the hierarchy; the write counts as a use.
             Some(old) => ((old.freq + 1).min(MAX_FREQ), old.in_main),
             None => {
-                let hash = hash_key(key);
-                let seen_recently = self.ghost_index.contains_key(&hash);
+                let seen_recently = self.ghost_index.contains_key(&key_hash);
                 if seen_recently {
-                    self.forget_ghost_once(hash);
+                    self.forget_ghost_once(key_hash);
                 }
                 (0, seen_recently)
             }
         };
         while self.weight_total() + weight > self.budget && self.evict_one(evicted) {}
-        self.slots.insert(
-            key.clone(),
-            Slot {
-                weight,
-                stamp: 0,
-                freq,
-                in_main,
-            },
-        );
-        self.enqueue(key, in_main);
+        let slot = Slot {
+            weight,
+            stamp: 0,
+            key_hash,
+            freq,
+            in_main,
+        };
+        self.slots.insert(handle, slot);
+        self.enqueue(handle, in_main);
         true
     }
 
-    fn touch(&mut self, key: &str) {
-        if let Some(slot) = self.slots.get_mut(key) {
+    fn touch(&mut self, handle: Handle) {
+        if let Some(slot) = self.slots.get_mut(handle) {
             slot.freq = (slot.freq + 1).min(MAX_FREQ);
         }
     }
 
-    fn remove(&mut self, key: &str) -> bool {
-        self.take(key).is_some()
+    fn remove(&mut self, handle: Handle) -> bool {
+        self.take(handle).is_some()
     }
 
-    fn contains(&self, key: &str) -> bool {
-        self.slots.contains_key(key)
+    fn contains(&self, handle: Handle) -> bool {
+        self.slots.get(handle).is_some()
     }
 
     fn weight(&self) -> u64 {
@@ -251,23 +253,17 @@ impl Policy for S3Fifo {
 mod tests {
     use super::*;
     use crate::core::memory::Lru;
-    use std::rc::Rc;
 
-    fn key(i: u32) -> Key {
-        Rc::from(format!("k{i}"))
-    }
-
-    /// Hit ratio of `policy` on a trace of (key, weight) where a miss inserts.
+    /// Hit ratio of `policy` on a trace of keys (handle = key) where a miss inserts 100 bytes.
     fn hit_ratio(policy: &mut dyn Policy, trace: &[u32]) -> f64 {
         let mut hits = 0;
         let mut evicted = Vec::new();
         for &k in trace {
-            let name = format!("k{k}");
-            if policy.contains(&name) {
+            if policy.contains(k) {
                 hits += 1;
-                policy.touch(&name);
+                policy.touch(k);
             } else {
-                policy.insert(&key(k), 100, &mut evicted);
+                policy.insert(k, u64::from(k), 100, &mut evicted);
             }
         }
         hits as f64 / trace.len() as f64
@@ -275,7 +271,7 @@ mod tests {
 
     #[test]
     fn one_hit_scan_does_not_flush_the_hot_set() {
-        // A hot set of 50 keys read over and over, interleaved with a scan over 5,000 cold keys.
+        // A hot set of 80 keys read over and over, interleaved with a scan over cold keys.
         let mut trace = Vec::new();
         let mut cold = 1_000;
         for round in 0..200 {
@@ -297,16 +293,17 @@ mod tests {
     fn a_key_seen_again_soon_after_eviction_goes_to_main() {
         let mut s3 = S3Fifo::new(1_000);
         let mut evicted = Vec::new();
-        for i in 0..30 {
-            s3.insert(&key(i), 100, &mut evicted);
+        for k in 0..30 {
+            s3.insert(k, u64::from(k), 100, &mut evicted);
         }
-        // Ten fit; the ghost remembers the last budget's worth of evicted keys.
-        assert!(evicted.contains(&key(15)));
-        s3.insert(&key(15), 100, &mut evicted);
-        assert!(s3.slots[&key(15)].in_main);
-        s3.insert(&key(0), 100, &mut evicted);
+        // Ten fit; the ghost remembers the last budget's worth of evicted keys, by key hash,
+        // whatever handle the key comes back under.
+        assert!(evicted.contains(&15));
+        s3.insert(115, 15, 100, &mut evicted);
+        assert!(s3.slots.get(115).unwrap().in_main);
+        s3.insert(100, 0, 100, &mut evicted);
         assert!(
-            !s3.slots[&key(0)].in_main,
+            !s3.slots.get(100).unwrap().in_main,
             "forgotten by the ghost long ago"
         );
     }
@@ -315,13 +312,13 @@ mod tests {
     fn a_large_new_entry_is_not_evicted_by_its_own_insert() {
         let mut s3 = S3Fifo::new(1_000);
         let mut evicted = Vec::new();
-        for i in 0..9 {
-            s3.insert(&key(i), 100, &mut evicted);
-            s3.touch(&format!("k{i}"));
+        for k in 0..9 {
+            s3.insert(k, u64::from(k), 100, &mut evicted);
+            s3.touch(k);
         }
-        assert!(s3.insert(&key(99), 900, &mut evicted));
-        assert!(s3.contains("k99"));
+        assert!(s3.insert(99, 99, 900, &mut evicted));
+        assert!(s3.contains(99));
         assert!(s3.weight() <= 1_000);
-        assert!(!evicted.contains(&key(99)));
+        assert!(!evicted.contains(&99));
     }
 }
