@@ -101,9 +101,8 @@ export class SmartCacheError extends Error {
   constructor(code: SmartCacheErrorCode, message: string);
 }
 
-export class SmartCache {
-  private constructor();
-  static open(options?: CacheOptions): Promise<SmartCache>;
+/** The methods of a cache, shared by SmartCache instances and the default `smartCache`. */
+export interface CacheMethods {
   /** Memory, then localStorage, then IndexedDB; promotes on hit. */
   get<T>(key: string): Promise<T | undefined>;
   /** Synchronous, memory tier only. */
@@ -119,28 +118,20 @@ export class SmartCache {
   entries(): EntryInfo[];
   subscribe(listener: (event: CacheEvent) => void): () => void;
   close(): Promise<void>;
-  /** Beyond API.md: whether close() was called. */
-  readonly closed: boolean;
 }
 
-/** The default instance's surface. */
-export interface DefaultCache {
-  get<T>(key: string): Promise<T | undefined>;
-  peek<T>(key: string): T | undefined;
-  set<T>(key: string, value: T, options?: SetOptions): Promise<void>;
-  has(key: string): Promise<boolean>;
-  delete(key: string): Promise<boolean>;
-  clear(): Promise<void>;
-  stats(): CacheStats;
-  entries(): EntryInfo[];
-  subscribe(listener: (event: CacheEvent) => void): () => void;
-  close(): Promise<void>;
+export interface SmartCache extends CacheMethods {}
+export class SmartCache {
+  private constructor();
+  static open(options?: CacheOptions): Promise<SmartCache>;
+  /** Beyond API.md: whether close() was called. */
+  readonly closed: boolean;
 }
 
 /** (Re)opens the default instance. */
 export function configure(options?: CacheOptions): Promise<SmartCache>;
 /** Same methods as SmartCache; async ones open the default instance on first use. */
-export const smartCache: DefaultCache;
+export const smartCache: CacheMethods;
 export function getCachedData<T>(key: string): Promise<T | undefined>;
 export function setCachedData<T>(key: string, value: T, options?: SetOptions): Promise<void>;
 export function invalidateCachedData(keyOrTag: string): Promise<string[]>;
