@@ -4,5 +4,6 @@
 //! thin `wasm-bindgen` boundary that the npm package in `pkg/` drives.
 
 pub mod core;
+pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

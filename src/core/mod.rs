@@ -8,6 +8,8 @@ pub mod error;
 pub mod event;
 pub mod memory;
 pub mod options;
+pub mod record;
 pub mod slots;
 pub mod stats;
+pub mod store;
 pub mod text;

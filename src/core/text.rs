@@ -81,6 +81,25 @@ pub fn unpack(text: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Two units carrying a 30-bit number, in the same alphabet as `pack`.
+pub fn pack_header(n: u32) -> String {
+    debug_assert!(n < 1 << (2 * BITS));
+    [unit((n >> BITS) & MASK), unit(n & MASK)]
+        .into_iter()
+        .collect()
+}
+
+/// Reads the number written by `pack_header` from the start of `text`.
+pub fn unpack_header(text: &str) -> Result<u32> {
+    let mut chars = text.chars();
+    match (chars.next().and_then(value), chars.next().and_then(value)) {
+        (Some(high), Some(low)) => Ok((high << BITS) | low),
+        _ => Err(Error::Corrupt(
+            "packed header is missing or out of range".into(),
+        )),
+    }
+}
+
 fn value(c: char) -> Option<u32> {
     let v = (c as u32).checked_sub(BASE)?;
     (v <= MASK).then_some(v)
@@ -117,6 +136,16 @@ mod tests {
         assert!(unpack(&packed).is_err());
         let truncated: String = pack(b"hello, world").chars().take(3).collect();
         assert!(unpack(&truncated).is_err());
+    }
+
+    #[test]
+    fn headers_round_trip() {
+        for n in [0, 1, 32_767, 32_768, (1 << 30) - 1] {
+            let head = pack_header(n);
+            assert_eq!(head.encode_utf16().count(), 2);
+            assert_eq!(unpack_header(&head).unwrap(), n);
+        }
+        assert!(unpack_header("ab").is_err());
     }
 
     proptest! {

@@ -44,18 +44,21 @@ impl Policy for Lru {
             return false;
         }
         self.remove(handle);
-        while self.weight + weight > self.budget {
-            let Some((_, victim)) = self.by_use.pop_first() else {
-                break;
-            };
-            if let Some((_, w)) = self.slots.remove(victim) {
-                self.weight -= w;
-            }
-            evicted.push(victim);
-        }
+        while self.weight + weight > self.budget && self.evict_one(evicted) {}
         let used = self.bump(handle);
         self.slots.insert(handle, (used, weight));
         self.weight += weight;
+        true
+    }
+
+    fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool {
+        let Some((_, victim)) = self.by_use.pop_first() else {
+            return false;
+        };
+        if let Some((_, w)) = self.slots.remove(victim) {
+            self.weight -= w;
+        }
+        evicted.push(victim);
         true
     }
 

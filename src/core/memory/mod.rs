@@ -29,6 +29,8 @@ pub trait Policy {
         weight: u64,
         evicted: &mut Vec<Handle>,
     ) -> bool;
+    /// Evicts one entry chosen by the policy, appending it to `evicted`; false when empty.
+    fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool;
     /// Records one access; unknown handles are ignored.
     fn touch(&mut self, handle: Handle);
     /// Forgets `handle`; returns whether it was held.

@@ -127,36 +127,6 @@ impl S3Fifo {
         }
     }
 
-    /// Evicts one entry, moving survivors between queues as it goes; false when nothing is left.
-    fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool {
-        loop {
-            if self.small.weight > self.small_target || self.main.weight == 0 {
-                if let Some((handle, slot)) = Self::pop_live(&mut self.small, &self.slots) {
-                    if slot.freq > 0 {
-                        self.set_freq(handle, 0);
-                        self.enqueue(handle, true);
-                        continue;
-                    }
-                    self.slots.remove(handle);
-                    self.remember_ghost(slot.key_hash, slot.weight);
-                    evicted.push(handle);
-                    return true;
-                }
-            }
-            let Some((handle, slot)) = Self::pop_live(&mut self.main, &self.slots) else {
-                return false;
-            };
-            if slot.freq > 0 {
-                self.set_freq(handle, slot.freq - 1);
-                self.enqueue(handle, true);
-                continue;
-            }
-            self.slots.remove(handle);
-            evicted.push(handle);
-            return true;
-        }
-    }
-
     fn set_freq(&mut self, handle: Handle, freq: u8) {
         if let Some(slot) = self.slots.get_mut(handle) {
             slot.freq = freq;
@@ -211,6 +181,36 @@ impl Policy for S3Fifo {
         self.slots.insert(handle, slot);
         self.enqueue(handle, in_main);
         true
+    }
+
+    /// Moves survivors between queues as it goes.
+    fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool {
+        loop {
+            if self.small.weight > self.small_target || self.main.weight == 0 {
+                if let Some((handle, slot)) = Self::pop_live(&mut self.small, &self.slots) {
+                    if slot.freq > 0 {
+                        self.set_freq(handle, 0);
+                        self.enqueue(handle, true);
+                        continue;
+                    }
+                    self.slots.remove(handle);
+                    self.remember_ghost(slot.key_hash, slot.weight);
+                    evicted.push(handle);
+                    return true;
+                }
+            }
+            let Some((handle, slot)) = Self::pop_live(&mut self.main, &self.slots) else {
+                return false;
+            };
+            if slot.freq > 0 {
+                self.set_freq(handle, slot.freq - 1);
+                self.enqueue(handle, true);
+                continue;
+            }
+            self.slots.remove(handle);
+            evicted.push(handle);
+            return true;
+        }
     }
 
     fn touch(&mut self, handle: Handle) {

@@ -1,0 +1,269 @@
+//! What is persisted for an entry besides its value: its metadata record, and the layout of a
+//! localStorage value.
+//!
+//! A localStorage value is `len(2 units) | pack(encode(meta)) | pack(encode(json))`: the metadata
+//! comes first, in its own checksummed envelope, so that start-up reads just the head of each value
+//! and leaves the payloads alone. IndexedDB keeps the two envelopes as two records.
+//! Both are untrusted input: every field is length-checked and a mismatch is `Error::Corrupt`.
+
+use super::codec;
+use super::error::{Error, Result};
+use super::text;
+
+/// An entry's metadata, as persisted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Meta {
+    /// The cache key; a value copied under another key is foreign.
+    pub key: String,
+    pub created_at: u64,
+    pub expires_at: Option<u64>,
+    pub stale_at: Option<u64>,
+    /// Length of the value's JSON text.
+    pub raw_bytes: u64,
+    /// Size of the stored payload envelope, in bytes.
+    pub payload_bytes: u64,
+    pub compressed: bool,
+    pub tags: Vec<String>,
+    pub depends_on: Vec<String>,
+}
+
+const META_FORMAT: u8 = 1;
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_list(out: &mut Vec<u8>, list: &[String]) {
+    out.extend_from_slice(&(list.len() as u32).to_le_bytes());
+    for s in list {
+        put_str(out, s);
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.bytes.len() < n {
+            return Err(Error::Corrupt("metadata is truncated".into()));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64(&mut self) -> Result<u64> {
+        let b = self.take(8)?;
+        Ok(u64::from_le_bytes([
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+        ]))
+    }
+
+    fn string(&mut self) -> Result<String> {
+        let len = self.u32()? as usize;
+        String::from_utf8(self.take(len)?.to_vec())
+            .map_err(|_| Error::Corrupt("metadata text is not UTF-8".into()))
+    }
+
+    fn list(&mut self) -> Result<Vec<String>> {
+        let count = self.u32()? as usize;
+        // Each string takes at least its 4-byte length: a larger count is forged.
+        if count > self.bytes.len() / 4 {
+            return Err(Error::Corrupt(
+                "metadata list is longer than its record".into(),
+            ));
+        }
+        (0..count).map(|_| self.string()).collect()
+    }
+}
+
+impl Meta {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![META_FORMAT, u8::from(self.compressed)];
+        put_str(&mut out, &self.key);
+        for n in [
+            self.created_at,
+            self.expires_at.unwrap_or(0),
+            self.stale_at.unwrap_or(0),
+            self.raw_bytes,
+            self.payload_bytes,
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        put_list(&mut out, &self.tags);
+        put_list(&mut out, &self.depends_on);
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Meta> {
+        let mut r = Reader { bytes };
+        if r.u8()? != META_FORMAT {
+            return Err(Error::Corrupt("unknown metadata format".into()));
+        }
+        let compressed = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(Error::Corrupt("bad metadata flag".into())),
+        };
+        let key = r.string()?;
+        let created_at = r.u64()?;
+        let nonzero = |n: u64| (n != 0).then_some(n);
+        let expires_at = nonzero(r.u64()?);
+        let stale_at = nonzero(r.u64()?);
+        let raw_bytes = r.u64()?;
+        let payload_bytes = r.u64()?;
+        let tags = r.list()?;
+        let depends_on = r.list()?;
+        if !r.bytes.is_empty() {
+            return Err(Error::Corrupt("trailing bytes after metadata".into()));
+        }
+        Ok(Meta {
+            key,
+            created_at,
+            expires_at,
+            stale_at,
+            raw_bytes,
+            payload_bytes,
+            compressed,
+            tags,
+            depends_on,
+        })
+    }
+
+    /// Whether the entry's ttl has run out at `now`.
+    pub fn expired(&self, now: u64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// Units of the localStorage header that gives the length of the metadata part.
+pub const HEAD_UNITS: usize = 2;
+/// The largest metadata part the header can describe (30 bits of units).
+const MAX_META_UNITS: usize = (1 << 30) - 1;
+
+/// The localStorage value of an entry: header, packed metadata envelope, packed payload envelope.
+pub fn local_value(meta: &Meta, payload: &[u8]) -> String {
+    let meta_text = text::pack(&codec::encode(&meta.to_bytes(), usize::MAX));
+    // Every packed unit is 3 bytes of UTF-8.
+    let meta_units = meta_text.len() / 3;
+    assert!(
+        meta_units <= MAX_META_UNITS,
+        "metadata is bounded by the key and option limits"
+    );
+    let mut out = text::pack_header(meta_units as u32);
+    out.push_str(&meta_text);
+    out.push_str(&text::pack(payload));
+    out
+}
+
+/// Reads the metadata part's length from the first `HEAD_UNITS` units of a localStorage value.
+pub fn local_meta_units(head: &str) -> Result<usize> {
+    Ok(text::unpack_header(head)? as usize)
+}
+
+/// Splits a localStorage value (or its first `HEAD_UNITS + meta units` units) into metadata and,
+/// when present, the payload envelope.
+pub fn parse_local_meta(value: &str) -> Result<Meta> {
+    let (meta_text, _) = split_local(value)?;
+    Meta::from_bytes(&codec::decode(&text::unpack(meta_text)?)?)
+}
+
+/// The payload envelope of a full localStorage value.
+pub fn local_payload(value: &str) -> Result<Vec<u8>> {
+    let (_, payload_text) = split_local(value)?;
+    text::unpack(payload_text)
+}
+
+fn split_local(value: &str) -> Result<(&str, &str)> {
+    // Packed units are 3 UTF-8 bytes each, so unit offsets are byte offsets times three.
+    let head = value
+        .get(..HEAD_UNITS * 3)
+        .ok_or_else(|| Error::Corrupt("value is shorter than its header".into()))?;
+    let meta_units = local_meta_units(head)?;
+    let meta_end = (HEAD_UNITS + meta_units) * 3;
+    let meta_text = value
+        .get(HEAD_UNITS * 3..meta_end)
+        .ok_or_else(|| Error::Corrupt("metadata is cut short".into()))?;
+    Ok((meta_text, &value[meta_end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn meta() -> Meta {
+        Meta {
+            key: "payments:company:42".into(),
+            created_at: 1_700_000_000_000,
+            expires_at: Some(1_700_000_600_000),
+            stale_at: None,
+            raw_bytes: 1234,
+            payload_bytes: 321,
+            compressed: true,
+            tags: vec!["payments".into(), "company:42".into()],
+            depends_on: vec!["payment:7".into()],
+        }
+    }
+
+    #[test]
+    fn metadata_round_trips() {
+        let m = meta();
+        assert_eq!(Meta::from_bytes(&m.to_bytes()).unwrap(), m);
+        assert_eq!(
+            Meta::from_bytes(&Meta::default().to_bytes()).unwrap(),
+            Meta::default()
+        );
+    }
+
+    #[test]
+    fn local_values_split_back_into_meta_and_payload() {
+        let json = br#"[{"id":1,"amount":10},{"id":2,"amount":20}]"#.repeat(40);
+        let payload = codec::encode(&json, 512);
+        let value = local_value(&meta(), &payload);
+        assert_eq!(parse_local_meta(&value).unwrap(), meta());
+        assert_eq!(
+            codec::decode(&local_payload(&value).unwrap()).unwrap(),
+            json
+        );
+        // Start-up reads only the head: header plus metadata.
+        let head_units = HEAD_UNITS + local_meta_units(&value[..HEAD_UNITS * 3]).unwrap();
+        let head: String = value.chars().take(head_units).collect();
+        assert_eq!(parse_local_meta(&head).unwrap(), meta());
+    }
+
+    #[test]
+    fn foreign_and_damaged_values_are_corrupt() {
+        let value = local_value(&meta(), &codec::encode(b"{}", 512));
+        for bad in ["", "{\"json\":1}", &value[..3], &value[..value.len() - 3]] {
+            let parsed = parse_local_meta(bad)
+                .and_then(|_| local_payload(bad).and_then(|p| codec::decode(&p)));
+            assert!(parsed.is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_metadata_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = Meta::from_bytes(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_local_values_never_panic(text in ".{0,40}") {
+            let _ = parse_local_meta(&text);
+            let _ = local_payload(&text);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The `LocalStore` trait: how the engine touches a synchronous string store that counts the way
+//! localStorage does (UTF-16 units of keys and values against an origin-wide quota). Backends live
+//! in `crate::store`: localStorage in the browser, an in-process map for native tests.
+
+/// Why a store refused a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The origin's quota is full (`QuotaExceededError`).
+    Quota,
+    /// The store cannot be used at all (disabled storage, security errors).
+    Unavailable(String),
+}
+
+pub trait LocalStore {
+    /// Every key that starts with `prefix`, in no particular order.
+    fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
+    /// The value's length in UTF-16 units and its first `units` units.
+    fn head(&self, key: &str, units: usize) -> Option<(usize, String)>;
+    fn get(&self, key: &str) -> Option<String>;
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    fn remove(&mut self, key: &str);
+}
+
+/// UTF-16 units of a string, as localStorage counts them.
+pub fn units(s: &str) -> usize {
+    // Packed values are all 3-byte units; count the cheap way when the string says so.
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}

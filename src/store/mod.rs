@@ -1,0 +1,5 @@
+//! Backends of the core's store traits.
+
+#[cfg(target_arch = "wasm32")]
+pub mod local;
+pub mod memory;
