@@ -83,7 +83,7 @@ fn foreign_or_damaged_text_is_corrupt() {
 }
 
 #[wasm_bindgen_test]
-fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
+async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
     let bad_options = [
         "({ memoryBytes: -1 })",
         "({ memoryBytes: 'lots' })",
@@ -95,11 +95,14 @@ fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
         "[]",
     ];
     for options in bad_options {
-        let err = WasmCache::new(js(options)).err().expect(options);
+        let err = WasmCache::open(js(options)).await.err().expect(options);
         assert_eq!(code_of(err), "INVALID_OPTION", "{options}");
     }
 
-    let mut cache = WasmCache::new(js("({ memoryBytes: 1000 })")).unwrap();
+    let cache = WasmCache::open(js("({ namespace: 'errors', memoryBytes: 1000 })"))
+        .await
+        .unwrap();
+    cache.clear().unwrap();
     let long_key = "k".repeat(1025);
     for key in ["", long_key.as_str()] {
         assert_eq!(
@@ -129,7 +132,11 @@ fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
     }
     let too_large = "x".repeat(1001);
     assert_eq!(
-        code_of(cache.set("big", &too_large, JsValue::NULL).unwrap_err()),
+        code_of(
+            cache
+                .set("big", &too_large, js("({ tier: 'memory' })"))
+                .unwrap_err()
+        ),
         "ENTRY_TOO_LARGE"
     );
 
@@ -137,8 +144,8 @@ fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
     let stored = cache
         .set("company:42", r#"{"id":42}"#, JsValue::UNDEFINED)
         .unwrap();
-    assert_eq!(stored.len(), 2);
-    cache.record_accesses(&[stored[0] as u32], 0);
+    assert_eq!(stored.length(), 3);
+    cache.record_accesses(&[stored.get(0).as_f64().unwrap() as u32], 0);
     let stats = cache.stats();
     assert_eq!(
         Reflect::get(&stats, &"hits".into()).unwrap().as_f64(),
@@ -171,8 +178,11 @@ fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
 }
 
 #[wasm_bindgen_test]
-fn removals_reach_the_listener_even_without_subscribers() {
-    let mut cache = WasmCache::new(js("({ memoryBytes: 300 })")).unwrap();
+async fn removals_reach_the_listener_even_without_subscribers() {
+    let cache = WasmCache::open(js("({ namespace: 'listener', memoryBytes: 300 })"))
+        .await
+        .unwrap();
+    cache.clear().unwrap();
     let seen = js_sys::Array::new();
     let push = Function::new_with_args("e", "this.push(e.type + ':' + e.key)");
     let listener = push.bind0(&seen);

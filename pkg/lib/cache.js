@@ -1,6 +1,7 @@
 // The SmartCache class: a thin face over the wasm engine. It holds the memory tier's live values in
 // a Map so that a hit costs about a Map.get, and reports those hits to the engine's policy in
-// batches (the read buffer of Caffeine). Every rule lives in the engine.
+// batches (the read buffer of Caffeine). Every rule lives in the engine; the face only parses what
+// the persistent tiers return and batches IndexedDB flushes per tick.
 import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
@@ -25,12 +26,20 @@ export class SmartCache {
   #peekMisses = 0;
   #listeners = new Set();
   #closed = false;
+  /** The flush that the writes of the current tick will share. */
+  #flushing = null;
   #onEvent = (event) => this.#onCoreEvent(event);
 
   /** Opens a cache; see CacheOptions in index.d.ts. */
   static async open(options) {
     await loadCore();
-    return new SmartCache(constructing, call(() => new WasmCache(options)));
+    let core;
+    try {
+      core = await WasmCache.open(options);
+    } catch (error) {
+      throw fromCore(error);
+    }
+    return new SmartCache(constructing, core);
   }
 
   constructor(token, core) {
@@ -40,19 +49,12 @@ export class SmartCache {
   }
 
   peek(key) {
-    const live = this.#live.get(key);
-    if (live !== undefined && (live.expiresAt === 0 || Date.now() < live.expiresAt)) {
-      const n = this.#accessCount;
-      this.#accesses[n] = live.id;
-      this.#accessCount = n + 1;
-      if (n + 1 === ACCESS_BATCH) this.#drain();
-      if (this.#listeners.size !== 0) this.#emit({ type: 'hit', key, tier: 'memory' });
-      return live.value;
-    }
+    const live = this.#hit(key);
+    if (live !== undefined) return live.value;
     // Only valid keys are ever in #live, so keys are checked on the miss path alone.
     this.#ensureOpen();
     checkKey(key);
-    if (live !== undefined) {
+    if (this.#live.has(key)) {
       // Expired: the engine purges it (its `expire` event drops the live copy) and counts the miss.
       this.#drain();
       call(() => this.#core.miss(key));
@@ -64,8 +66,22 @@ export class SmartCache {
   }
 
   async get(key) {
-    // The memory tier is the only tier until the persistent tiers land.
-    return this.peek(key);
+    const live = this.#hit(key);
+    if (live !== undefined) return live.value;
+    this.#ensureOpen();
+    checkKey(key);
+    this.#drain();
+    let found = call(() => this.#core.get(key));
+    if (found instanceof Promise) found = await found.catch((error) => Promise.reject(fromCore(error)));
+    if (this.#core.hasPendingWrites()) this.#flushSoon();
+    if (found === undefined) {
+      // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
+      return this.#live.get(key)?.value;
+    }
+    const [json, id, expiresAt, inMemory] = found;
+    const value = JSON.parse(json);
+    if (inMemory) this.#live.set(key, { key, value, id, expiresAt });
+    return value;
   }
 
   async set(key, value, options) {
@@ -73,8 +89,10 @@ export class SmartCache {
     checkKey(key);
     const json = toJson(value);
     this.#drain();
-    const [id, expiresAt] = call(() => this.#core.set(key, json, options));
-    this.#live.set(key, { key, value, id, expiresAt });
+    const [id, expiresAt, inMemory] = call(() => this.#core.set(key, json, options));
+    if (inMemory) this.#live.set(key, { key, value, id, expiresAt });
+    else this.#live.delete(key);
+    if (this.#core.hasPendingWrites()) await this.#flushSoon();
   }
 
   async has(key) {
@@ -86,12 +104,15 @@ export class SmartCache {
   async delete(key) {
     this.#ensureOpen();
     checkKey(key);
-    return call(() => this.#core.delete(key));
+    const removed = call(() => this.#core.delete(key));
+    if (this.#core.hasPendingWrites()) await this.#flushSoon();
+    return removed;
   }
 
   async clear() {
     this.#ensureOpen();
     call(() => this.#core.clear());
+    await this.#flushSoon();
   }
 
   stats() {
@@ -125,6 +146,8 @@ export class SmartCache {
     if (this.#closed) return;
     this.#drain();
     this.#closed = true;
+    await this.#flushing;
+    await this.#core.flush();
     this.#core.close();
     this.#core.free();
     this.#live.clear();
@@ -139,6 +162,27 @@ export class SmartCache {
     if (this.#closed) throw new SmartCacheError('CLOSED', 'the cache was closed');
   }
 
+  /** The live entry of `key` if it is fresh, with the hit buffered for the engine. */
+  #hit(key) {
+    const live = this.#live.get(key);
+    if (live === undefined || (live.expiresAt !== 0 && Date.now() >= live.expiresAt)) return undefined;
+    const n = this.#accessCount;
+    this.#accesses[n] = live.id;
+    this.#accessCount = n + 1;
+    if (n + 1 === ACCESS_BATCH) this.#drain();
+    if (this.#listeners.size !== 0) this.#emit({ type: 'hit', key, tier: 'memory' });
+    return live;
+  }
+
+  /** One IndexedDB transaction for all the writes made in this tick. */
+  #flushSoon() {
+    this.#flushing ??= Promise.resolve().then(() => {
+      this.#flushing = null;
+      return this.#core.flush();
+    });
+    return this.#flushing;
+  }
+
   /** Hands buffered hits and peek misses to the engine's policy and counters. */
   #drain() {
     if (this.#accessCount === 0 && this.#peekMisses === 0) return;
@@ -150,6 +194,8 @@ export class SmartCache {
   #onCoreEvent(event) {
     switch (event.type) {
       case 'evict':
+        if (event.tier === 'memory') this.#live.delete(event.key);
+        break;
       case 'expire':
       case 'delete':
         this.#live.delete(event.key);

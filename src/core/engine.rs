@@ -1,18 +1,29 @@
 //! The engine: one owner for every rule about entries (validation, placement, budgets, expiry,
-//! statistics, events). It is generic over its clock and its memory policy, so each rule is tested
-//! natively with a manual clock.
+//! statistics, events) across the three tiers. It is generic over its clock and its localStorage
+//! backend, so each rule is tested natively.
 //!
-//! The live values of the memory tier are held by the JS face, next to the page; the engine holds
-//! each entry's metadata and tells the face, through removal events, which live values must go.
-//! The face reports hits of values it served itself in batches (`record_accesses`).
+//! - Memory: the live values sit in the JS face's `Map`; the engine keeps their weights in an
+//!   S3-FIFO policy and tells the face, through events, which live values to drop. The face reports
+//!   the hits it served itself in batches (`record_accesses`).
+//! - localStorage: synchronous, written through at `set` (`tiers.rs`).
+//! - IndexedDB: asynchronous, so the engine only decides: writes go to an outbox that the browser
+//!   layer flushes in one transaction per batch, and reads come back through `ingest_indexed_db`.
+
+mod open;
+mod tiers;
+
+pub use tiers::IdbOp;
 
 use super::clock::Clock;
+use super::codec;
 use super::error::{check_key, Error, Result};
 use super::event::{Event, RemovalCause};
 use super::memory::{Handle, Policy, S3Fifo};
-use super::options::{CacheConfig, SetOptions, Tier};
+use super::options::{CacheConfig, SetOptions, Tier, TierChoice};
+use super::record::Meta;
 use super::slots::Slots;
 use super::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
+use super::store::LocalStore;
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BinaryHeap, HashMap};
@@ -22,28 +33,41 @@ use std::rc::Rc;
 /// Keys are shared between the index, the entries and the events.
 pub type Key = Rc<str>;
 
-/// Metadata of one entry.
+/// One entry: its metadata, where it lives durably and what that costs there.
 #[derive(Debug, Clone)]
 struct Entry {
     key: Key,
-    /// Unique per write, so a stale expiry of an earlier entry at the same handle is ignored.
+    meta: Meta,
+    /// Unique per write: stale expiries and IndexedDB reads of an earlier write are ignored.
     write: u64,
     home: Tier,
-    raw_bytes: u64,
-    created_at: u64,
-    expires_at: Option<u64>,
-    stale_at: Option<u64>,
-    tags: Vec<String>,
-    depends_on: Vec<String>,
+    /// Bytes as the home tier counts them (localStorage: 2 per UTF-16 unit, key included).
+    stored_bytes: u64,
     hits: u64,
 }
 
-/// What `set` hands back to the face for its live copy.
+/// What `set` and a hit hand back to the face for its live copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stored {
     /// Names the entry in `record_accesses` until it is removed; then it may name another.
     pub id: Handle,
     pub expires_at: Option<u64>,
+    /// Whether the memory tier holds it: otherwise the face keeps no live copy.
+    pub in_memory: bool,
+}
+
+/// The answer of `lookup`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Miss,
+    Hit {
+        json: Vec<u8>,
+        stored: Stored,
+    },
+    /// The payload is in IndexedDB: read it and hand it to `ingest_indexed_db` with this `write`.
+    ReadIndexedDb {
+        write: u64,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -51,19 +75,31 @@ struct Counters {
     hits: u64,
     misses: u64,
     memory_hits: u64,
+    local_hits: u64,
+    idb_hits: u64,
+    faults: u64,
 }
 
-pub struct Engine<C: Clock, P: Policy = S3Fifo> {
+pub struct Engine<C: Clock, L: LocalStore> {
     clock: C,
     config: CacheConfig,
-    memory: P,
-    /// Entries by handle; the handle is also the entry's name in the memory policy.
+    local: L,
+    /// `smartcache:{namespace length}:{namespace}:` — every localStorage key of this namespace.
+    namespace_prefix: String,
+    /// `namespace_prefix` + `{version}:` — the keys of this version.
+    local_prefix: String,
+    idb_available: bool,
+    memory: S3Fifo,
+    local_policy: S3Fifo,
+    idb_policy: S3Fifo,
+    /// Entries by handle; the handle is also the entry's name in each tier's policy.
     entries: Slots<Entry>,
     index: HashMap<Key, Handle>,
     free: Vec<Handle>,
     writes: u64,
     /// (expires_at, handle, write) of entries with a ttl, soonest first.
     expiries: BinaryHeap<Reverse<(u64, Handle, u64)>>,
+    outbox: Vec<IdbOp>,
     counters: Counters,
     events: Vec<Event>,
     closed: bool,
@@ -75,30 +111,7 @@ fn key_hash(key: &str) -> u64 {
     hasher.finish()
 }
 
-impl<C: Clock> Engine<C> {
-    pub fn new(clock: C, config: CacheConfig) -> Self {
-        let memory = S3Fifo::new(config.memory_bytes);
-        Self::with_policy(clock, config, memory)
-    }
-}
-
-impl<C: Clock, P: Policy> Engine<C, P> {
-    pub fn with_policy(clock: C, config: CacheConfig, memory: P) -> Self {
-        Self {
-            clock,
-            config,
-            memory,
-            entries: Slots::default(),
-            index: HashMap::new(),
-            free: Vec::new(),
-            writes: 0,
-            expiries: BinaryHeap::new(),
-            counters: Counters::default(),
-            events: Vec::new(),
-            closed: false,
-        }
-    }
-
+impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub fn config(&self) -> &CacheConfig {
         &self.config
     }
@@ -111,74 +124,143 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         }
     }
 
-    /// Stores `raw` (the value's JSON text) under `key`.
+    /// Stores `json` (the value's JSON text) under `key`, in memory and in its durable home.
     ///
     /// Handles of removed entries are reused here, so the face must report the accesses it
     /// buffered (`record_accesses`) before it calls `set`.
-    pub fn set(&mut self, key: &str, raw: &[u8], options: SetOptions) -> Result<Stored> {
+    pub fn set(&mut self, key: &str, json: &[u8], options: SetOptions) -> Result<Stored> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
-        let weight = raw.len() as u64;
-        // Until the persistent tiers land, every entry's home is the memory tier.
-        let home = Tier::Memory;
-        let existing = self.index.get(key).copied();
-        // Handles in use are 0..len when none is free, so len is the next fresh one.
-        let (handle, reused) = match existing.or_else(|| self.free.pop()) {
-            Some(handle) => (handle, existing.is_none()),
-            None => (self.index.len() as Handle, false),
-        };
-        let mut evicted = Vec::new();
-        if !self
-            .memory
-            .insert(handle, key_hash(key), weight, &mut evicted)
-        {
-            if reused {
-                self.free.push(handle);
-            }
-            return Err(Error::EntryTooLarge { size: weight });
-        }
-        for victim in evicted {
-            self.remove_entry(victim, RemovalCause::Evicted);
-        }
         let now = self.clock.now_ms();
-        let expires_at = options
-            .ttl_ms
-            .or(self.config.default_ttl_ms)
-            .map(|ttl| now.saturating_add(ttl));
-        self.writes += 1;
-        if let Some(at) = expires_at {
-            self.expiries.push(Reverse((at, handle, self.writes)));
-        }
-        let key: Key = match existing.and_then(|h| self.entries.get(h)) {
-            Some(entry) => entry.key.clone(),
-            None => Rc::from(key),
+        let payload = codec::encode(json, self.config.compress_above_bytes as usize);
+        let meta = Meta {
+            key: key.to_string(),
+            created_at: now,
+            expires_at: options
+                .ttl_ms
+                .or(self.config.default_ttl_ms)
+                .map(|ttl| now.saturating_add(ttl)),
+            stale_at: options.stale_ms.map(|stale| now.saturating_add(stale)),
+            raw_bytes: json.len() as u64,
+            payload_bytes: payload.len() as u64,
+            compressed: codec::is_compressed(&payload),
+            tags: options.tags,
+            depends_on: options.depends_on,
         };
-        self.entries.insert(
-            handle,
-            Entry {
-                key: key.clone(),
-                write: self.writes,
-                home,
-                raw_bytes: weight,
-                created_at: now,
-                expires_at,
-                stale_at: options.stale_ms.map(|stale| now.saturating_add(stale)),
-                tags: options.tags,
-                depends_on: options.depends_on,
-                hits: 0,
-            },
-        );
-        self.index.insert(key.clone(), handle);
+        let homes = self.placement(options.tier, &meta, &payload)?;
+        if let Some(&old) = self.index.get(key) {
+            self.forget(old);
+        }
+        let handle = self.register(meta, Tier::Memory, 0);
+        let mut home = None;
+        for tier in homes {
+            let placed = match tier {
+                Tier::Local => self.write_local(handle, &payload),
+                Tier::IndexedDb => self.write_idb(handle, payload.clone()),
+                Tier::Memory => self.memory.budget() >= self.entry(handle).meta.raw_bytes,
+            };
+            if placed {
+                home = Some(tier);
+                break;
+            }
+        }
+        let Some(home) = home else {
+            let key = self.entry(handle).key.clone();
+            self.fault(
+                Tier::Memory,
+                "NO_ROOM",
+                "no tier could take the entry".into(),
+                Some(key),
+            );
+            self.forget(handle);
+            return Ok(Stored {
+                id: handle,
+                expires_at: None,
+                in_memory: false,
+            });
+        };
+        let entry = self.entries.get_mut(handle).expect("allocated above");
+        entry.home = home;
+        let key = entry.key.clone();
+        let expires_at = entry.meta.expires_at;
+        if home == Tier::Memory {
+            entry.stored_bytes = entry.meta.raw_bytes;
+        }
+        let in_memory = self.admit_to_memory(handle);
         self.events.push(Event::Set { key, tier: home });
         Ok(Stored {
             id: handle,
             expires_at,
+            in_memory,
         })
     }
 
+    /// The tiers an entry may go to, best first; `ENTRY_TOO_LARGE` when it fits none.
+    fn placement(&self, choice: TierChoice, meta: &Meta, payload: &[u8]) -> Result<Vec<Tier>> {
+        let fits = |tier: Tier| match tier {
+            Tier::Memory => meta.raw_bytes <= self.memory.budget(),
+            Tier::Local => self.local_cost(meta, payload) <= self.local_policy.budget(),
+            Tier::IndexedDb => tiers::idb_cost(meta, payload) <= self.idb_policy.budget(),
+        };
+        let large = payload.len() as u64 > self.config.large_entry_bytes;
+        let (wanted, fallbacks): (Tier, &[Tier]) = match choice {
+            TierChoice::Memory => (Tier::Memory, &[]),
+            // A persistent tier that fails at run time (quota, unavailable) falls back to the other.
+            TierChoice::Local => (Tier::Local, &[Tier::IndexedDb, Tier::Memory]),
+            TierChoice::IndexedDb => (Tier::IndexedDb, &[Tier::Local, Tier::Memory]),
+            TierChoice::Auto if large => (Tier::IndexedDb, &[Tier::Local, Tier::Memory]),
+            TierChoice::Auto => (Tier::Local, &[Tier::IndexedDb, Tier::Memory]),
+        };
+        let explicit = choice != TierChoice::Auto;
+        if explicit && !fits(wanted)
+            || !explicit && ![wanted].iter().chain(fallbacks).any(|&t| fits(t))
+        {
+            let size = match wanted {
+                Tier::Memory => meta.raw_bytes,
+                _ => payload.len() as u64,
+            };
+            return Err(Error::EntryTooLarge { size });
+        }
+        Ok([wanted]
+            .into_iter()
+            .chain(fallbacks.iter().copied())
+            .filter(|&t| fits(t))
+            .collect())
+    }
+
+    fn entry(&self, handle: Handle) -> &Entry {
+        self.entries
+            .get(handle)
+            .expect("handles in the index name entries")
+    }
+
+    /// Gives the entry a live copy in memory when it fits; returns whether it is there.
+    fn admit_to_memory(&mut self, handle: Handle) -> bool {
+        let entry = self.entry(handle);
+        let (hash, weight) = (key_hash(&entry.key), entry.meta.raw_bytes);
+        let mut evicted = Vec::new();
+        if !self.memory.insert(handle, hash, weight, &mut evicted) {
+            return false;
+        }
+        for victim in evicted {
+            let Some(entry) = self.entries.get(victim) else {
+                continue;
+            };
+            let key = entry.key.clone();
+            if entry.home == Tier::Memory {
+                self.forget(victim);
+            }
+            self.events.push(Event::Evicted {
+                key,
+                tier: Tier::Memory,
+            });
+        }
+        true
+    }
+
     /// Counts hits the face served from its live copies (by entry id) and misses it saw.
-    pub fn record_accesses(&mut self, ids: &[u32], misses: u64) {
+    pub fn record_accesses(&mut self, ids: &[Handle], misses: u64) {
         self.counters.misses += misses;
         // Every access was a hit when it happened, even if the entry has gone since.
         self.counters.hits += ids.len() as u64;
@@ -191,13 +273,111 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         }
     }
 
-    /// The face found no live value for `key`: purge it if it expired, and count the miss.
+    /// `get` after the face found no live value: reads the entry's durable home.
+    pub fn lookup(&mut self, key: &str) -> Result<Lookup> {
+        self.ensure_open()?;
+        check_key(key)?;
+        self.purge_expired();
+        let Some(&handle) = self.index.get(key) else {
+            return Ok(self.missed(key));
+        };
+        let entry = self.entry(handle);
+        match entry.home {
+            Tier::Local => {
+                let payload = self.read_local(handle);
+                Ok(self.finish_read(handle, Tier::Local, payload))
+            }
+            Tier::IndexedDb => match self.pending_idb_payload(&entry.meta.key) {
+                Some(payload) => Ok(self.finish_read(handle, Tier::IndexedDb, Ok(payload))),
+                None => Ok(Lookup::ReadIndexedDb { write: entry.write }),
+            },
+            // A memory-only entry without a live copy is gone: memory evictions remove them.
+            Tier::Memory => {
+                self.forget(handle);
+                Ok(self.missed(key))
+            }
+        }
+    }
+
+    /// The payload read from IndexedDB for `lookup`'s `ReadIndexedDb { write }` (None: not there).
+    pub fn ingest_indexed_db(
+        &mut self,
+        key: &str,
+        write: u64,
+        payload: Option<Vec<u8>>,
+    ) -> Result<Lookup> {
+        self.ensure_open()?;
+        self.purge_expired();
+        let current = self
+            .index
+            .get(key)
+            .copied()
+            .filter(|&h| self.entry(h).write == write);
+        let Some(handle) = current else {
+            // Deleted, expired or rewritten while the read was under way.
+            return Ok(self.missed(key));
+        };
+        let payload =
+            payload.ok_or_else(|| Error::Corrupt("the IndexedDB record is missing".into()));
+        Ok(self.finish_read(handle, Tier::IndexedDb, payload))
+    }
+
+    /// Decodes a payload read from `tier`, promotes the entry to memory, and counts the hit;
+    /// a bad payload is a fault, and the entry goes.
+    fn finish_read(&mut self, handle: Handle, tier: Tier, payload: Result<Vec<u8>>) -> Lookup {
+        let key = self.entry(handle).key.clone();
+        let json = payload.and_then(|p| codec::decode(&p));
+        let json = match json {
+            Ok(json) if json.len() as u64 == self.entry(handle).meta.raw_bytes => json,
+            Ok(_) => {
+                return self.corrupt(
+                    handle,
+                    tier,
+                    Error::Corrupt("payload length differs from its metadata".into()),
+                )
+            }
+            Err(e) => return self.corrupt(handle, tier, e),
+        };
+        let in_memory = self.admit_to_memory(handle);
+        let entry = self.entries.get_mut(handle).expect("checked above");
+        entry.hits += 1;
+        let expires_at = entry.meta.expires_at;
+        self.counters.hits += 1;
+        match tier {
+            Tier::Local => self.counters.local_hits += 1,
+            Tier::IndexedDb => self.counters.idb_hits += 1,
+            Tier::Memory => self.counters.memory_hits += 1,
+        }
+        self.events.push(Event::Hit { key, tier });
+        Lookup::Hit {
+            json,
+            stored: Stored {
+                id: handle,
+                expires_at,
+                in_memory,
+            },
+        }
+    }
+
+    fn corrupt(&mut self, handle: Handle, tier: Tier, error: Error) -> Lookup {
+        let key = self.entry(handle).key.clone();
+        self.fault(tier, error.code(), error.to_string(), Some(key.clone()));
+        self.remove(handle, RemovalCause::Deleted);
+        self.missed(&key)
+    }
+
+    fn missed(&mut self, key: &str) -> Lookup {
+        self.counters.misses += 1;
+        self.events.push(Event::Miss { key: Rc::from(key) });
+        Lookup::Miss
+    }
+
+    /// The face found its live value expired: purge it and count the miss.
     pub fn miss(&mut self, key: &str) -> Result<()> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
-        self.counters.misses += 1;
-        self.events.push(Event::Miss { key: Rc::from(key) });
+        self.missed(key);
         Ok(())
     }
 
@@ -207,7 +387,7 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         check_key(key)?;
         self.purge_expired();
         Ok(match self.index.get(key) {
-            Some(&handle) => self.remove_entry(handle, RemovalCause::Deleted),
+            Some(&handle) => self.remove(handle, RemovalCause::Deleted),
             None => false,
         })
     }
@@ -219,14 +399,21 @@ impl<C: Clock, P: Policy> Engine<C, P> {
         Ok(self.index.contains_key(key))
     }
 
-    /// Empties this namespace.
+    /// Empties this namespace in every tier (other namespaces and foreign keys stay).
     pub fn clear(&mut self) -> Result<()> {
         self.ensure_open()?;
+        for storage_key in self.local.keys_with_prefix(&self.namespace_prefix) {
+            self.local.remove(&storage_key);
+        }
+        self.outbox.clear();
+        self.outbox.push(IdbOp::Clear);
         self.entries.clear();
         self.index.clear();
         self.free.clear();
         self.expiries.clear();
         self.memory.clear();
+        self.local_policy.clear();
+        self.idb_policy.clear();
         self.events.push(Event::Cleared);
         Ok(())
     }
@@ -248,38 +435,82 @@ impl<C: Clock, P: Policy> Engine<C, P> {
             }
             self.expiries.pop();
             if self.entries.get(handle).is_some_and(|e| e.write == write) {
-                self.remove_entry(handle, RemovalCause::Expired);
+                self.remove(handle, RemovalCause::Expired);
             }
         }
     }
 
-    fn remove_entry(&mut self, handle: Handle, cause: RemovalCause) -> bool {
-        let Some(entry) = self.entries.remove(handle) else {
+    /// Removes an entry from every tier, with an event.
+    fn remove(&mut self, handle: Handle, cause: RemovalCause) -> bool {
+        let Some(entry) = self.entries.get(handle) else {
             return false;
+        };
+        let (key, tier) = (entry.key.clone(), entry.home);
+        self.forget(handle);
+        self.events.push(Event::Removed { key, tier, cause });
+        true
+    }
+
+    /// Drops an entry from every tier and the index, silently (the caller reports why).
+    fn forget(&mut self, handle: Handle) {
+        let Some(entry) = self.entries.remove(handle) else {
+            return;
         };
         self.index.remove(&entry.key);
         self.memory.remove(handle);
+        match entry.home {
+            Tier::Local => {
+                self.local_policy.remove(handle);
+                let storage_key = self.local_key(&entry.key);
+                self.local.remove(&storage_key);
+            }
+            Tier::IndexedDb => {
+                self.idb_policy.remove(handle);
+                self.outbox.push(IdbOp::Delete {
+                    key: entry.key.to_string(),
+                });
+            }
+            Tier::Memory => {}
+        }
         self.free.push(handle);
-        self.events.push(Event::Removed {
-            key: entry.key,
-            tier: entry.home,
-            cause,
+    }
+
+    fn fault(&mut self, tier: Tier, code: &'static str, message: String, key: Option<Key>) {
+        self.counters.faults += 1;
+        self.events.push(Event::Fault {
+            tier,
+            code,
+            message,
+            key,
         });
-        true
     }
 
     pub fn stats(&mut self) -> CacheStats {
         self.purge_expired();
         let c = &self.counters;
+        let tier = |policy: &S3Fifo, hits| TierStats {
+            entries: policy.len() as u64,
+            bytes: policy.weight(),
+            hits,
+        };
+        let persisted = self
+            .index
+            .values()
+            .filter_map(|&h| self.entries.get(h))
+            .filter(|e| e.home != Tier::Memory);
+        let (raw_bytes, stored_bytes) = persisted.fold((0, 0), |(raw, stored), e| {
+            (raw + e.meta.raw_bytes, stored + e.meta.payload_bytes)
+        });
         CacheStats {
             hits: c.hits,
             misses: c.misses,
             hit_rate: hit_rate(c.hits, c.misses),
-            memory: TierStats {
-                entries: self.memory.len() as u64,
-                bytes: self.memory.weight(),
-                hits: c.memory_hits,
-            },
+            memory: tier(&self.memory, c.memory_hits),
+            local: tier(&self.local_policy, c.local_hits),
+            indexeddb: tier(&self.idb_policy, c.idb_hits),
+            raw_bytes,
+            stored_bytes,
+            faults: c.faults,
             ..CacheStats::default()
         }
     }
@@ -295,14 +526,14 @@ impl<C: Clock, P: Policy> Engine<C, P> {
                 key: e.key.to_string(),
                 tier: e.home.as_str(),
                 in_memory: self.memory.contains(handle),
-                raw_bytes: e.raw_bytes,
-                stored_bytes: e.raw_bytes,
-                compressed: false,
-                created_at: e.created_at,
-                expires_at: e.expires_at,
-                stale_at: e.stale_at,
-                tags: e.tags.clone(),
-                depends_on: e.depends_on.clone(),
+                raw_bytes: e.meta.raw_bytes,
+                stored_bytes: e.stored_bytes,
+                compressed: e.meta.compressed && e.home != Tier::Memory,
+                created_at: e.meta.created_at,
+                expires_at: e.meta.expires_at,
+                stale_at: e.meta.stale_at,
+                tags: e.meta.tags.clone(),
+                depends_on: e.meta.depends_on.clone(),
                 hits: e.hits,
             })
             .collect();

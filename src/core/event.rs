@@ -6,8 +6,6 @@ use super::options::Tier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RemovalCause {
-    /// Pushed out to keep a tier within its budget.
-    Evicted,
     /// Its `ttlMs` ran out.
     Expired,
     /// Removed by `delete`.
@@ -27,18 +25,39 @@ pub enum Event {
     Miss {
         key: Key,
     },
+    /// The entry left `tier` to make room there; it may live on in another tier.
+    Evicted {
+        key: Key,
+        tier: Tier,
+    },
+    /// The entry is gone from every tier.
     Removed {
         key: Key,
         tier: Tier,
         cause: RemovalCause,
+    },
+    /// A storage fault was handled (quota, corrupt entry, unavailable tier).
+    Fault {
+        tier: Tier,
+        code: &'static str,
+        message: String,
+        key: Option<Key>,
     },
     /// Everything in the namespace went at once.
     Cleared,
 }
 
 impl Event {
-    /// Removal events must reach the JS face even when nobody subscribes: it holds live values.
-    pub fn removes_live_value(&self) -> bool {
-        matches!(self, Event::Removed { .. } | Event::Cleared)
+    /// Whether the face must drop its live copy of the event's key (or, for `Cleared`, of all keys).
+    /// Such events reach the face even when nobody subscribes.
+    pub fn drops_live_value(&self) -> bool {
+        matches!(
+            self,
+            Event::Evicted {
+                tier: Tier::Memory,
+                ..
+            } | Event::Removed { .. }
+                | Event::Cleared
+        )
     }
 }

@@ -1,117 +1,239 @@
 //! `WasmCache`: the engine behind the `SmartCache` class of the JS face. The face keeps the live
-//! values; this side keeps the rules. Events go to one listener installed by the face.
+//! values; this side keeps the rules, drives localStorage, and carries the engine's IndexedDB
+//! decisions out asynchronously. Events go to one listener installed by the face.
 
 use super::convert;
 use super::DateClock;
-use crate::core::engine::Engine;
+use crate::core::engine::{Engine, Lookup, Stored};
 use crate::core::options::{CacheOptionsInput, SetOptionsInput};
-use js_sys::Function;
+use crate::store::idb::IdbStore;
+use crate::store::local::BrowserLocalStore;
+use js_sys::{Array, Function, Promise};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-pub struct WasmCache {
-    engine: Engine<DateClock>,
-    listener: Option<Function>,
-    /// Whether anybody subscribed: otherwise only removals (which the face must apply) are sent.
-    verbose: bool,
-}
+use wasm_bindgen_futures::future_to_promise;
 
 type JsResult<T> = Result<T, JsValue>;
 
+/// How long `open` waits for a blocked IndexedDB before carrying on without it.
+const IDB_OPEN_TIMEOUT_MS: i32 = 3_000;
+
+/// What the synchronous calls and the asynchronous IndexedDB work share.
+struct Shared {
+    engine: RefCell<Engine<DateClock, BrowserLocalStore>>,
+    idb: Option<IdbStore>,
+    listener: RefCell<Option<Function>>,
+    /// Whether anybody subscribed: otherwise only events that drop live values are sent.
+    verbose: Cell<bool>,
+}
+
+impl Shared {
+    /// Hands the engine's events to the listener, outside any borrow of the engine (a listener
+    /// may call back into the cache).
+    fn flush_events(&self) {
+        let verbose = self.verbose.get();
+        let events: Vec<_> = self
+            .engine
+            .borrow_mut()
+            .drain_events()
+            .filter(|e| verbose || e.drops_live_value())
+            .collect();
+        let listener = self.listener.borrow().clone();
+        if let Some(listener) = listener {
+            for event in &events {
+                // A throwing listener must not break the engine: the face guards its subscribers.
+                let _ = listener.call1(&JsValue::NULL, &convert::event(event));
+            }
+        }
+    }
+
+    fn with_engine<T>(&self, f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T) -> T {
+        let result = f(&mut self.engine.borrow_mut());
+        self.flush_events();
+        result
+    }
+
+    /// `[json, id, expiresAt, inMemory]` for a hit, `undefined` for a miss.
+    fn lookup_to_js(lookup: Lookup) -> JsValue {
+        match lookup {
+            Lookup::Hit { json, stored } => {
+                let row = stored_to_js(stored);
+                row.unshift(&JsValue::from_str(&String::from_utf8_lossy(&json)));
+                row.into()
+            }
+            Lookup::Miss | Lookup::ReadIndexedDb { .. } => JsValue::UNDEFINED,
+        }
+    }
+}
+
+/// `[id, expiresAt (0 = never), inMemory]`.
+fn stored_to_js(stored: Stored) -> Array {
+    let row = Array::new();
+    row.push(&f64::from(stored.id).into());
+    row.push(&stored.expires_at.map_or(0.0, |at| at as f64).into());
+    row.push(&stored.in_memory.into());
+    row
+}
+
+#[wasm_bindgen]
+pub struct WasmCache {
+    shared: Rc<Shared>,
+}
+
 #[wasm_bindgen]
 impl WasmCache {
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> JsResult<WasmCache> {
+    /// Opens the cache: localStorage entries are indexed at once; IndexedDB is opened and its
+    /// metadata loaded, or, if it fails, the cache carries on without it and reports a fault.
+    pub async fn open(options: JsValue) -> JsResult<WasmCache> {
         let input: CacheOptionsInput = convert::options(options)?;
         let config = input.validate().map_err(convert::error)?;
-        Ok(WasmCache {
-            engine: Engine::new(DateClock, config),
-            listener: None,
-            verbose: false,
-        })
+        let idb = IdbStore::open(&config.namespace, config.version, IDB_OPEN_TIMEOUT_MS).await;
+        let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
+        let idb = match idb {
+            Ok(store) => match store.load_meta().await {
+                Ok(records) => {
+                    engine.set_idb_available(true, "");
+                    for (key, meta) in records {
+                        engine.load_idb_record(&key, &meta);
+                    }
+                    Some(store)
+                }
+                Err(why) => {
+                    engine.set_idb_available(false, &why);
+                    None
+                }
+            },
+            Err(why) => {
+                engine.set_idb_available(false, &why);
+                None
+            }
+        };
+        let shared = Rc::new(Shared {
+            engine: RefCell::new(engine),
+            idb,
+            listener: RefCell::new(None),
+            verbose: Cell::new(false),
+        });
+        Ok(WasmCache { shared })
     }
 
-    /// Where engine events go; `verbose` adds set/hit/miss events to the removals.
+    /// Where engine events go; `verbose` adds set/hit/miss/fault events to those that drop live
+    /// values. Events from opening are delivered now.
     #[wasm_bindgen(js_name = setListener)]
-    pub fn set_listener(&mut self, listener: Function, verbose: bool) {
-        self.listener = Some(listener);
-        self.verbose = verbose;
+    pub fn set_listener(&self, listener: Function, verbose: bool) {
+        *self.shared.listener.borrow_mut() = Some(listener);
+        self.shared.verbose.set(verbose);
+        self.shared.flush_events();
     }
 
-    /// Stores a value's JSON text; returns `[id, expiresAt]` (0 for no expiry) for the live copy.
-    pub fn set(&mut self, key: &str, json: &str, options: JsValue) -> JsResult<Box<[f64]>> {
+    /// Stores a value's JSON text; returns `[id, expiresAt, inMemory]` for the live copy.
+    /// IndexedDB writes wait in the outbox for `flush`.
+    pub fn set(&self, key: &str, json: &str, options: JsValue) -> JsResult<Array> {
         let options = convert::options::<SetOptionsInput>(options)?
             .validate()
-            .map_err(convert::error);
-        let result = options.and_then(|o| {
-            self.engine
-                .set(key, json.as_bytes(), o)
-                .map_err(convert::error)
-        });
-        self.flush_events();
-        let stored = result?;
-        Ok(Box::new([
-            f64::from(stored.id),
-            stored.expires_at.map_or(0.0, |at| at as f64),
-        ]))
+            .map_err(convert::error)?;
+        let stored = self
+            .shared
+            .with_engine(|e| e.set(key, json.as_bytes(), options));
+        Ok(stored_to_js(stored.map_err(convert::error)?))
+    }
+
+    /// `get` after the face found no live value: `[json, id, expiresAt, inMemory]`, `undefined`,
+    /// or a Promise of either when the value must be read from IndexedDB.
+    pub fn get(&self, key: &str) -> JsResult<JsValue> {
+        let lookup = self
+            .shared
+            .with_engine(|e| e.lookup(key))
+            .map_err(convert::error)?;
+        let (Lookup::ReadIndexedDb { write }, Some(_)) = (&lookup, &self.shared.idb) else {
+            return Ok(Shared::lookup_to_js(lookup));
+        };
+        let (write, shared, key) = (*write, self.shared.clone(), key.to_string());
+        let read = async move {
+            let Some(idb) = &shared.idb else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            let payload = idb.read(&key).await;
+            let found = shared.with_engine(|e| match payload {
+                Ok(payload) => e.ingest_indexed_db(&key, write, payload),
+                Err(why) => e
+                    .ingest_indexed_db(&key, write, None)
+                    .inspect(|_| e.report_idb_fault(&why)),
+            });
+            found.map(Shared::lookup_to_js).map_err(convert::error)
+        };
+        Ok(future_to_promise(read).into())
+    }
+
+    /// Whether IndexedDB operations wait for `flush`.
+    #[wasm_bindgen(js_name = hasPendingWrites)]
+    pub fn has_pending_writes(&self) -> bool {
+        self.shared.engine.borrow().has_pending_writes()
+    }
+
+    /// Carries out the pending IndexedDB operations in one transaction. Never rejects: a failed
+    /// write becomes a fault, and the entries it was for live on in memory.
+    pub fn flush(&self) -> Promise {
+        let shared = self.shared.clone();
+        future_to_promise(async move {
+            let ops = shared.engine.borrow_mut().take_outbox();
+            if ops.is_empty() {
+                return Ok(JsValue::UNDEFINED);
+            }
+            if let Some(idb) = &shared.idb {
+                if let Err(why) = idb.apply(&ops).await {
+                    shared.with_engine(|e| e.idb_write_failed(&ops, &why));
+                }
+            }
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     /// Counts hits the face served (entry ids) and misses of `peek`.
     #[wasm_bindgen(js_name = recordAccesses)]
-    pub fn record_accesses(&mut self, ids: &[u32], misses: u32) {
-        self.engine.record_accesses(ids, u64::from(misses));
+    pub fn record_accesses(&self, ids: &[u32], misses: u32) {
+        self.shared
+            .engine
+            .borrow_mut()
+            .record_accesses(ids, u64::from(misses));
     }
 
-    /// The face has no live value for `key`.
-    pub fn miss(&mut self, key: &str) -> JsResult<()> {
-        let result = self.engine.miss(key).map_err(convert::error);
-        self.flush_events();
-        result
+    /// The face's live value of `key` expired.
+    pub fn miss(&self, key: &str) -> JsResult<()> {
+        self.shared
+            .with_engine(|e| e.miss(key))
+            .map_err(convert::error)
     }
 
-    pub fn has(&mut self, key: &str) -> JsResult<bool> {
-        let result = self.engine.has(key).map_err(convert::error);
-        self.flush_events();
-        result
+    pub fn has(&self, key: &str) -> JsResult<bool> {
+        self.shared
+            .with_engine(|e| e.has(key))
+            .map_err(convert::error)
     }
 
-    pub fn delete(&mut self, key: &str) -> JsResult<bool> {
-        let result = self.engine.delete(key).map_err(convert::error);
-        self.flush_events();
-        result
+    pub fn delete(&self, key: &str) -> JsResult<bool> {
+        self.shared
+            .with_engine(|e| e.delete(key))
+            .map_err(convert::error)
     }
 
-    pub fn clear(&mut self) -> JsResult<()> {
-        let result = self.engine.clear().map_err(convert::error);
-        self.flush_events();
-        result
+    pub fn clear(&self) -> JsResult<()> {
+        self.shared
+            .with_engine(|e| e.clear())
+            .map_err(convert::error)
     }
 
-    pub fn stats(&mut self) -> JsValue {
-        let stats = self.engine.stats();
-        self.flush_events();
-        convert::plain(&stats)
+    pub fn stats(&self) -> JsValue {
+        convert::plain(&self.shared.with_engine(|e| e.stats()))
     }
 
-    pub fn entries(&mut self) -> JsValue {
-        let entries = self.engine.entries();
-        self.flush_events();
-        convert::plain(&entries)
+    pub fn entries(&self) -> JsValue {
+        convert::plain(&self.shared.with_engine(|e| e.entries()))
     }
 
-    pub fn close(&mut self) {
-        self.engine.close();
-        self.listener = None;
-    }
-
-    fn flush_events(&mut self) {
-        let verbose = self.verbose;
-        let listener = self.listener.as_ref();
-        for event in self.engine.drain_events() {
-            if let Some(listener) = listener.filter(|_| verbose || event.removes_live_value()) {
-                // A throwing listener must not break the engine: the face guards its subscribers.
-                let _ = listener.call1(&JsValue::NULL, &convert::event(&event));
-            }
-        }
+    pub fn close(&self) {
+        self.shared.engine.borrow_mut().close();
+        *self.shared.listener.borrow_mut() = None;
     }
 }

@@ -44,13 +44,26 @@ pub fn event(e: &Event) -> JsValue {
         Event::Set { key, tier } => ("set", Some(key), Some(tier)),
         Event::Hit { key, tier } => ("hit", Some(key), Some(tier)),
         Event::Miss { key } => ("miss", Some(key), None),
-        Event::Removed { key, tier, cause } => {
-            let kind = match cause {
-                RemovalCause::Evicted => "evict",
-                RemovalCause::Expired => "expire",
-                RemovalCause::Deleted => "delete",
-            };
-            (kind, Some(key), Some(tier))
+        Event::Evicted { key, tier } => ("evict", Some(key), Some(tier)),
+        Event::Removed {
+            key,
+            tier,
+            cause: RemovalCause::Expired,
+        } => ("expire", Some(key), Some(tier)),
+        Event::Removed {
+            key,
+            tier,
+            cause: RemovalCause::Deleted,
+        } => ("delete", Some(key), Some(tier)),
+        Event::Fault {
+            tier,
+            code,
+            message,
+            key,
+        } => {
+            set(&js, "code", &(*code).into());
+            set(&js, "message", &message.as_str().into());
+            ("fault", key.as_ref(), Some(tier))
         }
         Event::Cleared => ("clear", None, None),
     };

@@ -173,7 +173,12 @@ test('bad keys, bad options, too-large entries and closed caches give their code
     out.badTags = await codeOf(() => cache.set('k', 1, { tags: [''] }));
     out.badOpen = await codeOf(() => m.SmartCache.open({ memoryBytes: -1 }));
     out.badNamespace = await codeOf(() => m.SmartCache.open({ namespace: 7 }));
-    out.tooLarge = await codeOf(() => cache.set('big', 'x'.repeat(2000)));
+    out.tooLarge = await codeOf(() => cache.set('big', 'x'.repeat(2000), { tier: 'memory' }));
+    const tiny = await m.SmartCache.open({ namespace: 'tiny', memoryBytes: 1000, localStorageBytes: 1000, indexedDbBytes: 1000 });
+    const noise = Array.from({ length: 400 }, () => Math.random().toString(36).slice(2)).join('');
+    out.tooLargeEverywhere = await codeOf(() => tiny.set('big', noise));
+    out.tooLargeForLocal = await codeOf(() => tiny.set('big', noise.slice(0, 1500), { tier: 'local' }));
+    await tiny.close();
     out.explicitTier = await codeOf(() => cache.set('k', 1, { tier: 'indexeddb', ttlMs: 1000, staleMs: 10 }));
     out.worksAfter = (await cache.get('k')) === 1 && cache.peek('big') === undefined;
     const listener = () => {};
@@ -194,6 +199,8 @@ test('bad keys, bad options, too-large entries and closed caches give their code
     assert.equal(result[name], 'INVALID_OPTION', name);
   }
   assert.equal(result.tooLarge, 'ENTRY_TOO_LARGE');
+  assert.equal(result.tooLargeEverywhere, 'ENTRY_TOO_LARGE');
+  assert.equal(result.tooLargeForLocal, 'ENTRY_TOO_LARGE');
   assert.equal(result.explicitTier, 'no error');
   assert.equal(result.worksAfter, true);
   for (const name of ['closedSet', 'closedGet', 'closedPeek', 'closedStats', 'closedSubscribe']) {
@@ -209,7 +216,7 @@ test('the memory tier keeps within its budget, evicts with events, expires on ti
     cache.subscribe((e) => events.push(e));
     const row = 'x'.repeat(98); // 100 bytes of JSON with the quotes
     for (let i = 0; i < 300; i++) {
-      await cache.set(`row:${i}`, row);
+      await cache.set(`row:${i}`, row, { tier: 'memory' });
       // Rows 0..9 are read often: the policy should keep them.
       for (let hot = 0; hot < 10 && i >= hot; hot++) cache.peek(`row:${hot}`);
     }
@@ -218,7 +225,7 @@ test('the memory tier keeps within its budget, evicts with events, expires on ti
     const evicted = events.filter((e) => e.type === 'evict');
     const evictedStillServed = evicted.filter((e) => cache.peek(e.key) !== undefined).length;
 
-    await cache.set('short', 1, { ttlMs: 40 });
+    await cache.set('short', 1, { ttlMs: 40, tier: 'memory' });
     const before = cache.peek('short');
     await new Promise((r) => setTimeout(r, 80));
     const afterExpiry = cache.peek('short');

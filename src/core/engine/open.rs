@@ -1,0 +1,191 @@
+//! Opening an engine over what earlier page loads persisted: the localStorage entries of this
+//! namespace and version are read by their heads (metadata only), older versions and damaged
+//! values are purged; IndexedDB's metadata records arrive afterwards through `load_idb_record`.
+
+use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
+use crate::core::clock::Clock;
+use crate::core::event::Event;
+use crate::core::memory::{Policy, S3Fifo};
+use crate::core::options::{CacheConfig, Tier};
+use crate::core::record::{self, Meta};
+use crate::core::slots::Slots;
+use crate::core::store::{units, LocalStore};
+use crate::core::text;
+use std::collections::{BinaryHeap, HashMap};
+use std::rc::Rc;
+
+impl<C: Clock, L: LocalStore> Engine<C, L> {
+    /// An engine over `local`, with the entries it holds for this namespace and version.
+    /// IndexedDB counts as unavailable until the browser layer says otherwise.
+    pub fn open(clock: C, config: CacheConfig, local: L) -> Self {
+        let namespace = &config.namespace;
+        let namespace_prefix = format!("smartcache:{}:{namespace}:", units(namespace));
+        let local_prefix = format!("{namespace_prefix}{}:", config.version);
+        let mut engine = Self {
+            memory: S3Fifo::new(config.memory_bytes),
+            local_policy: S3Fifo::new(config.local_storage_bytes),
+            idb_policy: S3Fifo::new(config.indexed_db_bytes),
+            clock,
+            config,
+            local,
+            namespace_prefix,
+            local_prefix,
+            idb_available: false,
+            entries: Slots::default(),
+            index: HashMap::new(),
+            free: Vec::new(),
+            writes: 0,
+            expiries: BinaryHeap::new(),
+            outbox: Vec::new(),
+            counters: Default::default(),
+            events: Vec::new(),
+            closed: false,
+        };
+        engine.load_local();
+        engine
+    }
+
+    fn load_local(&mut self) {
+        let now = self.clock.now_ms();
+        let mut found = Vec::new();
+        for storage_key in self.local.keys_with_prefix(&self.namespace_prefix) {
+            let Some(key) = storage_key.strip_prefix(&self.local_prefix) else {
+                // Written under another version: never readable again.
+                self.local.remove(&storage_key);
+                continue;
+            };
+            match self.read_local_head(&storage_key, key) {
+                Ok((meta, _)) if meta.expired(now) => self.local.remove(&storage_key),
+                Ok((meta, value_units)) => found.push((meta, value_units)),
+                Err(why) => {
+                    self.local.remove(&storage_key);
+                    let key = Some(Rc::from(key));
+                    self.fault(
+                        Tier::Local,
+                        "CORRUPT_ENTRY",
+                        format!("purged at start-up: {why}"),
+                        key,
+                    );
+                }
+            }
+        }
+        // Oldest first, so that a budget smaller than what is stored keeps the newest.
+        found.sort_by_key(|(meta, _)| meta.created_at);
+        for (meta, value_units) in found {
+            let cost = 2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64;
+            let handle = self.register(meta, Tier::Local, cost);
+            let mut evicted = Vec::new();
+            let hash = key_hash(&self.entry(handle).key);
+            self.local_policy.insert(handle, hash, cost, &mut evicted);
+            for victim in evicted {
+                let key = self.entry(victim).key.clone();
+                self.forget(victim);
+                self.events.push(Event::Evicted {
+                    key,
+                    tier: Tier::Local,
+                });
+            }
+        }
+    }
+
+    /// Metadata and total length (in units) of a stored value, checked for consistency.
+    fn read_local_head(&self, storage_key: &str, key: &str) -> Result<(Meta, usize), String> {
+        let (total, head) = self
+            .local
+            .head(storage_key, record::HEAD_UNITS)
+            .ok_or("value vanished")?;
+        let meta_units = record::local_meta_units(&head).map_err(|e| e.to_string())?;
+        let (_, head) = self
+            .local
+            .head(storage_key, record::HEAD_UNITS + meta_units)
+            .ok_or("value vanished")?;
+        let meta = record::parse_local_meta(&head).map_err(|e| e.to_string())?;
+        if meta.key != key {
+            return Err("value belongs to another key".into());
+        }
+        let payload_units = text::packed_units(meta.payload_bytes as usize);
+        if total != record::HEAD_UNITS + meta_units + payload_units {
+            return Err("value length differs from its metadata".into());
+        }
+        Ok((meta, total))
+    }
+
+    /// Adds an entry to the index (written now, or found at start-up).
+    pub(super) fn register(&mut self, meta: Meta, home: Tier, stored_bytes: u64) -> Handle {
+        let handle = self.free.pop().unwrap_or(self.index.len() as Handle);
+        self.writes += 1;
+        if let Some(at) = meta.expires_at {
+            self.expiries.push(Reverse((at, handle, self.writes)));
+        }
+        let key: Key = Rc::from(meta.key.as_str());
+        self.index.insert(key.clone(), handle);
+        let entry = Entry {
+            key,
+            meta,
+            write: self.writes,
+            home,
+            stored_bytes,
+            hits: 0,
+        };
+        self.entries.insert(handle, entry);
+        handle
+    }
+
+    /// One metadata record read from IndexedDB at start-up.
+    pub fn load_idb_record(&mut self, key: &str, meta_bytes: &[u8]) {
+        let now = self.clock.now_ms();
+        let meta = match Meta::from_bytes(meta_bytes) {
+            Ok(meta) if meta.key == key => meta,
+            Ok(_) | Err(_) => {
+                self.outbox.push(super::IdbOp::Delete {
+                    key: key.to_string(),
+                });
+                let message = "purged at start-up: unreadable metadata".to_string();
+                self.fault(
+                    Tier::IndexedDb,
+                    "CORRUPT_ENTRY",
+                    message,
+                    Some(Rc::from(key)),
+                );
+                return;
+            }
+        };
+        if meta.expired(now) {
+            self.outbox.push(super::IdbOp::Delete {
+                key: key.to_string(),
+            });
+            return;
+        }
+        if let Some(&existing) = self.index.get(key) {
+            // Both tiers hold the key (a page closed between a write and the removal of the
+            // older copy): the newer write wins.
+            if self.entry(existing).meta.created_at >= meta.created_at {
+                self.outbox.push(super::IdbOp::Delete {
+                    key: key.to_string(),
+                });
+                return;
+            }
+            self.forget(existing);
+        }
+        let cost = meta_bytes.len() as u64 + meta.payload_bytes;
+        let handle = self.register(meta, Tier::IndexedDb, cost);
+        let hash = key_hash(key);
+        let mut evicted = Vec::new();
+        self.idb_policy.insert(handle, hash, cost, &mut evicted);
+        for victim in evicted {
+            let key = self.entry(victim).key.clone();
+            self.outbox.push(super::IdbOp::Delete {
+                key: key.to_string(),
+            });
+            self.entries
+                .get_mut(victim)
+                .expect("evicted entries exist")
+                .home = Tier::Memory;
+            self.forget(victim);
+            self.events.push(Event::Evicted {
+                key,
+                tier: Tier::IndexedDb,
+            });
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The persistent tiers: placement, reloads, budgets, quota faults, versions, damaged values.
+
+use super::*;
+
+fn with_idb(
+    edit: impl FnOnce(&mut CacheOptionsInput),
+) -> (TestEngine, ManualClock, MemoryLocalStore, Idb, CacheConfig) {
+    let clock = ManualClock::new(START);
+    let local = MemoryLocalStore::default();
+    let config = config(edit);
+    let idb = Idb::default();
+    let engine = idb.reopen(&clock, config.clone(), &local);
+    (engine, clock, local, idb, config)
+}
+
+fn tier_of(engine: &mut TestEngine, key: &str) -> &'static str {
+    engine
+        .entries()
+        .into_iter()
+        .find(|e| e.key == key)
+        .map_or("none", |e| e.tier)
+}
+
+#[test]
+fn placement_follows_size_and_explicit_tiers() {
+    let (mut engine, _, local, mut idb, _) = with_idb(|c| c.large_entry_bytes = Some(1_000.0));
+    let big = noise(5_000);
+    engine
+        .set("small", &json_of(1), SetOptions::default())
+        .unwrap();
+    engine.set("large", &big, SetOptions::default()).unwrap();
+    engine
+        .set(
+            "pinned",
+            &json_of(2),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
+        .unwrap();
+    engine.set("volatile", &json_of(3), memory_only()).unwrap();
+    idb.flush(&mut engine);
+    assert_eq!(tier_of(&mut engine, "small"), "local");
+    assert_eq!(tier_of(&mut engine, "large"), "indexeddb");
+    assert_eq!(tier_of(&mut engine, "pinned"), "indexeddb");
+    assert_eq!(tier_of(&mut engine, "volatile"), "memory");
+    assert_eq!(local.keys().len(), 1);
+    assert_eq!(idb.records.keys().collect::<Vec<_>>(), ["large", "pinned"]);
+    assert!(local.keys()[0].starts_with("smartcache:7:default:1:"));
+}
+
+#[test]
+fn values_survive_a_reload_and_are_promoted_on_read() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|c| {
+        // The company (35 stored bytes) stays small; the payments list (compressed) is large.
+        c.large_entry_bytes = Some(40.0);
+        c.compress_above_bytes = Some(64.0);
+    });
+    let large = format!(
+        "[{}]",
+        vec![r#"{"amount":100,"status":"paid"}"#; 20].join(",")
+    );
+    let large = large.as_bytes();
+    engine
+        .set(
+            "company:42",
+            br#"{"id":42,"name":"Acme"}"#,
+            SetOptions::default(),
+        )
+        .unwrap();
+    engine
+        .set(
+            "payments:company:42",
+            large,
+            opts(|o| o.tags = Some(vec!["payments".into()])),
+        )
+        .unwrap();
+    engine.set("session", b"1", memory_only()).unwrap();
+    idb.flush(&mut engine);
+
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    assert_eq!(reloaded.stats().memory.entries, 0);
+    assert_eq!(
+        reloaded.entries().len(),
+        2,
+        "the memory-only entry did not survive"
+    );
+    assert_eq!(
+        idb.get(&mut reloaded, "company:42").unwrap(),
+        r#"{"id":42,"name":"Acme"}"#
+    );
+    assert_eq!(
+        idb.get(&mut reloaded, "payments:company:42")
+            .unwrap()
+            .as_bytes(),
+        large
+    );
+    assert_eq!(idb.get(&mut reloaded, "session"), None);
+    let stats = reloaded.stats();
+    assert_eq!(
+        (stats.local.hits, stats.indexeddb.hits, stats.misses),
+        (1, 1, 1)
+    );
+    assert_eq!(stats.memory.entries, 2);
+    let payments = reloaded
+        .entries()
+        .into_iter()
+        .find(|e| e.key == "payments:company:42")
+        .unwrap();
+    assert_eq!(payments.tags, ["payments"]);
+    assert!(payments.in_memory && payments.compressed);
+    assert!(stats.stored_bytes < stats.raw_bytes);
+}
+
+#[test]
+fn a_read_before_the_flush_is_served_from_the_outbox() {
+    let (mut engine, _, _, mut idb, _) = with_idb(|_| {});
+    engine
+        .set(
+            "big",
+            &json_of(9),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
+        .unwrap();
+    assert_eq!(idb.get(&mut engine, "big").unwrap().as_bytes(), json_of(9));
+}
+
+#[test]
+fn a_stale_indexeddb_read_is_a_miss() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    engine
+        .set(
+            "k",
+            &json_of(1),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
+        .unwrap();
+    idb.flush(&mut engine);
+    let mut engine = idb.reopen(&clock, config, &local);
+    let Lookup::ReadIndexedDb { write } = engine.lookup("k").unwrap() else {
+        panic!("expected a read")
+    };
+    engine
+        .set(
+            "k",
+            &json_of(2),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
+        .unwrap();
+    let payload = idb.records["k"].1.clone();
+    assert_eq!(
+        engine.ingest_indexed_db("k", write, Some(payload)).unwrap(),
+        Lookup::Miss
+    );
+}
+
+#[test]
+fn the_local_budget_is_never_exceeded_and_overflow_moves_to_indexeddb() {
+    let (mut engine, _, local, mut idb, _) = with_idb(|c| {
+        c.local_storage_bytes = Some(20_000.0);
+        c.compress_above_bytes = Some(1e9);
+    });
+    for i in 0..200 {
+        engine
+            .set(&format!("row:{i}"), &json_of(i), SetOptions::default())
+            .unwrap();
+        idb.flush(&mut engine);
+        assert!(
+            local.used_units() * 2 <= 20_000,
+            "{} units after {i}",
+            local.used_units()
+        );
+    }
+    let stats = engine.stats();
+    assert_eq!(stats.local.bytes, local.used_units() as u64 * 2);
+    assert_eq!(
+        stats.local.entries + stats.indexeddb.entries,
+        200,
+        "nothing was lost"
+    );
+    for i in [0, 100, 199] {
+        assert_eq!(
+            idb.get(&mut engine, &format!("row:{i}"))
+                .unwrap()
+                .as_bytes(),
+            json_of(i)
+        );
+    }
+}
+
+#[test]
+fn a_real_quota_smaller_than_the_budget_is_handled_and_foreign_keys_are_left_alone() {
+    let clock = ManualClock::new(START);
+    let local = MemoryLocalStore::with_quota(6_000);
+    local.plant("app:settings", &"s".repeat(1_000));
+    let mut engine = Engine::open(
+        clock,
+        config(|c| c.compress_above_bytes = Some(1e9)),
+        local.clone(),
+    );
+    let mut idb = Idb::default();
+    for i in 0..100 {
+        engine
+            .set(&format!("row:{i}"), &json_of(i), SetOptions::default())
+            .unwrap();
+        idb.flush(&mut engine);
+    }
+    let log = events(&mut engine);
+    assert!(
+        log.iter().any(|e| e.starts_with("fault QUOTA_EXCEEDED")),
+        "{log:?}"
+    );
+    assert!(engine.stats().faults > 0);
+    assert_eq!(local.get("app:settings").unwrap(), "s".repeat(1_000));
+    // IndexedDB is unavailable here: the newest entries stay readable from localStorage.
+    for i in 95..100 {
+        assert_eq!(
+            idb.get(&mut engine, &format!("row:{i}"))
+                .unwrap()
+                .as_bytes(),
+            json_of(i)
+        );
+    }
+}
+
+#[test]
+fn with_indexeddb_unavailable_large_entries_stay_in_local_or_memory() {
+    let clock = ManualClock::new(START);
+    let mut engine = Engine::open(
+        clock,
+        config(|c| c.large_entry_bytes = Some(10.0)),
+        MemoryLocalStore::default(),
+    );
+    engine.set_idb_available(false, "blocked");
+    assert_eq!(events(&mut engine), ["fault UNAVAILABLE -"]);
+    engine.set("k", &json_of(1), SetOptions::default()).unwrap();
+    assert_eq!(tier_of(&mut engine, "k"), "local");
+    assert!(engine.take_outbox().is_empty());
+    engine
+        .set(
+            "pinned",
+            &json_of(1),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
+        .unwrap();
+    assert_eq!(tier_of(&mut engine, "pinned"), "local");
+}
+
+#[test]
+fn a_failed_indexeddb_flush_keeps_the_value_in_memory() {
+    let (mut engine, _, _, _, _) = with_idb(|_| {});
+    engine
+        .set(
+            "k",
+            &json_of(1),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
+        .unwrap();
+    let ops = engine.take_outbox();
+    engine.idb_write_failed(&ops, "QuotaExceededError");
+    assert_eq!(tier_of(&mut engine, "k"), "memory");
+    assert_eq!(engine.stats().faults, 1);
+}
+
+#[test]
+fn expiry_survives_a_reload() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    engine.set("short", b"1", ttl(1_000.0)).unwrap();
+    engine
+        .set(
+            "short-idb",
+            b"1",
+            opts(|o| {
+                o.ttl_ms = Some(1_000.0);
+                o.tier = Some(TierChoice::IndexedDb);
+            }),
+        )
+        .unwrap();
+    engine.set("long", b"2", ttl(60_000.0)).unwrap();
+    idb.flush(&mut engine);
+    clock.advance(500);
+    let mut reloaded = idb.reopen(&clock, config.clone(), &local);
+    assert_eq!(reloaded.entries().len(), 3);
+    assert_eq!(reloaded.entries()[0].expires_at, Some(START + 60_000));
+    clock.advance(500);
+    assert!(!reloaded.has("short").unwrap());
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    idb.flush(&mut reloaded);
+    assert_eq!(reloaded.entries().len(), 1);
+    assert_eq!(
+        local.keys().len(),
+        1,
+        "the expired value was purged at start-up"
+    );
+    assert!(idb.records.is_empty());
+}
+
+#[test]
+fn another_version_purges_older_entries() {
+    let (mut engine, clock, local, mut idb, _) = with_idb(|_| {});
+    engine.set("k", b"1", SetOptions::default()).unwrap();
+    idb.flush(&mut engine);
+    let v2 = config(|c| c.version = Some(2.0));
+    let mut reloaded = idb.reopen(&clock, v2, &local);
+    assert!(local.keys().is_empty());
+    assert_eq!(idb.get(&mut reloaded, "k"), None);
+}
+
+#[test]
+fn damaged_or_foreign_values_read_as_misses_with_a_fault() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    for key in ["truncated", "edited", "moved", "json", "late"] {
+        engine.set(key, &json_of(7), SetOptions::default()).unwrap();
+    }
+    let stored = |key: &str| format!("smartcache:7:default:1:{key}");
+    let good = local.get(&stored("truncated")).unwrap();
+    let cut: String = good.chars().take(good.chars().count() - 2).collect();
+    local.plant(&stored("truncated"), &cut);
+    let mut edited: Vec<char> = local.get(&stored("edited")).unwrap().chars().collect();
+    let last = edited.len() - 1;
+    edited[last] = char::from_u32(edited[last] as u32 ^ 1).unwrap();
+    local.plant(&stored("edited"), &edited.into_iter().collect::<String>());
+    local.plant(&stored("moved"), &local.get(&stored("json")).unwrap());
+    local.plant(&stored("json"), r#"{"id":7}"#);
+
+    // Read now: each reads as a miss, is removed, and counts as a fault.
+    for key in ["edited", "json"] {
+        assert_eq!(idb.get(&mut engine, key), None, "{key}");
+        assert!(local.get(&stored(key)).is_none());
+    }
+    assert_eq!(engine.stats().faults, 2);
+    // Or found at start-up.
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    let log = events(&mut reloaded);
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.starts_with("fault CORRUPT_ENTRY"))
+            .count(),
+        2,
+        "{log:?}"
+    );
+    for key in ["truncated", "moved"] {
+        assert_eq!(idb.get(&mut reloaded, key), None, "{key}");
+    }
+    assert_eq!(
+        idb.get(&mut reloaded, "late").unwrap().as_bytes(),
+        json_of(7)
+    );
+    assert_eq!(local.keys(), [stored("late")]);
+}
+
+#[test]
+fn clear_leaves_other_namespaces_and_foreign_keys() {
+    let clock = ManualClock::new(START);
+    let local = MemoryLocalStore::default();
+    local.plant("app:token", "abc");
+    let mut a = Engine::open(
+        clock.clone(),
+        config(|c| c.namespace = Some("a".into())),
+        local.clone(),
+    );
+    // A namespace that starts like the other one's keys must not collide with it.
+    let mut b = Engine::open(
+        clock,
+        config(|c| c.namespace = Some("a:1".into())),
+        local.clone(),
+    );
+    a.set("k", b"1", SetOptions::default()).unwrap();
+    b.set("k", b"2", SetOptions::default()).unwrap();
+    a.clear().unwrap();
+    assert_eq!(local.keys(), ["app:token", "smartcache:3:a:1:1:k"]);
+    assert!(b.has("k").unwrap());
+}

@@ -1,0 +1,242 @@
+//! The persistent tiers as the engine drives them: localStorage written through (with quota
+//! faults handled by evicting and retrying, then demoting), IndexedDB through an outbox of
+//! operations that the browser layer flushes in one transaction per batch.
+
+use super::{key_hash, Engine, Handle};
+use crate::core::clock::Clock;
+use crate::core::error::{Error, Result};
+use crate::core::event::Event;
+use crate::core::memory::Policy;
+use crate::core::options::Tier;
+use crate::core::record::{self, Meta};
+use crate::core::store::{units, LocalStore, StoreError};
+
+/// An IndexedDB operation waiting for the next flush.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdbOp {
+    /// Store the metadata record and the payload envelope of `key`.
+    Put {
+        key: String,
+        meta: Vec<u8>,
+        payload: Vec<u8>,
+    },
+    Delete {
+        key: String,
+    },
+    /// Empty the namespace's database.
+    Clear,
+}
+
+/// Bytes an entry takes in IndexedDB: its metadata record and its payload envelope.
+pub(super) fn idb_cost(meta: &Meta, payload: &[u8]) -> u64 {
+    (meta.to_bytes().len() + payload.len()) as u64
+}
+
+impl<C: Clock, L: LocalStore> Engine<C, L> {
+    pub(super) fn local_key(&self, key: &str) -> String {
+        format!("{}{key}", self.local_prefix)
+    }
+
+    /// Bytes an entry takes in localStorage, as the browser counts them: 2 per UTF-16 unit of
+    /// its storage key and its value.
+    pub(super) fn local_cost(&self, meta: &Meta, payload: &[u8]) -> u64 {
+        // Estimated from sizes (value units are exact for packed text) without building the value.
+        let meta_units =
+            crate::core::text::packed_units(crate::core::codec::HEADER_LEN + meta.to_bytes().len());
+        let value_units =
+            record::HEAD_UNITS + meta_units + crate::core::text::packed_units(payload.len());
+        2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64
+    }
+
+    /// Writes an entry to localStorage; false when it cannot live there (the caller falls back).
+    pub(super) fn write_local(&mut self, handle: Handle, payload: &[u8]) -> bool {
+        let entry = self.entry(handle);
+        let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
+        let value = record::local_value(&entry.meta, payload);
+        let cost = self.local_cost(&entry.meta, payload);
+        let storage_key = self.local_key(&key);
+        let mut evicted = Vec::new();
+        if !self.local_policy.insert(handle, hash, cost, &mut evicted) {
+            return false;
+        }
+        self.demote_all(evicted);
+        let mut quota_hit = false;
+        loop {
+            match self.local.set(&storage_key, &value) {
+                Ok(()) => break,
+                Err(StoreError::Quota) => {
+                    // The origin's real quota is smaller than the budget (or shared with the app):
+                    // make room among our own entries and try again.
+                    quota_hit = true;
+                    self.local_policy.remove(handle);
+                    let mut victims = Vec::new();
+                    if !self.local_policy.evict_one(&mut victims) {
+                        let message =
+                            "localStorage quota is full even without this cache's entries";
+                        self.fault(Tier::Local, "QUOTA_EXCEEDED", message.into(), Some(key));
+                        return false;
+                    }
+                    self.demote_all(victims);
+                    let mut more = Vec::new();
+                    self.local_policy.insert(handle, hash, cost, &mut more);
+                    self.demote_all(more);
+                }
+                Err(StoreError::Unavailable(why)) => {
+                    self.local_policy.remove(handle);
+                    self.fault(Tier::Local, "UNAVAILABLE", why, Some(key));
+                    return false;
+                }
+            }
+        }
+        if quota_hit {
+            let message = "localStorage quota reached: older entries made room".to_string();
+            self.fault(Tier::Local, "QUOTA_EXCEEDED", message, Some(key));
+        }
+        if let Some(entry) = self.entries.get_mut(handle) {
+            entry.stored_bytes = cost;
+        }
+        true
+    }
+
+    /// The payload envelope of a localStorage entry, checked against its metadata.
+    pub(super) fn read_local(&self, handle: Handle) -> Result<Vec<u8>> {
+        let entry = self.entry(handle);
+        let value = self
+            .local
+            .get(&self.local_key(&entry.key))
+            .ok_or_else(|| Error::Corrupt("the localStorage value is gone".into()))?;
+        let meta = record::parse_local_meta(&value)?;
+        if meta != entry.meta {
+            return Err(Error::Corrupt("the localStorage value was replaced".into()));
+        }
+        record::local_payload(&value)
+    }
+
+    /// Moves entries pushed out of localStorage to IndexedDB when it has room; an entry that
+    /// cannot move lives on in memory if it is there, and is evicted otherwise.
+    fn demote_all(&mut self, victims: Vec<Handle>) {
+        for victim in victims {
+            let Some(entry) = self.entries.get(victim) else {
+                continue;
+            };
+            let key = entry.key.clone();
+            let payload = self.read_local(victim);
+            self.local.remove(&self.local_key(&key));
+            self.events.push(Event::Evicted {
+                key: key.clone(),
+                tier: Tier::Local,
+            });
+            let moved = match payload {
+                Ok(payload) => self.write_idb(victim, payload),
+                Err(_) => false,
+            };
+            if !moved {
+                self.orphan(victim);
+            }
+        }
+    }
+
+    /// An entry that lost its durable home (already out of that tier's policy and store):
+    /// memory-only if memory holds it, else gone.
+    fn orphan(&mut self, handle: Handle) {
+        let in_memory = self.memory.contains(handle);
+        let Some(entry) = self.entries.get_mut(handle) else {
+            return;
+        };
+        entry.home = Tier::Memory;
+        entry.stored_bytes = entry.meta.raw_bytes;
+        if !in_memory {
+            self.forget(handle);
+        }
+    }
+
+    /// Queues an entry for IndexedDB; false when the tier is unavailable or has no room.
+    pub(super) fn write_idb(&mut self, handle: Handle, payload: Vec<u8>) -> bool {
+        if !self.idb_available {
+            return false;
+        }
+        let entry = self.entry(handle);
+        let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
+        let meta = entry.meta.to_bytes();
+        let cost = (meta.len() + payload.len()) as u64;
+        let mut evicted = Vec::new();
+        if !self.idb_policy.insert(handle, hash, cost, &mut evicted) {
+            return false;
+        }
+        for victim in evicted {
+            let Some(entry) = self.entries.get(victim) else {
+                continue;
+            };
+            let victim_key = entry.key.clone();
+            self.outbox.push(IdbOp::Delete {
+                key: victim_key.to_string(),
+            });
+            self.events.push(Event::Evicted {
+                key: victim_key.clone(),
+                tier: Tier::IndexedDb,
+            });
+            self.orphan(victim);
+        }
+        if let Some(entry) = self.entries.get_mut(handle) {
+            entry.home = Tier::IndexedDb;
+            entry.stored_bytes = cost;
+        }
+        self.outbox.push(IdbOp::Put {
+            key: key.to_string(),
+            meta,
+            payload,
+        });
+        true
+    }
+
+    /// A payload still waiting in the outbox (written, not flushed yet).
+    pub(super) fn pending_idb_payload(&self, key: &str) -> Option<Vec<u8>> {
+        self.outbox.iter().rev().find_map(|op| match op {
+            IdbOp::Put {
+                key: k, payload, ..
+            } if k == key => Some(Some(payload.clone())),
+            IdbOp::Delete { key: k } if k == key => Some(None),
+            IdbOp::Clear => Some(None),
+            _ => None,
+        })?
+    }
+
+    pub fn has_pending_writes(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
+    /// A read of IndexedDB failed (the entry it was for reads as a miss).
+    pub fn report_idb_fault(&mut self, why: &str) {
+        self.fault(Tier::IndexedDb, "READ_FAILED", why.to_string(), None);
+    }
+
+    /// Hands the pending IndexedDB operations to the browser layer, oldest first.
+    pub fn take_outbox(&mut self) -> Vec<IdbOp> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// A flush of `ops` failed: the entries it was to store have no durable home.
+    pub fn idb_write_failed(&mut self, ops: &[IdbOp], why: &str) {
+        for op in ops {
+            let IdbOp::Put { key, .. } = op else { continue };
+            let Some(&handle) = self.index.get(key.as_str()) else {
+                continue;
+            };
+            if self.entry(handle).home != Tier::IndexedDb {
+                continue;
+            }
+            let key = self.entry(handle).key.clone();
+            self.idb_policy.remove(handle);
+            self.fault(Tier::IndexedDb, "WRITE_FAILED", why.to_string(), Some(key));
+            self.orphan(handle);
+        }
+    }
+
+    /// Whether IndexedDB can be used; when it cannot, the cache carries on without it.
+    pub fn set_idb_available(&mut self, available: bool, why: &str) {
+        self.idb_available = available;
+        if !available {
+            self.fault(Tier::IndexedDb, "UNAVAILABLE", why.to_string(), None);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The IndexedDB backend, through rexie: one database per namespace with a `meta` store (each
+//! entry's metadata record), a `data` store (its payload envelope) and an `info` store (the cache
+//! version the data was written under). The engine decides; this only carries out.
+
+use crate::core::engine::IdbOp;
+use futures_util::future::{select, Either};
+use js_sys::Uint8Array;
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use std::collections::BTreeMap;
+use std::pin::pin;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+const META: &str = "meta";
+const DATA: &str = "data";
+const INFO: &str = "info";
+
+type Record<'a> = (&'a [u8], &'a [u8]);
+
+pub struct IdbStore {
+    db: Rexie,
+}
+
+fn describe(e: impl std::fmt::Debug) -> String {
+    format!("IndexedDB: {e:?}")
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        // setTimeout is on the global object of windows and workers alike.
+        let global = js_sys::global();
+        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
+            let set_timeout: js_sys::Function = set_timeout.unchecked_into();
+            let _ = set_timeout.call2(&global, &resolve, &ms.into());
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+fn bytes(value: &JsValue) -> Option<Vec<u8>> {
+    value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
+impl IdbStore {
+    /// Opens (creating) the namespace's database; a database written under another version is
+    /// emptied first. Fails when IndexedDB is missing, refuses, or is blocked for `timeout_ms`.
+    pub async fn open(namespace: &str, version: u64, timeout_ms: i32) -> Result<IdbStore, String> {
+        let build = Rexie::builder(&format!("smartcache:{namespace}"))
+            .version(1)
+            .add_object_store(ObjectStore::new(META))
+            .add_object_store(ObjectStore::new(DATA))
+            .add_object_store(ObjectStore::new(INFO))
+            .build();
+        let db = match select(pin!(build), pin!(sleep(timeout_ms))).await {
+            Either::Left((Ok(db), _)) => db,
+            Either::Left((Err(e), _)) => return Err(describe(e)),
+            Either::Right(_) => {
+                return Err(format!(
+                    "IndexedDB did not open within {timeout_ms} ms (blocked?)"
+                ))
+            }
+        };
+        let store = IdbStore { db };
+        store.check_version(version).await?;
+        Ok(store)
+    }
+
+    async fn check_version(&self, version: u64) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[META, DATA, INFO], TransactionMode::ReadWrite)
+            .map_err(describe)?;
+        let info = tx.store(INFO).map_err(describe)?;
+        let stored = info
+            .get(JsValue::from_str("version"))
+            .await
+            .map_err(describe)?;
+        if stored.and_then(|v| v.as_f64()) != Some(version as f64) {
+            tx.store(META)
+                .map_err(describe)?
+                .clear()
+                .await
+                .map_err(describe)?;
+            tx.store(DATA)
+                .map_err(describe)?
+                .clear()
+                .await
+                .map_err(describe)?;
+            let value = JsValue::from_f64(version as f64);
+            info.put(&value, Some(&JsValue::from_str("version")))
+                .await
+                .map_err(describe)?;
+        }
+        tx.done().await.map_err(describe)?;
+        Ok(())
+    }
+
+    /// Every metadata record, by key.
+    pub async fn load_meta(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(describe)?;
+        let store = tx.store(META).map_err(describe)?;
+        // Both come back in key order.
+        let keys = store.get_all_keys(None, None).await.map_err(describe)?;
+        let values = store.get_all(None, None).await.map_err(describe)?;
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .map(|(k, v)| {
+                (
+                    k.as_string().unwrap_or_default(),
+                    bytes(v).unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+
+    /// Carries out a batch of operations in one transaction.
+    pub async fn apply(&self, ops: &[IdbOp]) -> Result<(), String> {
+        // What the batch leaves behind, per key: a record (metadata, payload), or none.
+        let mut clear = false;
+        let mut last: BTreeMap<&str, Option<Record>> = BTreeMap::new();
+        for op in ops {
+            match op {
+                IdbOp::Clear => {
+                    clear = true;
+                    last.clear();
+                }
+                IdbOp::Put { key, meta, payload } => {
+                    last.insert(key, Some((meta, payload)));
+                }
+                IdbOp::Delete { key } => {
+                    last.insert(key, None);
+                }
+            }
+        }
+        let tx = self
+            .db
+            .transaction(&[META, DATA], TransactionMode::ReadWrite)
+            .map_err(describe)?;
+        let meta = tx.store(META).map_err(describe)?;
+        let data = tx.store(DATA).map_err(describe)?;
+        if clear {
+            meta.clear().await.map_err(describe)?;
+            data.clear().await.map_err(describe)?;
+        }
+        let (mut metas, mut payloads) = (Vec::new(), Vec::new());
+        for (key, record) in &last {
+            let key = JsValue::from_str(key);
+            match record {
+                Some((m, p)) => {
+                    metas.push((Uint8Array::from(*m).into(), Some(key.clone())));
+                    payloads.push((Uint8Array::from(*p).into(), Some(key)));
+                }
+                None => {
+                    meta.delete(key.clone()).await.map_err(describe)?;
+                    data.delete(key).await.map_err(describe)?;
+                }
+            }
+        }
+        // Issued at once, awaited together: one round trip for the whole batch.
+        meta.put_all(metas.into_iter()).await.map_err(describe)?;
+        data.put_all(payloads.into_iter()).await.map_err(describe)?;
+        tx.done().await.map_err(describe)?;
+        Ok(())
+    }
+
+    /// The payload envelope stored for `key`.
+    pub async fn read(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        let tx = self
+            .db
+            .transaction(&[DATA], TransactionMode::ReadOnly)
+            .map_err(describe)?;
+        let value = tx
+            .store(DATA)
+            .map_err(describe)?
+            .get(JsValue::from_str(key))
+            .await
+            .map_err(describe)?;
+        Ok(value.as_ref().and_then(bytes))
+    }
+}
