@@ -3,7 +3,7 @@
 //! version the data was written under). The engine decides; this only carries out.
 
 use crate::core::engine::IdbOp;
-use futures_util::future::{select, Either};
+use futures_util::future::{join_all, select, Either};
 use js_sys::Uint8Array;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use std::collections::BTreeMap;
@@ -168,18 +168,19 @@ impl IdbStore {
         Ok(())
     }
 
-    /// The payload envelope stored for `key`.
-    pub async fn read(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+    /// The payload envelopes stored for `keys`, read in one transaction.
+    pub async fn read_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
         let tx = self
             .db
             .transaction(&[DATA], TransactionMode::ReadOnly)
             .map_err(describe)?;
-        let value = tx
-            .store(DATA)
-            .map_err(describe)?
-            .get(JsValue::from_str(key))
-            .await
-            .map_err(describe)?;
-        Ok(value.as_ref().and_then(bytes))
+        let store = tx.store(DATA).map_err(describe)?;
+        // All requests are issued before any is awaited.
+        let reads = keys.iter().map(|key| store.get(JsValue::from_str(key)));
+        let values = join_all(reads).await;
+        values
+            .into_iter()
+            .map(|value| value.map(|v| v.as_ref().and_then(bytes)).map_err(describe))
+            .collect()
     }
 }

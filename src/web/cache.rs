@@ -12,17 +12,26 @@ use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 type JsResult<T> = Result<T, JsValue>;
 
 /// How long `open` waits for a blocked IndexedDB before carrying on without it.
 const IDB_OPEN_TIMEOUT_MS: i32 = 3_000;
 
+/// A `get` waiting for its payload from IndexedDB.
+struct PendingRead {
+    key: String,
+    write: u64,
+    resolve: Function,
+}
+
 /// What the synchronous calls and the asynchronous IndexedDB work share.
 struct Shared {
     engine: RefCell<Engine<DateClock, BrowserLocalStore>>,
     idb: Option<IdbStore>,
+    /// Reads asked for in this tick; they share one transaction.
+    reads: RefCell<Vec<PendingRead>>,
     listener: RefCell<Option<Function>>,
     /// Whether anybody subscribed: otherwise only events that drop live values are sent.
     verbose: Cell<bool>,
@@ -76,6 +85,30 @@ fn stored_to_js(stored: Stored) -> Array {
     row
 }
 
+/// Reads the payloads of the pending `get`s in one transaction and answers each.
+async fn read_batch(shared: Rc<Shared>) {
+    let reads = std::mem::take(&mut *shared.reads.borrow_mut());
+    let keys: Vec<String> = reads.iter().map(|r| r.key.clone()).collect();
+    let payloads = match &shared.idb {
+        Some(idb) => idb.read_many(&keys).await,
+        None => Err("IndexedDB is not open".into()),
+    };
+    for (i, read) in reads.iter().enumerate() {
+        let found = shared.with_engine(|e| match &payloads {
+            Ok(payloads) => e.ingest_indexed_db(&read.key, read.write, payloads[i].clone()),
+            Err(why) => {
+                // The entry may be fine: the read failed, so this get misses and the entry stays.
+                e.report_idb_fault(why);
+                e.miss(&read.key).map(|()| Lookup::Miss)
+            }
+        });
+        let answer = found
+            .map(Shared::lookup_to_js)
+            .unwrap_or(JsValue::UNDEFINED);
+        let _ = read.resolve.call1(&JsValue::NULL, &answer);
+    }
+}
+
 #[wasm_bindgen]
 pub struct WasmCache {
     shared: Rc<Shared>,
@@ -112,6 +145,7 @@ impl WasmCache {
         let shared = Rc::new(Shared {
             engine: RefCell::new(engine),
             idb,
+            reads: RefCell::new(Vec::new()),
             listener: RefCell::new(None),
             verbose: Cell::new(false),
         });
@@ -149,21 +183,21 @@ impl WasmCache {
         let (Lookup::ReadIndexedDb { write }, Some(_)) = (&lookup, &self.shared.idb) else {
             return Ok(Shared::lookup_to_js(lookup));
         };
-        let (write, shared, key) = (*write, self.shared.clone(), key.to_string());
-        let read = async move {
-            let Some(idb) = &shared.idb else {
-                return Ok(JsValue::UNDEFINED);
+        let write = *write;
+        let first_of_tick = self.shared.reads.borrow().is_empty();
+        let promise = Promise::new(&mut |resolve, _reject| {
+            let read = PendingRead {
+                key: key.to_string(),
+                write,
+                resolve,
             };
-            let payload = idb.read(&key).await;
-            let found = shared.with_engine(|e| match payload {
-                Ok(payload) => e.ingest_indexed_db(&key, write, payload),
-                Err(why) => e
-                    .ingest_indexed_db(&key, write, None)
-                    .inspect(|_| e.report_idb_fault(&why)),
-            });
-            found.map(Shared::lookup_to_js).map_err(convert::error)
-        };
-        Ok(future_to_promise(read).into())
+            self.shared.reads.borrow_mut().push(read);
+        });
+        if first_of_tick {
+            // Runs once the current JavaScript task yields, with every read asked for until then.
+            spawn_local(read_batch(self.shared.clone()));
+        }
+        Ok(promise.into())
     }
 
     /// Whether IndexedDB operations wait for `flush`.

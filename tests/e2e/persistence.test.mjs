@@ -1,0 +1,260 @@
+// The persistent tiers in real Chromium storage (a persistent profile, real reloads): values
+// survive a reload from localStorage and IndexedDB, budgets and the real quota are handled,
+// damaged values read as misses, clear() is scoped, and a missing IndexedDB degrades cleanly.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from './browser.mjs';
+import { serveFolder } from '../../scripts/static-server.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let server;
+let browser;
+
+before(async () => {
+  server = await serveFolder(root);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage() {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
+  return page;
+}
+
+/** Runs `fn(module, arg)` in the page, with the package imported from /pkg/index.js. */
+const inPage = (page, fn, arg) =>
+  page.evaluate(
+    async ([source, arg]) => {
+      const m = await import('/pkg/index.js');
+      return new Function('m', 'arg', `return (${source})(m, arg);`)(m, arg);
+    },
+    [fn.toString(), arg],
+  );
+
+/** Realistic CRM rows, seeded. */
+const CRM = `(n, seed) => {
+  let s = seed;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const status = ['paid', 'open', 'overdue'];
+  return Array.from({ length: n }, (_, i) => ({
+    id: seed * 100000 + i, company_id: seed, amount: Math.round(r() * 1e6) / 100,
+    currency: 'EUR', status: status[Math.floor(r() * 3)], note: r().toString(36).slice(2, 12),
+    due: new Date(Date.UTC(2026, 0, 1) + i * 86400000).toISOString().slice(0, 10),
+  }));
+}`;
+
+test('a small entry comes back from localStorage and a large one from IndexedDB after a reload', async () => {
+  const page = await openPage();
+  const written = await inPage(page, async (m, crm) => {
+    const rows = new Function(`return ${crm}`)();
+    const cache = await m.SmartCache.open({ namespace: 'reload', largeEntryBytes: 4096 });
+    await cache.clear();
+    const company = { id: 42, name: 'Acme GmbH', owner: { name: 'Ada', email: 'ada@acme.test' }, emoji: '🏢' };
+    const payments = rows(3000, 42);
+    await cache.set('company:42', company, { ttlMs: 3_600_000, tags: ['company'] });
+    await cache.set('payments:company:42', payments);
+    await cache.set('session', { token: 'abc' }, { tier: 'memory' });
+    // No close, no waiting: set resolved, so the values must survive the reload.
+    return { company, payments, keys: Object.keys(localStorage).filter((k) => k.startsWith('smartcache:')) };
+  }, CRM);
+  assert.equal(written.keys.length, 1, `one localStorage key: ${written.keys}`);
+
+  await page.reload();
+  const read = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'reload', largeEntryBytes: 4096 });
+    const before = Object.fromEntries(cache.entries().map((e) => [e.key, { tier: e.tier, inMemory: e.inMemory, compressed: e.compressed, tags: e.tags }]));
+    const company = await cache.get('company:42');
+    const payments = await cache.get('payments:company:42');
+    const session = await cache.get('session');
+    const peekAfter = cache.peek('payments:company:42') !== undefined;
+    const stats = cache.stats();
+    const databases = (await indexedDB.databases()).map((d) => d.name);
+    return { before, company, payments, session, peekAfter, stats, databases };
+  });
+  assert.deepEqual(read.before['company:42'], { tier: 'local', inMemory: false, compressed: false, tags: ['company'] });
+  assert.deepEqual(read.before['payments:company:42'], { tier: 'indexeddb', inMemory: false, compressed: true, tags: [] });
+  assert.equal(read.before.session, undefined);
+  assert.deepEqual(read.company, written.company);
+  assert.deepEqual(read.payments, written.payments);
+  assert.equal(read.session, undefined);
+  assert.equal(read.peekAfter, true, 'a hit in a persistent tier promotes to memory');
+  assert.equal(read.stats.local.hits, 1);
+  assert.equal(read.stats.indexeddb.hits, 1);
+  assert.ok(read.stats.storedBytes * 3 < read.stats.rawBytes, `compressed ${read.stats.storedBytes} of ${read.stats.rawBytes}`);
+  assert.ok(read.databases.includes('smartcache:reload'));
+  await page.close();
+});
+
+test('concurrent gets from IndexedDB share the work and all resolve', async () => {
+  const page = await openPage();
+  await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'many' });
+    await cache.clear();
+    await Promise.all(Array.from({ length: 200 }, (_, i) => cache.set(`row:${i}`, { i, pad: 'x'.repeat(100) }, { tier: 'indexeddb' })));
+  });
+  await page.reload();
+  const values = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'many' });
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => cache.get(`row:${i}`)));
+    return all.map((v) => v?.i);
+  });
+  assert.deepEqual(values, Array.from({ length: 200 }, (_, i) => i));
+  await page.close();
+});
+
+test('filling far past the localStorage budget throws nothing, stays within it, and loses nothing', async () => {
+  const page = await openPage();
+  const result = await inPage(page, async (m, crm) => {
+    const rows = new Function(`return ${crm}`)();
+    const budget = 200 * 1024;
+    const cache = await m.SmartCache.open({ namespace: 'fill', localStorageBytes: budget });
+    await cache.clear();
+    const faults = [];
+    cache.subscribe((e) => e.type === 'fault' && faults.push(e.code));
+    for (let i = 0; i < 200; i++) await cache.set(`rows:${i}`, rows(60, i));
+    const used = Object.keys(localStorage)
+      .filter((k) => k.startsWith('smartcache:4:fill:'))
+      .reduce((sum, k) => sum + 2 * (k.length + localStorage.getItem(k).length), 0);
+    const stats = cache.stats();
+    await cache.close();
+    return { budget, used, stats, faults };
+  }, CRM);
+  assert.ok(result.used <= result.budget, `${result.used} bytes used of ${result.budget}`);
+  assert.equal(result.stats.local.bytes, result.used);
+  assert.equal(result.stats.local.entries + result.stats.indexeddb.entries, 200, 'overflow moved to IndexedDB');
+  assert.deepEqual(result.faults, []);
+
+  await page.reload();
+  const back = await inPage(page, async (m, crm) => {
+    const rows = new Function(`return ${crm}`)();
+    const cache = await m.SmartCache.open({ namespace: 'fill', localStorageBytes: 200 * 1024 });
+    const same = [];
+    for (const i of [0, 1, 100, 198, 199]) same.push(JSON.stringify(await cache.get(`rows:${i}`)) === JSON.stringify(rows(60, i)));
+    return same;
+  }, CRM);
+  assert.deepEqual(back, [true, true, true, true, true]);
+  await page.close();
+});
+
+test("past the browser's real quota, with another app's keys present, nothing is thrown and the newest stay readable", async () => {
+  const page = await openPage();
+  const result = await inPage(page, async (m) => {
+    localStorage.clear();
+    localStorage.setItem('app:settings', 's'.repeat(1_000_000));
+    // Far more than the origin's ~5.2 million units; IndexedDB off so that localStorage must cope.
+    const cache = await m.SmartCache.open({ namespace: 'quota', localStorageBytes: 1 << 30, largeEntryBytes: 1 << 30, indexedDbBytes: 0 });
+    const faults = [];
+    cache.subscribe((e) => e.type === 'fault' && faults.push(e.code));
+    const noise = (n, seed) => {
+      let s = seed;
+      let out = '';
+      while (out.length < n) out += (s = (s * 16807) % 2147483647).toString(36);
+      return out.slice(0, n);
+    };
+    let thrown = null;
+    try {
+      for (let i = 0; i < 140; i++) await cache.set(`blob:${i}`, { i, data: noise(100_000, i + 1) });
+    } catch (error) {
+      thrown = String(error);
+    }
+    const newest = [];
+    for (let i = 135; i < 140; i++) newest.push((await cache.get(`blob:${i}`))?.i);
+    const stats = cache.stats();
+    return { thrown, faults: [...new Set(faults)], newest, settings: localStorage.getItem('app:settings')?.length, local: stats.local.entries, statFaults: stats.faults };
+  });
+  assert.equal(result.thrown, null);
+  assert.deepEqual(result.faults, ['QUOTA_EXCEEDED']);
+  assert.ok(result.statFaults > 0);
+  assert.deepEqual(result.newest, [135, 136, 137, 138, 139]);
+  assert.equal(result.settings, 1_000_000, "the other app's key is untouched");
+  assert.ok(result.local > 10 && result.local < 140, `${result.local} entries fit`);
+  await page.close();
+});
+
+test('hand-edited, truncated and foreign stored values read as misses and count as faults', async () => {
+  const page = await openPage();
+  await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'damage' });
+    await cache.clear();
+    for (const key of ['edited', 'truncated', 'foreign', 'intact']) await cache.set(key, { key, rows: [1, 2, 3] });
+    const storageKey = (key) => `smartcache:6:damage:1:${key}`;
+    const edited = localStorage.getItem(storageKey('edited'));
+    localStorage.setItem(storageKey('edited'), edited.slice(0, -1) + String.fromCharCode(edited.charCodeAt(edited.length - 1) ^ 1));
+    localStorage.setItem(storageKey('truncated'), localStorage.getItem(storageKey('truncated')).slice(0, 10));
+    localStorage.setItem(storageKey('foreign'), JSON.stringify({ key: 'foreign' }));
+  });
+  await page.reload();
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'damage' });
+    const values = {};
+    for (const key of ['edited', 'truncated', 'foreign', 'intact']) values[key] = (await cache.get(key))?.key ?? null;
+    const left = Object.keys(localStorage).filter((k) => k.startsWith('smartcache:6:damage:')).sort();
+    return { values, faults: cache.stats().faults, left };
+  });
+  assert.deepEqual(result.values, { edited: null, truncated: null, foreign: null, intact: 'intact' });
+  assert.equal(result.faults, 3);
+  assert.deepEqual(result.left, ['smartcache:6:damage:1:intact']);
+  await page.close();
+});
+
+test("clear() empties one namespace's tiers and leaves other namespaces and foreign keys", async () => {
+  const page = await openPage();
+  const result = await inPage(page, async (m) => {
+    localStorage.setItem('app:token', 'abc');
+    const a = await m.SmartCache.open({ namespace: 'a', largeEntryBytes: 100 });
+    const b = await m.SmartCache.open({ namespace: 'b', largeEntryBytes: 100 });
+    for (const c of [a, b]) {
+      await c.set('small', 1);
+      await c.set('large', Array.from({ length: 100 }, (_, i) => i));
+    }
+    await a.clear();
+    const aAfter = [await a.get('small'), await a.get('large')];
+    const b2 = await m.SmartCache.open({ namespace: 'b', largeEntryBytes: 100 });
+    const bAfter = [await b2.get('small'), (await b2.get('large'))?.length];
+    return { aAfter, bAfter, token: localStorage.getItem('app:token'), aKeys: Object.keys(localStorage).filter((k) => k.startsWith('smartcache:1:a:')).length };
+  });
+  assert.deepEqual(result.aAfter, [undefined, undefined]);
+  assert.deepEqual(result.bAfter, [1, 100]);
+  assert.equal(result.token, 'abc');
+  assert.equal(result.aKeys, 0);
+  await page.close();
+});
+
+test('another version purges what an older one stored', async () => {
+  const page = await openPage();
+  const result = await inPage(page, async (m) => {
+    const v1 = await m.SmartCache.open({ namespace: 'versions', version: 1, largeEntryBytes: 100 });
+    await v1.set('small', 1);
+    await v1.set('large', Array.from({ length: 100 }, (_, i) => i));
+    await v1.close();
+    const v2 = await m.SmartCache.open({ namespace: 'versions', version: 2 });
+    return { small: await v2.get('small'), large: await v2.get('large'), keys: Object.keys(localStorage).filter((k) => k.includes(':versions:')) };
+  });
+  assert.deepEqual(result, { small: undefined, large: undefined, keys: [] });
+  await page.close();
+});
+
+test('without IndexedDB the cache keeps working on memory and localStorage and reports a fault', async () => {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('IndexedDB is disabled', 'SecurityError'); } });
+  });
+  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'no-idb', largeEntryBytes: 100 });
+    await cache.set('large', Array.from({ length: 500 }, (_, i) => ({ i })));
+    await cache.set('pinned', { x: 1 }, { tier: 'indexeddb' });
+    const entries = Object.fromEntries(cache.entries().map((e) => [e.key, e.tier]));
+    return { entries, faults: cache.stats().faults, large: (await cache.get('large')).length };
+  });
+  assert.deepEqual(result.entries, { large: 'local', pinned: 'local' });
+  assert.ok(result.faults >= 1);
+  assert.equal(result.large, 500);
+  await page.close();
+});
