@@ -369,3 +369,40 @@ fn clear_leaves_other_namespaces_and_foreign_keys() {
     assert_eq!(local.keys(), ["app:token", "smartcache:3:a:1:1:k"]);
     assert!(b.has("k").unwrap());
 }
+
+#[test]
+fn damaged_indexeddb_records_are_faults_not_panics() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    for key in ["bad-meta", "bad-payload", "missing", "moved", "fine"] {
+        engine
+            .set(
+                key,
+                &json_of(3),
+                opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+            )
+            .unwrap();
+    }
+    idb.flush(&mut engine);
+    idb.records.get_mut("bad-meta").unwrap().0.truncate(5);
+    let payload = &mut idb.records.get_mut("bad-payload").unwrap().1;
+    let last = payload.len() - 1;
+    payload[last] ^= 0x20;
+    idb.records.get_mut("missing").unwrap().1.clear();
+    let fine_meta = idb.records["fine"].0.clone();
+    idb.records.get_mut("moved").unwrap().0 = fine_meta;
+
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    // Two records are refused at start-up: unreadable metadata, and metadata of another key.
+    assert_eq!(reloaded.stats().faults, 2);
+    assert_eq!(reloaded.entries().len(), 3);
+    for key in ["bad-meta", "bad-payload", "missing", "moved"] {
+        assert_eq!(idb.get(&mut reloaded, key), None, "{key}");
+    }
+    assert_eq!(
+        idb.get(&mut reloaded, "fine").unwrap().as_bytes(),
+        json_of(3)
+    );
+    assert_eq!(reloaded.stats().faults, 4);
+    idb.flush(&mut reloaded);
+    assert_eq!(idb.records.keys().collect::<Vec<_>>(), ["fine"]);
+}
