@@ -4,7 +4,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROME_BIN ?= /usr/bin/chromium
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo test lint test-native test-browser test-e2e clean
+.PHONY: setup build demo test bench lint test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,6 +16,12 @@ build: setup
 ## demo: build, then serve the demo page on http://127.0.0.1:8080/www/
 demo: build
 	node www/serve.mjs
+
+## bench: side-by-side benchmarks in headless Chromium; writes bench/results/latest.{json,md}
+bench:
+	@bash scripts/setup.sh --browser
+	@bash scripts/build.sh
+	node bench/run.mjs
 
 ## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
 test:

@@ -1,0 +1,45 @@
+// Runs the benchmark workloads in headless Chromium, each in a fresh page of one persistent
+// profile, and writes bench/results/latest.json and bench/results/latest.md.
+//   node bench/run.mjs [workload ...]     (default: all)
+import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../tests/e2e/browser.mjs';
+import { serveFolder } from '../scripts/static-server.mjs';
+import { report } from './report.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const WORKLOADS = ['codec', 'capacity'];
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
+
+const server = await serveFolder(root);
+const browser = await launchBrowser();
+const results = {
+  date: new Date().toISOString(),
+  browser: execFileSync(process.env.CHROME_BIN || '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  workloads: {},
+};
+try {
+  for (const name of chosen) {
+    const started = Date.now();
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/bench/page.html`);
+    results.workloads[name] = await page.evaluate(async (name) => {
+      const workload = await import(`/bench/workloads/${name}.js`);
+      return workload.run();
+    }, name);
+    await page.close();
+    console.error(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const markdown = report(results);
+await mkdir(new URL('results/', import.meta.url), { recursive: true });
+await writeFile(new URL('results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(new URL('results/latest.md', import.meta.url), markdown);
+console.log(markdown);

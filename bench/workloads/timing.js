@@ -1,0 +1,20 @@
+// Timing helpers for workloads that run in the page.
+
+/** Runs `fn` repeatedly for at least `minMs`, returning milliseconds per call (best of 3 rounds). */
+export function msPerCall(fn, minMs = 150) {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    let calls = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      fn();
+      calls += 1;
+      elapsed = performance.now() - start;
+    } while (elapsed < minMs);
+    best = Math.min(best, elapsed / calls);
+  }
+  return best;
+}
+
+export const utf8Bytes = (text) => new TextEncoder().encode(text).length;
