@@ -9,6 +9,7 @@
 //! - IndexedDB: asynchronous, so the engine only decides: writes go to an outbox that the browser
 //!   layer flushes in one transaction per batch, and reads come back through `ingest_indexed_db`.
 
+mod invalidate;
 mod open;
 mod tiers;
 
@@ -18,6 +19,7 @@ use super::clock::Clock;
 use super::codec;
 use super::error::{check_key, Error, Result};
 use super::event::{Event, RemovalCause};
+use super::graph::Graph;
 use super::memory::{Handle, Policy, S3Fifo};
 use super::options::{CacheConfig, SetOptions, Tier, TierChoice};
 use super::record::Meta;
@@ -26,7 +28,7 @@ use super::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
 use super::store::LocalStore;
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -52,6 +54,8 @@ pub struct Stored {
     /// Names the entry in `record_accesses` until it is removed; then it may name another.
     pub id: Handle,
     pub expires_at: Option<u64>,
+    /// After this, the entry is stale: served, and reloaded in the background by `getOrLoad`.
+    pub stale_at: Option<u64>,
     /// Whether the memory tier holds it: otherwise the face keeps no live copy.
     pub in_memory: bool,
 }
@@ -95,6 +99,10 @@ pub struct Engine<C: Clock, L: LocalStore> {
     /// Entries by handle; the handle is also the entry's name in each tier's policy.
     entries: Slots<Entry>,
     index: HashMap<Key, Handle>,
+    /// The same keys in order, for prefix scans.
+    ordered: BTreeSet<Key>,
+    graph: Graph,
+    loads: invalidate::Loads,
     free: Vec<Handle>,
     writes: u64,
     /// (expires_at, handle, write) of entries with a ttl, soonest first.
@@ -149,6 +157,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             depends_on: options.depends_on,
         };
         let homes = self.placement(options.tier, &meta, &payload)?;
+        self.note_changed(key);
         if let Some(&old) = self.index.get(key) {
             self.forget(old);
         }
@@ -177,13 +186,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return Ok(Stored {
                 id: handle,
                 expires_at: None,
+                stale_at: None,
                 in_memory: false,
             });
         };
         let entry = self.entries.get_mut(handle).expect("allocated above");
         entry.home = home;
         let key = entry.key.clone();
-        let expires_at = entry.meta.expires_at;
+        let (expires_at, stale_at) = (entry.meta.expires_at, entry.meta.stale_at);
         if home == Tier::Memory {
             entry.stored_bytes = entry.meta.raw_bytes;
         }
@@ -192,6 +202,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         Ok(Stored {
             id: handle,
             expires_at,
+            stale_at,
             in_memory,
         })
     }
@@ -341,7 +352,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let in_memory = self.admit_to_memory(handle);
         let entry = self.entries.get_mut(handle).expect("checked above");
         entry.hits += 1;
-        let expires_at = entry.meta.expires_at;
+        let (expires_at, stale_at) = (entry.meta.expires_at, entry.meta.stale_at);
         self.counters.hits += 1;
         match tier {
             Tier::Local => self.counters.local_hits += 1,
@@ -354,6 +365,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             stored: Stored {
                 id: handle,
                 expires_at,
+                stale_at,
                 in_memory,
             },
         }
@@ -386,6 +398,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
+        self.note_changed(key);
         Ok(match self.index.get(key) {
             Some(&handle) => self.remove(handle, RemovalCause::Deleted),
             None => false,
@@ -409,6 +422,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.outbox.push(IdbOp::Clear);
         self.entries.clear();
         self.index.clear();
+        self.ordered.clear();
+        self.graph.clear();
+        self.loads.invalidate_all();
         self.free.clear();
         self.expiries.clear();
         self.memory.clear();
@@ -457,6 +473,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return;
         };
         self.index.remove(&entry.key);
+        self.ordered.remove(&entry.key);
+        self.graph
+            .remove(&entry.key, &entry.meta.tags, &entry.meta.depends_on);
         self.memory.remove(handle);
         match entry.home {
             Tier::Local => {

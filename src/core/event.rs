@@ -36,6 +36,11 @@ pub enum Event {
         tier: Tier,
         cause: RemovalCause,
     },
+    /// `invalidate(key)` or `invalidatePrefix(key)` removed these entries from every tier.
+    Invalidated {
+        key: Key,
+        removed: Vec<Key>,
+    },
     /// A storage fault was handled (quota, corrupt entry, unavailable tier).
     Fault {
         tier: Tier,

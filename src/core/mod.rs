@@ -6,6 +6,7 @@ pub mod codec;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod graph;
 pub mod memory;
 pub mod options;
 pub mod record;

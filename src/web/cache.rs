@@ -76,13 +76,18 @@ impl Shared {
     }
 }
 
-/// `[id, expiresAt (0 = never), inMemory]`.
+/// `[id, expiresAt, inMemory, staleAt]` (0 = never for the times).
 fn stored_to_js(stored: Stored) -> Array {
     let row = Array::new();
     row.push(&f64::from(stored.id).into());
     row.push(&stored.expires_at.map_or(0.0, |at| at as f64).into());
     row.push(&stored.in_memory.into());
+    row.push(&stored.stale_at.map_or(0.0, |at| at as f64).into());
     row
+}
+
+fn strings(list: Vec<String>) -> Array {
+    list.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 /// Reads the payloads of the pending `get`s in one transaction and answers each.
@@ -161,7 +166,7 @@ impl WasmCache {
         self.shared.flush_events();
     }
 
-    /// Stores a value's JSON text; returns `[id, expiresAt, inMemory]` for the live copy.
+    /// Stores a value's JSON text; returns `[id, expiresAt, inMemory, staleAt]` for the live copy.
     /// IndexedDB writes wait in the outbox for `flush`.
     pub fn set(&self, key: &str, json: &str, options: JsValue) -> JsResult<Array> {
         let options = convert::options::<SetOptionsInput>(options)?
@@ -173,7 +178,7 @@ impl WasmCache {
         Ok(stored_to_js(stored.map_err(convert::error)?))
     }
 
-    /// `get` after the face found no live value: `[json, id, expiresAt, inMemory]`, `undefined`,
+    /// `get` after the face found no live value: `[json, id, expiresAt, inMemory, staleAt]`, `undefined`,
     /// or a Promise of either when the value must be read from IndexedDB.
     pub fn get(&self, key: &str) -> JsResult<JsValue> {
         let lookup = self
@@ -198,6 +203,58 @@ impl WasmCache {
             spawn_local(read_batch(self.shared.clone()));
         }
         Ok(promise.into())
+    }
+
+    /// Checks `SetOptions` without storing anything (a load validates them before it starts).
+    #[wasm_bindgen(js_name = checkOptions)]
+    pub fn check_options(&self, options: JsValue) -> JsResult<()> {
+        convert::options::<SetOptionsInput>(options)?
+            .validate()
+            .map_err(convert::error)?;
+        Ok(())
+    }
+
+    pub fn invalidate(&self, name: &str) -> JsResult<Array> {
+        let removed = self.shared.with_engine(|e| e.invalidate(name));
+        removed.map(strings).map_err(convert::error)
+    }
+
+    #[wasm_bindgen(js_name = invalidatePrefix)]
+    pub fn invalidate_prefix(&self, prefix: &str) -> JsResult<Array> {
+        let removed = self.shared.with_engine(|e| e.invalidate_prefix(prefix));
+        removed.map(strings).map_err(convert::error)
+    }
+
+    /// A load begins; the token goes to `storeLoaded`, and `endLoad` follows in every case.
+    #[wasm_bindgen(js_name = beginLoad)]
+    pub fn begin_load(&self) -> f64 {
+        self.shared.engine.borrow_mut().begin_load() as f64
+    }
+
+    #[wasm_bindgen(js_name = endLoad)]
+    pub fn end_load(&self) {
+        self.shared.engine.borrow_mut().end_load();
+    }
+
+    /// Stores a loaded value unless something it depends on was invalidated since `token`:
+    /// `[id, expiresAt, inMemory, staleAt]`, or `undefined` when it was not stored.
+    #[wasm_bindgen(js_name = storeLoaded)]
+    pub fn store_loaded(
+        &self,
+        token: f64,
+        key: &str,
+        json: &str,
+        options: JsValue,
+    ) -> JsResult<JsValue> {
+        let options = convert::options::<SetOptionsInput>(options)?
+            .validate()
+            .map_err(convert::error)?;
+        let stored = self
+            .shared
+            .with_engine(|e| e.store_loaded(token as u64, key, json.as_bytes(), options));
+        Ok(stored
+            .map_err(convert::error)?
+            .map_or(JsValue::UNDEFINED, |s| stored_to_js(s).into()))
     }
 
     /// Whether IndexedDB operations wait for `flush`.

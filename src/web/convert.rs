@@ -65,6 +65,11 @@ pub fn event(e: &Event) -> JsValue {
             set(&js, "message", &message.as_str().into());
             ("fault", key.as_ref(), Some(tier))
         }
+        Event::Invalidated { key, removed } => {
+            let list: js_sys::Array = removed.iter().map(|k| JsValue::from_str(k)).collect();
+            set(&js, "removed", &list);
+            ("invalidate", Some(key), None)
+        }
         Event::Cleared => ("clear", None, None),
     };
     set(&js, "type", &kind.into());

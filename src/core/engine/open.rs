@@ -5,13 +5,14 @@
 use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
 use crate::core::clock::Clock;
 use crate::core::event::Event;
+use crate::core::graph::Graph;
 use crate::core::memory::{Policy, S3Fifo};
 use crate::core::options::{CacheConfig, Tier};
 use crate::core::record::{self, Meta};
 use crate::core::slots::Slots;
 use crate::core::store::{units, LocalStore};
 use crate::core::text;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -33,6 +34,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             idb_available: false,
             entries: Slots::default(),
             index: HashMap::new(),
+            ordered: BTreeSet::new(),
+            graph: Graph::default(),
+            loads: Default::default(),
             free: Vec::new(),
             writes: 0,
             expiries: BinaryHeap::new(),
@@ -119,6 +123,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         let key: Key = Rc::from(meta.key.as_str());
         self.index.insert(key.clone(), handle);
+        self.ordered.insert(key.clone());
+        self.graph.add(&key, &meta.tags, &meta.depends_on);
         let entry = Entry {
             key,
             meta,

@@ -80,6 +80,11 @@ impl Idb {
 
     /// `get` as the face does it: memory is the face's, so this reads the durable tiers.
     fn get(&mut self, engine: &mut TestEngine, key: &str) -> Option<String> {
+        self.read(engine, key).map(|(json, _)| json)
+    }
+
+    /// The value found in a durable tier, with what the face keeps of it.
+    fn read(&mut self, engine: &mut TestEngine, key: &str) -> Option<(String, Stored)> {
         let found = match engine.lookup(key).unwrap() {
             Lookup::ReadIndexedDb { write } => {
                 let payload = self.records.get(key).map(|(_, p)| p.clone());
@@ -88,7 +93,7 @@ impl Idb {
             other => other,
         };
         match found {
-            Lookup::Hit { json, .. } => Some(String::from_utf8(json).unwrap()),
+            Lookup::Hit { json, stored } => Some((String::from_utf8(json).unwrap(), stored)),
             _ => None,
         }
     }
@@ -105,6 +110,9 @@ fn events(engine: &mut TestEngine) -> Vec<String> {
             Event::Removed { key, cause, .. } => format!("{cause:?} {key}").to_lowercase(),
             Event::Fault { code, key, .. } => {
                 format!("fault {code} {}", key.as_deref().unwrap_or("-"))
+            }
+            Event::Invalidated { key, removed } => {
+                format!("invalidate {key} {}", removed.join(","))
             }
             Event::Cleared => "clear".into(),
         })
@@ -344,7 +352,10 @@ fn bad_keys_are_refused_everywhere() {
     assert!(engine.set("ok", b"1", SetOptions::default()).is_ok());
 }
 
+mod invalidation;
+mod model;
 mod persistence;
+use persistence::persistence_fixture;
 
 proptest! {
     /// Whatever the sequence, each tier holds exactly the entries the engine lists, within budget.

@@ -2,6 +2,11 @@
 
 use super::*;
 
+pub(super) fn persistence_fixture() -> (TestEngine, ManualClock, MemoryLocalStore, Idb, CacheConfig)
+{
+    with_idb(|_| {})
+}
+
 fn with_idb(
     edit: impl FnOnce(&mut CacheOptionsInput),
 ) -> (TestEngine, ManualClock, MemoryLocalStore, Idb, CacheConfig) {
