@@ -114,6 +114,17 @@ export interface CacheMethods {
   delete(key: string): Promise<boolean>;
   /** This namespace only, every tier. */
   clear(): Promise<void>;
+  /**
+   * Hit: the value. Miss: one loader call shared by all concurrent callers. Stale: the value now,
+   * revalidated in the background. Without a loader, the one registered for the longest matching
+   * prefix is used (none: INVALID_OPTION).
+   */
+  getOrLoad<T>(key: string, loader?: (key: string) => Promise<T>, options?: SetOptions): Promise<T>;
+  /** Removes the key, tagged entries and all transitive dependents, in every tier; returns removed keys, sorted. */
+  invalidate(keyOrTag: string): Promise<string[]>;
+  /** `invalidate` for every key starting with `prefix`. */
+  invalidatePrefix(prefix: string): Promise<string[]>;
+  registerLoader(prefix: string, loader: (key: string) => Promise<unknown>, options?: SetOptions): () => void;
   stats(): CacheStats;
   entries(): EntryInfo[];
   subscribe(listener: (event: CacheEvent) => void): () => void;

@@ -144,7 +144,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
     let stored = cache
         .set("company:42", r#"{"id":42}"#, JsValue::UNDEFINED)
         .unwrap();
-    assert_eq!(stored.length(), 3);
+    assert_eq!(stored.length(), 4);
     cache.record_accesses(&[stored.get(0).as_f64().unwrap() as u32], 0);
     let stats = cache.stats();
     assert_eq!(

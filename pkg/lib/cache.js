@@ -28,6 +28,10 @@ export class SmartCache {
   #closed = false;
   /** The flush that the writes of the current tick will share. */
   #flushing = null;
+  /** key -> the load under way, shared by every caller that waits for it */
+  #loading = new Map();
+  /** prefix -> { loader, options } */
+  #loaders = new Map();
   #onEvent = (event) => this.#onCoreEvent(event);
 
   /** Opens a cache; see CacheOptions in index.d.ts. */
@@ -78,9 +82,9 @@ export class SmartCache {
       // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
       return this.#live.get(key)?.value;
     }
-    const [json, id, expiresAt, inMemory] = found;
+    const [json, id, expiresAt, inMemory, staleAt] = found;
     const value = JSON.parse(json);
-    if (inMemory) this.#live.set(key, { key, value, id, expiresAt });
+    if (inMemory) this.#live.set(key, { key, value, id, expiresAt, staleAt });
     return value;
   }
 
@@ -89,10 +93,61 @@ export class SmartCache {
     checkKey(key);
     const json = toJson(value);
     this.#drain();
-    const [id, expiresAt, inMemory] = call(() => this.#core.set(key, json, options));
-    if (inMemory) this.#live.set(key, { key, value, id, expiresAt });
-    else this.#live.delete(key);
+    this.#keep(key, value, call(() => this.#core.set(key, json, options)));
     if (this.#core.hasPendingWrites()) await this.#flushSoon();
+  }
+
+  async getOrLoad(key, loader, options) {
+    this.#ensureOpen();
+    checkKey(key);
+    let load = loader;
+    let loadOptions = options;
+    if (load === undefined) {
+      const registered = this.#loaderFor(key);
+      if (registered === undefined) {
+        throw new SmartCacheError('INVALID_OPTION', `no loader given, and none registered for a prefix of "${key}"`);
+      }
+      ({ loader: load, options: loadOptions = options } = registered);
+    } else if (typeof load !== 'function') {
+      throw new SmartCacheError('INVALID_OPTION', 'loader must be a function');
+    }
+    call(() => this.#core.checkOptions(loadOptions));
+    const value = await this.get(key);
+    if (value === undefined) return this.#loadOnce(key, load, loadOptions);
+    const live = this.#live.get(key);
+    if (live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt) {
+      // Stale: serve it now, refresh it in the background (one load, however many callers).
+      this.#loadOnce(key, load, loadOptions).catch(() => {});
+    }
+    return value;
+  }
+
+  registerLoader(prefix, loader, options) {
+    this.#ensureOpen();
+    checkKey(prefix);
+    if (typeof loader !== 'function') throw new SmartCacheError('INVALID_OPTION', 'loader must be a function');
+    call(() => this.#core.checkOptions(options));
+    const entry = { loader, options };
+    this.#loaders.set(prefix, entry);
+    return () => {
+      if (this.#loaders.get(prefix) === entry) this.#loaders.delete(prefix);
+    };
+  }
+
+  async invalidate(keyOrTag) {
+    this.#ensureOpen();
+    checkKey(keyOrTag);
+    const removed = call(() => this.#core.invalidate(keyOrTag));
+    if (this.#core.hasPendingWrites()) await this.#flushSoon();
+    return removed;
+  }
+
+  async invalidatePrefix(prefix) {
+    this.#ensureOpen();
+    checkKey(prefix);
+    const removed = call(() => this.#core.invalidatePrefix(prefix));
+    if (this.#core.hasPendingWrites()) await this.#flushSoon();
+    return removed;
   }
 
   async has(key) {
@@ -162,6 +217,54 @@ export class SmartCache {
     if (this.#closed) throw new SmartCacheError('CLOSED', 'the cache was closed');
   }
 
+  /** Keeps the live copy the engine says the memory tier holds: `[id, expiresAt, inMemory, staleAt]`. */
+  #keep(key, value, [id, expiresAt, inMemory, staleAt]) {
+    if (inMemory) this.#live.set(key, { key, value, id, expiresAt, staleAt });
+    else this.#live.delete(key);
+  }
+
+  /** The registered loader with the longest prefix of `key`. */
+  #loaderFor(key) {
+    let best;
+    let bestLength = -1;
+    for (const [prefix, entry] of this.#loaders) {
+      if (prefix.length > bestLength && key.startsWith(prefix)) {
+        best = entry;
+        bestLength = prefix.length;
+      }
+    }
+    return best;
+  }
+
+  /** One loader call per key at a time; every concurrent caller shares its outcome. */
+  #loadOnce(key, load, options) {
+    let pending = this.#loading.get(key);
+    if (pending === undefined) {
+      pending = this.#runLoad(key, load, options).finally(() => this.#loading.delete(key));
+      this.#loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #runLoad(key, load, options) {
+    const token = this.#core.beginLoad();
+    try {
+      const value = await load(key);
+      if (this.#closed) return value;
+      const json = toJson(value);
+      this.#drain();
+      // Not stored when the key, a dependency or a tag was invalidated while loading.
+      const stored = call(() => this.#core.storeLoaded(token, key, json, options));
+      if (stored !== undefined) {
+        this.#keep(key, value, stored);
+        if (this.#core.hasPendingWrites()) await this.#flushSoon();
+      }
+      return value;
+    } finally {
+      if (!this.#closed) this.#core.endLoad();
+    }
+  }
+
   /** The live entry of `key` if it is fresh, with the hit buffered for the engine. */
   #hit(key) {
     const live = this.#live.get(key);
@@ -199,6 +302,9 @@ export class SmartCache {
       case 'expire':
       case 'delete':
         this.#live.delete(event.key);
+        break;
+      case 'invalidate':
+        for (const key of event.removed) this.#live.delete(key);
         break;
       case 'clear':
         this.#live.clear();

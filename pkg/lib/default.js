@@ -7,6 +7,8 @@ let current = null;
 let opening = null;
 /** listener -> its unsubscribe from the current instance (null while none is open) */
 const subscriptions = new Map();
+/** { prefix, loader, options, unregister } registered through the default instance, carried over when it reopens */
+const loaders = new Set();
 
 const openNow = () => (current && !current.closed ? current : null);
 
@@ -14,6 +16,7 @@ const openNow = () => (current && !current.closed ? current : null);
 export async function configure(options) {
   const next = await SmartCache.open(options);
   for (const listener of subscriptions.keys()) subscriptions.set(listener, next.subscribe(listener));
+  for (const entry of loaders) entry.unregister = next.registerLoader(entry.prefix, entry.loader, entry.options);
   const previous = current;
   current = next;
   await previous?.close();
@@ -38,6 +41,18 @@ export const smartCache = {
   has: (key) => instance().then((c) => c.has(key)),
   delete: (key) => instance().then((c) => c.delete(key)),
   clear: () => instance().then((c) => c.clear()),
+  getOrLoad: (key, loader, options) => instance().then((c) => c.getOrLoad(key, loader, options)),
+  invalidate: (keyOrTag) => instance().then((c) => c.invalidate(keyOrTag)),
+  invalidatePrefix: (prefix) => instance().then((c) => c.invalidatePrefix(prefix)),
+  registerLoader(prefix, loader, options) {
+    // Registered on every instance the default one becomes.
+    const entry = { prefix, loader, options, unregister: openNow()?.registerLoader(prefix, loader, options) };
+    loaders.add(entry);
+    return () => {
+      loaders.delete(entry);
+      entry.unregister?.();
+    };
+  },
   peek(key) {
     const open = openNow();
     if (open) return open.peek(key);
@@ -68,7 +83,4 @@ export const smartCache = {
 export const getCachedData = (key) => smartCache.get(key);
 export const setCachedData = (key, value, options) => smartCache.set(key, value, options);
 
-/** Until relationship-based invalidation lands, this removes the key itself. */
-export async function invalidateCachedData(keyOrTag) {
-  return (await smartCache.delete(keyOrTag)) ? [keyOrTag] : [];
-}
+export const invalidateCachedData = (keyOrTag) => smartCache.invalidate(keyOrTag);

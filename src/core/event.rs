@@ -62,7 +62,57 @@ impl Event {
                 tier: Tier::Memory,
                 ..
             } | Event::Removed { .. }
+                | Event::Invalidated { .. }
                 | Event::Cleared
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_face_drops_live_values_for_removals_only() {
+        let key = || Key::from("k");
+        let drops = [
+            Event::Evicted {
+                key: key(),
+                tier: Tier::Memory,
+            },
+            Event::Removed {
+                key: key(),
+                tier: Tier::Local,
+                cause: RemovalCause::Expired,
+            },
+            Event::Invalidated {
+                key: key(),
+                removed: vec![key()],
+            },
+            Event::Cleared,
+        ];
+        let keeps = [
+            Event::Evicted {
+                key: key(),
+                tier: Tier::Local,
+            },
+            Event::Set {
+                key: key(),
+                tier: Tier::Local,
+            },
+            Event::Hit {
+                key: key(),
+                tier: Tier::Local,
+            },
+            Event::Miss { key: key() },
+            Event::Fault {
+                tier: Tier::Local,
+                code: "QUOTA_EXCEEDED",
+                message: String::new(),
+                key: None,
+            },
+        ];
+        assert!(drops.iter().all(Event::drops_live_value));
+        assert!(!keeps.iter().any(Event::drops_live_value));
     }
 }

@@ -16,6 +16,8 @@ pub(super) struct Loads {
     in_flight: u32,
     epoch: u64,
     invalidated_at: HashMap<Key, u64>,
+    /// Prefixes invalidated while loads were under way: a load of any key under one is stale.
+    prefixes_invalidated_at: Vec<(Key, u64)>,
     cleared_at: u64,
 }
 
@@ -27,6 +29,14 @@ impl Loads {
         }
     }
 
+    fn mark_prefix(&mut self, prefix: &str) {
+        if self.in_flight > 0 {
+            self.epoch += 1;
+            self.prefixes_invalidated_at
+                .push((Key::from(prefix), self.epoch));
+        }
+    }
+
     pub(super) fn invalidate_all(&mut self) {
         self.epoch += 1;
         self.cleared_at = self.epoch;
@@ -34,12 +44,14 @@ impl Loads {
 
     /// Whether anything a load that began at `token` depends on was invalidated since.
     fn stale(&self, token: u64, names: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
-        self.cleared_at > token
-            || names.into_iter().any(|n| {
-                self.invalidated_at
-                    .get(n.as_ref())
-                    .is_some_and(|&at| at > token)
-            })
+        let changed = |name: &str| {
+            self.invalidated_at.get(name).is_some_and(|&at| at > token)
+                || self
+                    .prefixes_invalidated_at
+                    .iter()
+                    .any(|(prefix, at)| *at > token && name.starts_with(&**prefix))
+        };
+        self.cleared_at > token || names.into_iter().any(|n| changed(n.as_ref()))
     }
 }
 
@@ -67,6 +79,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .take_while(|k| k.starts_with(prefix))
             .cloned()
             .collect();
+        self.loads.mark_prefix(prefix);
         Ok(self.invalidate_from(prefix, seeds.iter().map(|k| &**k)))
     }
 
@@ -105,6 +118,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.loads.in_flight = self.loads.in_flight.saturating_sub(1);
         if self.loads.in_flight == 0 {
             self.loads.invalidated_at.clear();
+            self.loads.prefixes_invalidated_at.clear();
         }
     }
 

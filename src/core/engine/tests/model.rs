@@ -35,7 +35,8 @@ fn op() -> impl Strategy<Value = Op> {
         5 => (key.clone(), proptest::collection::vec(0u8..12, 0..3), proptest::option::of(0u8..3), proptest::option::of(1u16..500), 0u8..4)
             .prop_map(|(key, deps, tag, ttl, tier)| Op::Set { key, deps, tag, ttl, tier }),
         5 => key.clone().prop_map(Op::Get),
-        2 => (key.clone(), proptest::collection::vec(0u8..12, 0..2), proptest::option::of(0u8..12))
+        // A racing invalidation: of a key (0..12), or of a prefix (12: company:, 13: payment:).
+        2 => (key.clone(), proptest::collection::vec(0u8..12, 0..2), proptest::option::of(0u8..14))
             .prop_map(|(key, deps, racing)| Op::Load { key, deps, racing }),
         2 => key.clone().prop_map(Op::Invalidate),
         1 => (0u8..3).prop_map(Op::InvalidateTag),
@@ -48,7 +49,14 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn name(k: u8) -> String {
     // Two prefixes, so that invalidatePrefix has something to choose between.
-    format!("{}:{k}", if k.is_multiple_of(2) { "company" } else { "payment" })
+    format!(
+        "{}:{k}",
+        if k.is_multiple_of(2) {
+            "company"
+        } else {
+            "payment"
+        }
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -211,10 +219,20 @@ proptest! {
                     let token = engine.begin_load();
                     let mut spoiled = false;
                     if let Some(other) = racing {
-                        let other = name(other);
-                        engine.invalidate(&other).unwrap();
+                        let gone = if other < 12 {
+                            let other = name(other);
+                            engine.invalidate(&other).unwrap();
+                            model.invalidate(std::slice::from_ref(&other))
+                        } else {
+                            let prefix = if other == 12 { "company:" } else { "payment:" };
+                            engine.invalidate_prefix(prefix).unwrap();
+                            let seeds: Vec<String> = model.entries.keys().filter(|k| k.starts_with(prefix)).cloned().collect();
+                            let mut gone = model.invalidate(&seeds);
+                            // Keys under the prefix count as invalidated even when not cached.
+                            gone.extend((0..12).map(name).filter(|k| k.starts_with(prefix)));
+                            gone
+                        };
                         face.apply(&mut engine);
-                        let gone = model.invalidate(std::slice::from_ref(&other));
                         spoiled = gone.contains(&key) || deps.iter().any(|d| gone.contains(d));
                     }
                     let options = set_options(&deps, None, None, 0);
