@@ -306,6 +306,10 @@ export class SmartCache {
       case 'invalidate':
         for (const key of event.removed) this.#live.delete(key);
         break;
+      case 'set':
+        // Another tab wrote the key: this tab's live copy is out of date.
+        if (event.remote) this.#live.delete(event.key);
+        break;
       case 'clear':
         this.#live.clear();
         break;

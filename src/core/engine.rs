@@ -9,10 +9,12 @@
 //! - IndexedDB: asynchronous, so the engine only decides: writes go to an outbox that the browser
 //!   layer flushes in one transaction per batch, and reads come back through `ingest_indexed_db`.
 
+mod broadcast;
 mod invalidate;
 mod open;
 mod tiers;
 
+pub use broadcast::Broadcast;
 pub use tiers::IdbOp;
 
 use super::clock::Clock;
@@ -108,6 +110,7 @@ pub struct Engine<C: Clock, L: LocalStore> {
     /// (expires_at, handle, write) of entries with a ttl, soonest first.
     expiries: BinaryHeap<Reverse<(u64, Handle, u64)>>,
     outbox: Vec<IdbOp>,
+    broadcasts: Vec<Broadcast>,
     counters: Counters,
     events: Vec<Event>,
     closed: bool,
@@ -198,6 +201,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             entry.stored_bytes = entry.meta.raw_bytes;
         }
         let in_memory = self.admit_to_memory(handle);
+        let meta = (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes());
+        self.broadcast(Broadcast::Set {
+            key: key.to_string(),
+            home,
+            meta,
+        });
         self.events.push(Event::Set { key, tier: home });
         Ok(Stored {
             id: handle,
@@ -211,8 +220,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn placement(&self, choice: TierChoice, meta: &Meta, payload: &[u8]) -> Result<Vec<Tier>> {
         let fits = |tier: Tier| match tier {
             Tier::Memory => meta.raw_bytes <= self.memory.budget(),
-            Tier::Local => self.local_cost(meta, payload) <= self.local_policy.budget(),
-            Tier::IndexedDb => tiers::idb_cost(meta, payload) <= self.idb_policy.budget(),
+            Tier::Local => self.local_cost(meta) <= self.local_policy.budget(),
+            Tier::IndexedDb => tiers::idb_cost(meta) <= self.idb_policy.budget(),
         };
         let large = payload.len() as u64 > self.config.large_entry_bytes;
         let (wanted, fallbacks): (Tier, &[Tier]) = match choice {
@@ -399,6 +408,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         check_key(key)?;
         self.purge_expired();
         self.note_changed(key);
+        self.broadcast(Broadcast::Delete {
+            key: key.to_string(),
+        });
         Ok(match self.index.get(key) {
             Some(&handle) => self.remove(handle, RemovalCause::Deleted),
             None => false,
@@ -420,6 +432,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         self.outbox.clear();
         self.outbox.push(IdbOp::Clear);
+        self.reset_index();
+        self.broadcast(Broadcast::Clear);
+        self.events.push(Event::Cleared);
+        Ok(())
+    }
+
+    /// Forgets every entry, touching no storage.
+    fn reset_index(&mut self) {
         self.entries.clear();
         self.index.clear();
         self.ordered.clear();
@@ -430,8 +450,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.memory.clear();
         self.local_policy.clear();
         self.idb_policy.clear();
-        self.events.push(Event::Cleared);
-        Ok(())
     }
 
     pub fn close(&mut self) {

@@ -10,6 +10,8 @@ pub enum RemovalCause {
     Expired,
     /// Removed by `delete`.
     Deleted,
+    /// Another tab wrote a new value: this tab's copy is out of date.
+    Replaced,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,6 +3,7 @@
 //! decisions out asynchronously. Events go to one listener installed by the face.
 
 use super::convert;
+use super::tabs::Tabs;
 use super::DateClock;
 use crate::core::engine::{Engine, Lookup, Stored};
 use crate::core::options::{CacheOptionsInput, SetOptionsInput};
@@ -33,6 +34,7 @@ struct Shared {
     /// Reads asked for in this tick; they share one transaction.
     reads: RefCell<Vec<PendingRead>>,
     listener: RefCell<Option<Function>>,
+    tabs: RefCell<Option<Tabs>>,
     /// Whether anybody subscribed: otherwise only events that drop live values are sent.
     verbose: Cell<bool>,
 }
@@ -60,7 +62,25 @@ impl Shared {
     fn with_engine<T>(&self, f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T) -> T {
         let result = f(&mut self.engine.borrow_mut());
         self.flush_events();
+        self.tell_other_tabs();
         result
+    }
+
+    /// Sends the engine's changes to the other tabs once storage holds them (IndexedDB writes
+    /// waiting for a flush hold the messages back).
+    fn tell_other_tabs(&self) {
+        let messages = {
+            let mut engine = self.engine.borrow_mut();
+            if engine.has_pending_writes() {
+                return;
+            }
+            engine.take_broadcasts()
+        };
+        if let Some(tabs) = self.tabs.borrow().as_ref() {
+            for message in &messages {
+                tabs.post(message);
+            }
+        }
     }
 
     /// `[json, id, expiresAt, inMemory]` for a hit, `undefined` for a miss.
@@ -88,6 +108,19 @@ fn stored_to_js(stored: Stored) -> Array {
 
 fn strings(list: Vec<String>) -> Array {
     list.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+/// Carries out the pending IndexedDB operations, then tells the other tabs what changed.
+async fn flush(shared: Rc<Shared>) {
+    let ops = shared.engine.borrow_mut().take_outbox();
+    if !ops.is_empty() {
+        if let Some(idb) = &shared.idb {
+            if let Err(why) = idb.apply(&ops).await {
+                shared.with_engine(|e| e.idb_write_failed(&ops, &why));
+            }
+        }
+    }
+    shared.tell_other_tabs();
 }
 
 /// Reads the payloads of the pending `get`s in one transaction and answers each.
@@ -147,13 +180,27 @@ impl WasmCache {
                 None
             }
         };
+        let cross_tab = engine.config().cross_tab;
+        let namespace = engine.config().namespace.clone();
         let shared = Rc::new(Shared {
             engine: RefCell::new(engine),
             idb,
             reads: RefCell::new(Vec::new()),
             listener: RefCell::new(None),
+            tabs: RefCell::new(None),
             verbose: Cell::new(false),
         });
+        if cross_tab {
+            let weak = Rc::downgrade(&shared);
+            let tabs = Tabs::join(&namespace, move |message| {
+                let Some(shared) = weak.upgrade() else { return };
+                shared.with_engine(|e| e.apply_remote(message));
+                if shared.engine.borrow().has_pending_writes() {
+                    spawn_local(flush(shared));
+                }
+            });
+            *shared.tabs.borrow_mut() = tabs;
+        }
         Ok(WasmCache { shared })
     }
 
@@ -268,15 +315,7 @@ impl WasmCache {
     pub fn flush(&self) -> Promise {
         let shared = self.shared.clone();
         future_to_promise(async move {
-            let ops = shared.engine.borrow_mut().take_outbox();
-            if ops.is_empty() {
-                return Ok(JsValue::UNDEFINED);
-            }
-            if let Some(idb) = &shared.idb {
-                if let Err(why) = idb.apply(&ops).await {
-                    shared.with_engine(|e| e.idb_write_failed(&ops, &why));
-                }
-            }
+            flush(shared).await;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -326,5 +365,8 @@ impl WasmCache {
     pub fn close(&self) {
         self.shared.engine.borrow_mut().close();
         *self.shared.listener.borrow_mut() = None;
+        if let Some(tabs) = self.shared.tabs.borrow_mut().take() {
+            tabs.leave();
+        }
     }
 }

@@ -55,6 +55,15 @@ pub fn event(e: &Event) -> JsValue {
             tier,
             cause: RemovalCause::Deleted,
         } => ("delete", Some(key), Some(tier)),
+        // Another tab wrote the key.
+        Event::Removed {
+            key,
+            tier,
+            cause: RemovalCause::Replaced,
+        } => {
+            set(&js, "remote", &true.into());
+            ("set", Some(key), Some(tier))
+        }
         Event::Fault {
             tier,
             code,

@@ -3,6 +3,7 @@
 
 mod cache;
 mod convert;
+mod tabs;
 
 pub use cache::WasmCache;
 

@@ -1,7 +1,7 @@
 //! Relationship-based invalidation, and the generation check that keeps a load which started
 //! before an invalidation from writing its stale result back.
 
-use super::{Engine, Key, Stored};
+use super::{Broadcast, Engine, Key, Stored};
 use crate::core::clock::Clock;
 use crate::core::error::{check_key, Result};
 use crate::core::event::Event;
@@ -62,7 +62,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ensure_open()?;
         check_key(name)?;
         self.purge_expired();
-        Ok(self.invalidate_from(name, [name]))
+        let removed = self.invalidate_from(name, [name]);
+        self.broadcast(Broadcast::Invalidate {
+            name: name.to_string(),
+            prefix: false,
+            removed: removed.clone(),
+        });
+        Ok(removed)
     }
 
     /// `invalidate` for every key that starts with `prefix`.
@@ -80,7 +86,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .cloned()
             .collect();
         self.loads.mark_prefix(prefix);
-        Ok(self.invalidate_from(prefix, seeds.iter().map(|k| &**k)))
+        let removed = self.invalidate_from(prefix, seeds.iter().map(|k| &**k));
+        self.broadcast(Broadcast::Invalidate {
+            name: prefix.to_string(),
+            prefix: true,
+            removed: removed.clone(),
+        });
+        Ok(removed)
     }
 
     fn invalidate_from<'a>(
@@ -141,6 +153,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return Ok(None);
         }
         self.set(key, json, options).map(Some)
+    }
+
+    /// Another tab invalidated a prefix: loads under it that are under way here are stale.
+    pub(super) fn note_prefix_invalidated(&mut self, prefix: &str) {
+        self.loads.mark_prefix(prefix);
     }
 
     /// A write, deletion or expiry of `key` makes loads of it that are under way stale.

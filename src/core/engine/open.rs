@@ -41,6 +41,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             writes: 0,
             expiries: BinaryHeap::new(),
             outbox: Vec::new(),
+            broadcasts: Vec::new(),
             counters: Default::default(),
             events: Vec::new(),
             closed: false,
@@ -77,18 +78,26 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         found.sort_by_key(|(meta, _)| meta.created_at);
         for (meta, value_units) in found {
             let cost = 2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64;
-            let handle = self.register(meta, Tier::Local, cost);
-            let mut evicted = Vec::new();
-            let hash = key_hash(&self.entry(handle).key);
-            self.local_policy.insert(handle, hash, cost, &mut evicted);
-            for victim in evicted {
-                let key = self.entry(victim).key.clone();
-                self.forget(victim);
-                self.events.push(Event::Evicted {
-                    key,
-                    tier: Tier::Local,
-                });
-            }
+            self.adopt(meta, Tier::Local, cost);
+        }
+    }
+
+    /// Indexes an entry already stored in `home` (found at start-up, or written by another tab),
+    /// evicting from that tier what its budget cannot hold.
+    pub(super) fn adopt(&mut self, meta: Meta, home: Tier, cost: u64) {
+        let hash = key_hash(&meta.key);
+        let handle = self.register(meta, home, cost);
+        let policy = match home {
+            Tier::Local => &mut self.local_policy,
+            Tier::IndexedDb => &mut self.idb_policy,
+            Tier::Memory => return,
+        };
+        let mut evicted = Vec::new();
+        policy.insert(handle, hash, cost, &mut evicted);
+        for victim in evicted {
+            let key = self.entry(victim).key.clone();
+            self.forget(victim);
+            self.events.push(Event::Evicted { key, tier: home });
         }
     }
 
@@ -174,24 +183,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.forget(existing);
         }
         let cost = meta_bytes.len() as u64 + meta.payload_bytes;
-        let handle = self.register(meta, Tier::IndexedDb, cost);
-        let hash = key_hash(key);
-        let mut evicted = Vec::new();
-        self.idb_policy.insert(handle, hash, cost, &mut evicted);
-        for victim in evicted {
-            let key = self.entry(victim).key.clone();
-            self.outbox.push(super::IdbOp::Delete {
-                key: key.to_string(),
-            });
-            self.entries
-                .get_mut(victim)
-                .expect("evicted entries exist")
-                .home = Tier::Memory;
-            self.forget(victim);
-            self.events.push(Event::Evicted {
-                key,
-                tier: Tier::IndexedDb,
-            });
-        }
+        self.adopt(meta, Tier::IndexedDb, cost);
     }
 }

@@ -355,6 +355,7 @@ fn bad_keys_are_refused_everywhere() {
 mod invalidation;
 mod model;
 mod persistence;
+mod tabs;
 use persistence::persistence_fixture;
 
 proptest! {

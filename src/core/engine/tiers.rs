@@ -28,8 +28,8 @@ pub enum IdbOp {
 }
 
 /// Bytes an entry takes in IndexedDB: its metadata record and its payload envelope.
-pub(super) fn idb_cost(meta: &Meta, payload: &[u8]) -> u64 {
-    (meta.to_bytes().len() + payload.len()) as u64
+pub(super) fn idb_cost(meta: &Meta) -> u64 {
+    meta.to_bytes().len() as u64 + meta.payload_bytes
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -39,12 +39,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Bytes an entry takes in localStorage, as the browser counts them: 2 per UTF-16 unit of
     /// its storage key and its value.
-    pub(super) fn local_cost(&self, meta: &Meta, payload: &[u8]) -> u64 {
-        // Estimated from sizes (value units are exact for packed text) without building the value.
+    pub(super) fn local_cost(&self, meta: &Meta) -> u64 {
+        // Exact from sizes (packed text has a fixed number of units) without building the value.
         let meta_units =
             crate::core::text::packed_units(crate::core::codec::HEADER_LEN + meta.to_bytes().len());
-        let value_units =
-            record::HEAD_UNITS + meta_units + crate::core::text::packed_units(payload.len());
+        let value_units = record::HEAD_UNITS
+            + meta_units
+            + crate::core::text::packed_units(meta.payload_bytes as usize);
         2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64
     }
 
@@ -53,7 +54,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let entry = self.entry(handle);
         let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
         let value = record::local_value(&entry.meta, payload);
-        let cost = self.local_cost(&entry.meta, payload);
+        let cost = self.local_cost(&entry.meta);
         let storage_key = self.local_key(&key);
         let mut evicted = Vec::new();
         if !self.local_policy.insert(handle, hash, cost, &mut evicted) {

@@ -1,0 +1,119 @@
+//! Two tabs of one origin: two engines over the same storage, the messages of one applied to the other.
+
+use super::*;
+
+fn deliver(from: &mut TestEngine, to: &mut TestEngine, idb: &mut Idb) {
+    idb.flush(from);
+    for message in from.take_broadcasts() {
+        to.apply_remote(message);
+    }
+}
+
+fn two_tabs() -> (TestEngine, TestEngine, Idb) {
+    let clock = ManualClock::new(START);
+    let local = MemoryLocalStore::default();
+    let idb = Idb::default();
+    let config = config(|c| c.large_entry_bytes = Some(40.0));
+    let a = idb.reopen(&clock, config.clone(), &local);
+    let b = idb.reopen(&clock, config, &local);
+    (a, b, idb)
+}
+
+#[test]
+fn a_write_in_one_tab_replaces_the_other_tabs_copy() {
+    let (mut a, mut b, mut idb) = two_tabs();
+    b.set("company:42", br#"{"v":1}"#, SetOptions::default())
+        .unwrap();
+    deliver(&mut b, &mut a, &mut idb);
+    events(&mut b);
+    let large = format!("[{}]", vec!["1234567890"; 20].join(","));
+    a.set("company:42", br#"{"v":2}"#, SetOptions::default())
+        .unwrap();
+    a.set(
+        "payments:company:42",
+        large.as_bytes(),
+        SetOptions::default(),
+    )
+    .unwrap();
+    a.set("session", b"1", memory_only()).unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    let log = events(&mut b);
+    assert!(log.contains(&"replaced company:42".to_string()), "{log:?}");
+    assert_eq!(idb.get(&mut b, "company:42").unwrap(), r#"{"v":2}"#);
+    assert_eq!(idb.get(&mut b, "payments:company:42").unwrap(), large);
+    assert_eq!(
+        idb.get(&mut b, "session"),
+        None,
+        "memory-only values stay in their tab"
+    );
+}
+
+#[test]
+fn invalidations_deletes_and_clears_reach_the_other_tab() {
+    let (mut a, mut b, mut idb) = two_tabs();
+    a.set("payment:7", b"7", SetOptions::default()).unwrap();
+    a.set(
+        "payments:company:42",
+        b"[7]",
+        opts(|o| o.depends_on = Some(vec!["payment:7".into()])),
+    )
+    .unwrap();
+    a.set("other", b"1", SetOptions::default()).unwrap();
+    a.set("last", b"1", SetOptions::default()).unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert_eq!(b.entries().len(), 4);
+    events(&mut b);
+
+    a.invalidate("payment:7").unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert_eq!(
+        events(&mut b),
+        ["invalidate payment:7 payment:7,payments:company:42"]
+    );
+    assert_eq!(idb.get(&mut b, "payments:company:42"), None);
+
+    a.delete("other").unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert!(!b.has("other").unwrap());
+
+    a.clear().unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert!(b.entries().is_empty());
+    assert_eq!(events(&mut b).last().unwrap(), "clear");
+}
+
+#[test]
+fn another_tabs_invalidation_spoils_a_load_under_way() {
+    let (mut a, mut b, mut idb) = two_tabs();
+    let token = b.begin_load();
+    a.invalidate("company:42").unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert_eq!(
+        b.store_loaded(token, "company:42", b"1", SetOptions::default())
+            .unwrap(),
+        None
+    );
+    b.end_load();
+    let token = b.begin_load();
+    a.invalidate_prefix("company:").unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert_eq!(
+        b.store_loaded(token, "company:9", b"1", SetOptions::default())
+            .unwrap(),
+        None
+    );
+    b.end_load();
+}
+
+#[test]
+fn without_cross_tab_nothing_is_sent() {
+    let clock = ManualClock::new(START);
+    let mut engine = Engine::open(
+        clock,
+        config(|c| c.cross_tab = Some(false)),
+        MemoryLocalStore::default(),
+    );
+    engine.set("k", b"1", SetOptions::default()).unwrap();
+    engine.invalidate("k").unwrap();
+    assert!(engine.take_broadcasts().is_empty());
+}

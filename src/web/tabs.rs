@@ -1,0 +1,117 @@
+//! Cross-tab messages over a BroadcastChannel named after the namespace: the engine's
+//! `Broadcast`s as plain objects, and back.
+
+use crate::core::engine::Broadcast;
+use crate::core::options::Tier;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+pub struct Tabs {
+    channel: BroadcastChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+fn tier_name(tier: Tier) -> &'static str {
+    tier.as_str()
+}
+
+fn tier_of(name: &str) -> Option<Tier> {
+    [Tier::Memory, Tier::Local, Tier::IndexedDb]
+        .into_iter()
+        .find(|t| t.as_str() == name)
+}
+
+fn field(message: &JsValue, name: &str) -> JsValue {
+    Reflect::get(message, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn put(message: &JsValue, name: &str, value: &JsValue) {
+    let _ = Reflect::set(message, &name.into(), value);
+}
+
+fn to_js(broadcast: &Broadcast) -> JsValue {
+    let message: JsValue = js_sys::Object::new().into();
+    let kind = match broadcast {
+        Broadcast::Set { key, home, meta } => {
+            put(&message, "key", &key.as_str().into());
+            put(&message, "home", &tier_name(*home).into());
+            if let Some(meta) = meta {
+                put(&message, "meta", &Uint8Array::from(meta.as_slice()));
+            }
+            "set"
+        }
+        Broadcast::Delete { key } => {
+            put(&message, "key", &key.as_str().into());
+            "delete"
+        }
+        Broadcast::Invalidate {
+            name,
+            prefix,
+            removed,
+        } => {
+            put(&message, "key", &name.as_str().into());
+            put(&message, "prefix", &(*prefix).into());
+            let list: Array = removed.iter().map(|k| JsValue::from_str(k)).collect();
+            put(&message, "removed", &list);
+            "invalidate"
+        }
+        Broadcast::Clear => "clear",
+    };
+    put(&message, "type", &kind.into());
+    message
+}
+
+/// A message from another tab; anything else on the channel is ignored.
+fn from_js(message: &JsValue) -> Option<Broadcast> {
+    let key = field(message, "key").as_string();
+    match field(message, "type").as_string()?.as_str() {
+        "set" => Some(Broadcast::Set {
+            key: key?,
+            home: tier_of(&field(message, "home").as_string()?)?,
+            meta: field(message, "meta")
+                .dyn_ref::<Uint8Array>()
+                .map(Uint8Array::to_vec),
+        }),
+        "delete" => Some(Broadcast::Delete { key: key? }),
+        "invalidate" => Some(Broadcast::Invalidate {
+            name: key?,
+            prefix: field(message, "prefix").as_bool().unwrap_or(false),
+            removed: field(message, "removed")
+                .dyn_into::<Array>()
+                .ok()?
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect(),
+        }),
+        "clear" => Some(Broadcast::Clear),
+        _ => None,
+    }
+}
+
+impl Tabs {
+    /// Joins the namespace's channel; `receive` gets every well-formed message of another tab.
+    /// `None` where BroadcastChannel is missing.
+    pub fn join(namespace: &str, mut receive: impl FnMut(Broadcast) + 'static) -> Option<Tabs> {
+        let channel = BroadcastChannel::new(&format!("smartcache:{namespace}")).ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(message) = from_js(&event.data()) {
+                receive(message);
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Tabs {
+            channel,
+            _on_message: on_message,
+        })
+    }
+
+    pub fn post(&self, broadcast: &Broadcast) {
+        let _ = self.channel.post_message(&to_js(broadcast));
+    }
+
+    pub fn leave(&self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
