@@ -29,7 +29,11 @@ function capacitySection({ budget, rows, compressionRatio }) {
   return lines.join('\n');
 }
 
-const SECTIONS = { codec: codecSection, capacity: capacitySection };
+function invalidationSection({ entries, removed, ms }) {
+  return [`### Invalidation`, '', `A ${removed.toLocaleString('en-US')}-entry cascade inside a ${entries.toLocaleString('en-US')}-entry cache: ${fmt(ms, 2)} ms for \`invalidate()\`, storage writes included.`].join('\n');
+}
+
+const SECTIONS = { codec: codecSection, capacity: capacitySection, invalidation: invalidationSection };
 
 export function report(results) {
   const parts = [`## Benchmarks`, '', `${results.date.slice(0, 10)} · ${results.browser} · ${results.machine}`, ''];

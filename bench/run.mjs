@@ -10,7 +10,7 @@ import { serveFolder } from '../scripts/static-server.mjs';
 import { report } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const WORKLOADS = ['codec', 'capacity'];
+const WORKLOADS = ['codec', 'capacity', 'invalidation'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
 
 const server = await serveFolder(root);
