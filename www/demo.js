@@ -1,39 +1,15 @@
 // The demo page: company pages from a slow, simulated API, read through smartcache, with the
 // cache's live stats and events beside them.
 import { SmartCache } from '/pkg/index.js';
+import { company, payments, rng } from './crm-data.js';
 
 const API_DELAY_MS = 400;
 const COMPANIES = 40;
 
-// A small seeded generator, so every visit shows the same CRM.
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const NAMES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne'];
-const SUFFIX = ['GmbH', 'Ltd', 'Inc', 'AG', 'SAS', 'BV'];
-
+// The same seeded CRM on every visit.
 function makeCompany(id) {
   const r = rng(id);
-  const pick = (list) => list[Math.floor(r() * list.length)];
-  return {
-    id,
-    name: `${pick(NAMES)} ${pick(SUFFIX)} #${id}`,
-    industry: pick(['Retail', 'Logistics', 'Software', 'Energy', 'Finance']),
-    owner: { name: `Owner ${id}`, email: `owner${id}@crm.test` },
-    contacts: Array.from({ length: 3 + Math.floor(r() * 8) }, (_, i) => ({ name: `Contact ${id}-${i}`, email: `c${i}@company${id}.test` })),
-    payments: Array.from({ length: 10 + Math.floor(r() * 190) }, (_, i) => ({
-      id: id * 1000 + i,
-      amount: Math.round(r() * 100_000) / 100,
-      status: pick(['paid', 'open', 'overdue']),
-      date: new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
-    })),
-  };
+  return { ...company(id), payments: payments(id, 10 + Math.floor(r() * 190)) };
 }
 
 const api = {
@@ -60,7 +36,7 @@ async function loadCompany(id, delay) {
 function renderCompany({ company, hit }, ms) {
   const total = company.payments.reduce((sum, p) => sum + p.amount, 0);
   $('company').innerHTML = `
-    <h3>${company.name}</h3>
+    <h3>${company.name} <small>#${company.id}</small></h3>
     <p>${company.industry} · owner ${company.owner.name} · ${company.contacts.length} contacts</p>
     <table><tr><th>Payments</th><td class="num">${company.payments.length}</td></tr>
     <tr><th>Total</th><td class="num">${total.toFixed(2)}</td></tr></table>`;
@@ -100,7 +76,7 @@ cache.subscribe((event) => {
 for (let id = 1; id <= COMPANIES; id++) {
   const li = document.createElement('li');
   const button = document.createElement('button');
-  button.textContent = makeCompany(id).name;
+  button.textContent = `${company(id).name} #${id}`;
   button.dataset.company = String(id);
   button.addEventListener('click', async () => {
     const started = performance.now();

@@ -2,7 +2,7 @@
 // the browser counts: 2 bytes per UTF-16 unit of keys and values): smartcache, the JSON as is,
 // and lz-string's compressToUTF16.
 import { SmartCache } from 'smartcache';
-import { crmValues } from '/bench/data.js';
+import { crmValues } from '/www/crm-data.js';
 import { utf8Bytes } from './timing.js';
 
 /** Stores values as `encode` makes them until the next would pass the budget. */

@@ -1,7 +1,7 @@
 // Workload 2: encode (serialize, compress, pack into a localStorage string) and decode, for CRM
 // payloads of 1 KB to 4 MB: smartcache's codec against lz-string's UTF-16 form and plain JSON.
 import init, { packValue, unpackValue } from 'smartcache/wasm';
-import { paymentsOfSize } from '/bench/data.js';
+import { paymentsOfSize } from '/www/crm-data.js';
 import { msPerCall, utf8Bytes } from './timing.js';
 
 const SIZES = [1024, 16 * 1024, 256 * 1024, 4 * 1024 * 1024];

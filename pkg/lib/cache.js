@@ -134,20 +134,12 @@ export class SmartCache {
     };
   }
 
-  async invalidate(keyOrTag) {
-    this.#ensureOpen();
-    checkKey(keyOrTag);
-    const removed = call(() => this.#core.invalidate(keyOrTag));
-    if (this.#core.hasPendingWrites()) await this.#flushSoon();
-    return removed;
+  invalidate(keyOrTag) {
+    return this.#change(keyOrTag, () => this.#core.invalidate(keyOrTag));
   }
 
-  async invalidatePrefix(prefix) {
-    this.#ensureOpen();
-    checkKey(prefix);
-    const removed = call(() => this.#core.invalidatePrefix(prefix));
-    if (this.#core.hasPendingWrites()) await this.#flushSoon();
-    return removed;
+  invalidatePrefix(prefix) {
+    return this.#change(prefix, () => this.#core.invalidatePrefix(prefix));
   }
 
   async has(key) {
@@ -156,12 +148,8 @@ export class SmartCache {
     return call(() => this.#core.has(key));
   }
 
-  async delete(key) {
-    this.#ensureOpen();
-    checkKey(key);
-    const removed = call(() => this.#core.delete(key));
-    if (this.#core.hasPendingWrites()) await this.#flushSoon();
-    return removed;
+  delete(key) {
+    return this.#change(key, () => this.#core.delete(key));
   }
 
   async clear() {
@@ -215,6 +203,15 @@ export class SmartCache {
 
   #ensureOpen() {
     if (this.#closed) throw new SmartCacheError('CLOSED', 'the cache was closed');
+  }
+
+  /** Runs a removal in the engine and resolves once storage reflects it. */
+  async #change(key, removal) {
+    this.#ensureOpen();
+    checkKey(key);
+    const result = call(removal);
+    if (this.#core.hasPendingWrites()) await this.#flushSoon();
+    return result;
   }
 
   /** Keeps the live copy the engine says the memory tier holds: `[id, expiresAt, inMemory, staleAt]`. */

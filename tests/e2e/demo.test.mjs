@@ -1,30 +1,16 @@
 // What a person does on the demo page: open a company (slow API), open it again (cache hit),
 // replay a Zipf session, and read the live stats.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './browser.mjs';
-import { serveFolder } from '../../scripts/static-server.mjs';
+import { useBrowser } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serveFolder(root);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowser();
 
 const stat = (page, name) => page.locator(`[data-stat="${name}"]`).textContent();
 
 test('a second visit to a company is served from the cache, and stats show it', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/www/`);
+  const page = await session.openPage('/www/');
   await page.waitForSelector('body[data-ready="true"]');
 
   await page.click('button[data-company="3"]');

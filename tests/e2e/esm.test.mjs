@@ -1,37 +1,16 @@
 // pkg/ imported as plain ES modules (no bundler) by a page served over http, in headless Chromium.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './browser.mjs';
-import { serveFolder } from '../../scripts/static-server.mjs';
+import { inPage as runInPage, useBrowser } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let server;
-let browser;
+const session = useBrowser();
 let page;
 
 before(async () => {
-  server = await serveFolder(root);
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
+  page = await session.openPage();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Runs `fn(module)` in the page, with the package imported from /pkg/index.js. */
-const inPage = (fn, arg) =>
-  page.evaluate(
-    async ([source, arg]) => {
-      const m = await import('/pkg/index.js');
-      // eslint-disable-next-line no-new-func
-      return new Function('m', 'arg', `return (${source})(m, arg);`)(m, arg);
-    },
-    [fn.toString(), arg],
-  );
+const inPage = (fn, arg) => runInPage(page, fn, arg);
 
 test('the default instance: setCachedData, getCachedData, invalidateCachedData, smartCache', async () => {
   const result = await inPage(async (m) => {

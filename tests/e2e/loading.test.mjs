@@ -1,40 +1,12 @@
 // Invalidation and loading in real Chromium: the payment -> list -> company cascade across tiers
 // and after a reload, getOrLoad's shared loads, loader errors, loads raced by an invalidation,
 // stale-while-revalidate, and registered loaders.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './browser.mjs';
-import { serveFolder } from '../../scripts/static-server.mjs';
+import { inPage, useBrowser } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serveFolder(root);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage() {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
-  return page;
-}
-
-const inPage = (page, fn, arg) =>
-  page.evaluate(
-    async ([source, arg]) => {
-      const m = await import('/pkg/index.js');
-      return new Function('m', 'arg', `return (${source})(m, arg);`)(m, arg);
-    },
-    [fn.toString(), arg],
-  );
+const session = useBrowser();
+const openPage = () => session.openPage();
 
 test('invalidating a payment removes its payments list and the company page, in every tier and after a reload', async () => {
   const page = await openPage();

@@ -1,41 +1,12 @@
 // The persistent tiers in real Chromium storage (a persistent profile, real reloads): values
 // survive a reload from localStorage and IndexedDB, budgets and the real quota are handled,
 // damaged values read as misses, clear() is scoped, and a missing IndexedDB degrades cleanly.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './browser.mjs';
-import { serveFolder } from '../../scripts/static-server.mjs';
+import { inPage, useBrowser } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serveFolder(root);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPage() {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
-  return page;
-}
-
-/** Runs `fn(module, arg)` in the page, with the package imported from /pkg/index.js. */
-const inPage = (page, fn, arg) =>
-  page.evaluate(
-    async ([source, arg]) => {
-      const m = await import('/pkg/index.js');
-      return new Function('m', 'arg', `return (${source})(m, arg);`)(m, arg);
-    },
-    [fn.toString(), arg],
-  );
+const session = useBrowser();
+const openPage = () => session.openPage();
 
 /** Realistic CRM rows, seeded. */
 const CRM = `(n, seed) => {
@@ -241,11 +212,11 @@ test('another version purges what an older one stored', async () => {
 });
 
 test('without IndexedDB the cache keeps working on memory and localStorage and reports a fault', async () => {
-  const page = await browser.newPage();
+  const page = await session.browser.newPage();
   await page.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('IndexedDB is disabled', 'SecurityError'); } });
   });
-  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
+  await page.goto(`${session.server.url}/tests/e2e/pages/blank.html`);
   const result = await inPage(page, async (m) => {
     const cache = await m.SmartCache.open({ namespace: 'no-idb', largeEntryBytes: 100 });
     await cache.set('large', Array.from({ length: 500 }, (_, i) => ({ i })));

@@ -1,28 +1,13 @@
 // Two pages of one browser profile: writes, invalidations, deletes and clears in one reach the
 // other through BroadcastChannel, its memory copies are dropped, and its listeners see the events.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './browser.mjs';
-import { serveFolder } from '../../scripts/static-server.mjs';
+import { useBrowser } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serveFolder(root);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowser();
 
 async function openTab() {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/tests/e2e/pages/blank.html`);
+  const page = await session.openPage();
   await page.evaluate(async () => {
     const m = await import('/pkg/index.js');
     window.cache = await m.SmartCache.open({ namespace: 'tabs' });

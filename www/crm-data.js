@@ -1,4 +1,4 @@
-// Realistic CRM JSON from one seed, so that runs are comparable: companies with contacts and an
+// Realistic CRM JSON from one seed (the demo shows it, the benchmarks measure on it), so that runs are comparable: companies with contacts and an
 // owner profile, payments lists of 10 to 5,000 rows, dashboards. Runs in the browser and in Node.
 
 /** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
