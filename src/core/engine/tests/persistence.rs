@@ -412,3 +412,20 @@ fn damaged_indexeddb_records_are_faults_not_panics() {
     idb.flush(&mut reloaded);
     assert_eq!(idb.records.keys().collect::<Vec<_>>(), ["fine"]);
 }
+
+#[test]
+fn a_quota_too_small_for_the_entry_demotes_it_to_indexeddb() {
+    let clock = ManualClock::new(START);
+    let local = MemoryLocalStore::with_quota(50);
+    let mut idb = Idb::default();
+    let mut engine = idb.reopen(&clock, config(|_| {}), &local);
+    engine
+        .set("row:1", &json_of(1), SetOptions::default())
+        .unwrap();
+    idb.flush(&mut engine);
+    assert_eq!(tier_of(&mut engine, "row:1"), "indexeddb");
+    assert!(events(&mut engine)
+        .iter()
+        .any(|e| e == "fault QUOTA_EXCEEDED row:1"));
+    assert_rows_readable(&mut idb, &mut engine, [1]);
+}
