@@ -4,6 +4,19 @@ const fmt = (n, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits
 const kib = (bytes) => `${fmt(bytes / 1024, 0)} KiB`;
 const mark = (met) => (met ? '✅ met' : '❌ missed');
 
+const ops = (n) => (n >= 1e6 ? `${fmt(n / 1e6, 1)} M/s` : `${fmt(n / 1e3, 0)} k/s`);
+
+function memorySection({ entries, reads, rows }) {
+  const lines = [`### Memory hits and sets (workload 1): ${entries.toLocaleString('en-US')} entries, ${reads.toLocaleString('en-US')} Zipf reads`, '', '| library | read | reads | sets |', '|---|---|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.library} | ${r.operation} | ${ops(r.readsPerSecond)} | ${ops(r.setsPerSecond)} |`);
+  const rate = (library, operation) => rows.find((r) => r.library === library && r.operation === operation).readsPerSecond;
+  const peek = rate('smartcache', 'peek');
+  const vsLru = peek / rate('lru-cache', 'get');
+  const vsMap = rate('Map', 'get') / peek;
+  lines.push('', `Targets: \`peek\` at least as fast as lru-cache's \`get\` — ${fmt(vsLru, 2)}× ${mark(vsLru >= 1)}; within 2× of \`Map.get\` — ${fmt(vsMap, 2)}× slower ${mark(vsMap <= 2)}.`);
+  return lines.join('\n');
+}
+
 function codecSection(rows) {
   const lines = ['### Codec (workload 2)', '', '| payload | library | encode MB/s | decode MB/s | stored (localStorage bytes) |', '|---|---|---:|---:|---:|'];
   for (const r of rows) lines.push(`| ${kib(r.size)} | ${r.library} | ${fmt(r.encodeMBps)} | ${fmt(r.decodeMBps)} | ${r.storedBytes.toLocaleString('en-US')} |`);
@@ -29,11 +42,22 @@ function capacitySection({ budget, rows, compressionRatio }) {
   return lines.join('\n');
 }
 
+function hitRatioSection(rows) {
+  const lines = ['### Hit ratio (workload 5): memory tier, S3-FIFO against LRU', '', '| trace | budget (of working set) | S3-FIFO | LRU | difference | target |', '|---|---:|---:|---:|---:|---|'];
+  for (const r of rows) {
+    const diff = (r.s3fifo - r.lru) * 100;
+    const needed = r.trace === 'scan-mixed' ? 5 : 0;
+    const target = r.trace === 'scan-mixed' ? '≥ +5 points' : '≥ LRU';
+    lines.push(`| ${r.trace} | ${fmt(r.budgetShare * 100, 0)}% | ${fmt(r.s3fifo * 100)}% | ${fmt(r.lru * 100)}% | ${diff >= 0 ? '+' : ''}${fmt(diff)} | ${target} ${mark(diff >= needed)} |`);
+  }
+  return lines.join('\n');
+}
+
 function invalidationSection({ entries, removed, ms }) {
   return [`### Invalidation`, '', `A ${removed.toLocaleString('en-US')}-entry cascade inside a ${entries.toLocaleString('en-US')}-entry cache: ${fmt(ms, 2)} ms for \`invalidate()\`, storage writes included.`].join('\n');
 }
 
-const SECTIONS = { codec: codecSection, capacity: capacitySection, invalidation: invalidationSection };
+const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, hitratio: hitRatioSection, invalidation: invalidationSection };
 
 export function report(results) {
   const parts = [`## Benchmarks`, '', `${results.date.slice(0, 10)} · ${results.browser} · ${results.machine}`, ''];

@@ -1,7 +1,8 @@
 // Runs the benchmark workloads in headless Chromium, each in a fresh page of one persistent
 // profile, and writes bench/results/latest.json and bench/results/latest.md.
 //   node bench/run.mjs [workload ...]     (default: all)
-import { mkdir, writeFile } from 'node:fs/promises';
+//   TRACE=file node bench/run.mjs hitratio   also replays a trace file (one `key size` a line)
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { serveFolder } from '../scripts/static-server.mjs';
 import { report } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const WORKLOADS = ['codec', 'capacity', 'invalidation'];
+const WORKLOADS = ['memory', 'codec', 'capacity', 'hitratio', 'invalidation'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
 
 const server = await serveFolder(root);
@@ -26,10 +27,14 @@ try {
     const started = Date.now();
     const page = await browser.newPage();
     await page.goto(`${server.url}/bench/page.html`);
-    results.workloads[name] = await page.evaluate(async (name) => {
-      const workload = await import(`/bench/workloads/${name}.js`);
-      return workload.run();
-    }, name);
+    const options = name === 'hitratio' && process.env.TRACE ? { traceText: await readFile(process.env.TRACE, 'utf8') } : {};
+    results.workloads[name] = await page.evaluate(
+      async ([name, options]) => {
+        const workload = await import(`/bench/workloads/${name}.js`);
+        return workload.run(options);
+      },
+      [name, options],
+    );
     await page.close();
     console.error(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

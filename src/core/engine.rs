@@ -144,7 +144,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         check_key(key)?;
         self.purge_expired();
         let now = self.clock.now_ms();
-        let payload = codec::encode(json, self.config.compress_above_bytes as usize);
+        // A memory-only entry is never encoded: its live value is the face's.
+        let payload = match options.tier {
+            TierChoice::Memory => Vec::new(),
+            _ => codec::encode(json, self.config.compress_above_bytes as usize),
+        };
         let meta = Meta {
             key: key.to_string(),
             created_at: now,

@@ -2,6 +2,7 @@
 //! entry's metadata record), a `data` store (its payload envelope) and an `info` store (the cache
 //! version the data was written under). The engine decides; this only carries out.
 
+use super::timer::sleep;
 use crate::core::engine::IdbOp;
 use futures_util::future::{join_all, select, Either};
 use js_sys::Uint8Array;
@@ -9,7 +10,6 @@ use rexie::{ObjectStore, Rexie, TransactionMode};
 use std::collections::BTreeMap;
 use std::pin::pin;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 const META: &str = "meta";
 const DATA: &str = "data";
@@ -23,19 +23,6 @@ pub struct IdbStore {
 
 fn describe(e: impl std::fmt::Debug) -> String {
     format!("IndexedDB: {e:?}")
-}
-
-/// Resolves after `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        // setTimeout is on the global object of windows and workers alike.
-        let global = js_sys::global();
-        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
-            let set_timeout: js_sys::Function = set_timeout.unchecked_into();
-            let _ = set_timeout.call2(&global, &resolve, &ms.into());
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 fn bytes(value: &JsValue) -> Option<Vec<u8>> {

@@ -5,10 +5,11 @@
 use super::convert;
 use super::tabs::Tabs;
 use super::DateClock;
-use crate::core::engine::{Engine, Lookup, Stored};
+use crate::core::engine::{Broadcast, Engine, Lookup, Stored};
 use crate::core::options::{CacheOptionsInput, SetOptionsInput};
 use crate::store::idb::IdbStore;
 use crate::store::local::BrowserLocalStore;
+use crate::store::timer::sleep;
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -35,6 +36,8 @@ struct Shared {
     reads: RefCell<Vec<PendingRead>>,
     listener: RefCell<Option<Function>>,
     tabs: RefCell<Option<Tabs>>,
+    /// Changes for the other tabs, posted together at the next task.
+    outgoing: RefCell<Vec<Broadcast>>,
     /// Whether anybody subscribed: otherwise only events that drop live values are sent.
     verbose: Cell<bool>,
 }
@@ -59,7 +62,10 @@ impl Shared {
         }
     }
 
-    fn with_engine<T>(&self, f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T) -> T {
+    fn with_engine<T>(
+        self: &Rc<Self>,
+        f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T,
+    ) -> T {
         let result = f(&mut self.engine.borrow_mut());
         self.flush_events();
         self.tell_other_tabs();
@@ -67,8 +73,9 @@ impl Shared {
     }
 
     /// Sends the engine's changes to the other tabs once storage holds them (IndexedDB writes
-    /// waiting for a flush hold the messages back).
-    fn tell_other_tabs(&self) {
+    /// waiting for a flush hold the messages back), one message for all the changes made before
+    /// the page next yields to its task queue.
+    fn tell_other_tabs(self: &Rc<Self>) {
         let messages = {
             let mut engine = self.engine.borrow_mut();
             if engine.has_pending_writes() {
@@ -76,10 +83,20 @@ impl Shared {
             }
             engine.take_broadcasts()
         };
-        if let Some(tabs) = self.tabs.borrow().as_ref() {
-            for message in &messages {
-                tabs.post(message);
-            }
+        if messages.is_empty() || self.tabs.borrow().is_none() {
+            return;
+        }
+        let first_of_task = self.outgoing.borrow().is_empty();
+        self.outgoing.borrow_mut().extend(messages);
+        if first_of_task {
+            let shared = self.clone();
+            spawn_local(async move {
+                sleep(0).await;
+                let batch = std::mem::take(&mut *shared.outgoing.borrow_mut());
+                if let Some(tabs) = shared.tabs.borrow().as_ref() {
+                    tabs.post(&batch);
+                }
+            });
         }
     }
 
@@ -188,6 +205,7 @@ impl WasmCache {
             reads: RefCell::new(Vec::new()),
             listener: RefCell::new(None),
             tabs: RefCell::new(None),
+            outgoing: RefCell::new(Vec::new()),
             verbose: Cell::new(false),
         });
         if cross_tab {

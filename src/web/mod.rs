@@ -3,9 +3,11 @@
 
 mod cache;
 mod convert;
+mod replay;
 mod tabs;
 
 pub use cache::WasmCache;
+pub use replay::replay_trace;
 
 use crate::core::{codec, text};
 use wasm_bindgen::prelude::*;

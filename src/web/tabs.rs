@@ -12,6 +12,11 @@ pub struct Tabs {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
+/// One posted message carries every change of a tick, oldest first.
+fn batch_to_js(batch: &[Broadcast]) -> JsValue {
+    batch.iter().map(to_js).collect::<Array>().into()
+}
+
 fn tier_name(tier: Tier) -> &'static str {
     tier.as_str()
 }
@@ -95,7 +100,10 @@ impl Tabs {
     pub fn join(namespace: &str, mut receive: impl FnMut(Broadcast) + 'static) -> Option<Tabs> {
         let channel = BroadcastChannel::new(&format!("smartcache:{namespace}")).ok()?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(message) = from_js(&event.data()) {
+            let Ok(batch) = event.data().dyn_into::<Array>() else {
+                return;
+            };
+            for message in batch.iter().filter_map(|m| from_js(&m)) {
                 receive(message);
             }
         });
@@ -106,8 +114,10 @@ impl Tabs {
         })
     }
 
-    pub fn post(&self, broadcast: &Broadcast) {
-        let _ = self.channel.post_message(&to_js(broadcast));
+    pub fn post(&self, batch: &[Broadcast]) {
+        if !batch.is_empty() {
+            let _ = self.channel.post_message(&batch_to_js(batch));
+        }
     }
 
     pub fn leave(&self) {
