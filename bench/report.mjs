@@ -53,14 +53,35 @@ function hitRatioSection(rows) {
   return lines.join('\n');
 }
 
+function indexedDbSection({ count, rows }) {
+  const lines = [`### IndexedDB (workload 4): ${count.toLocaleString('en-US')} entries of 16 KB`, '', '| library | how | write (ms) | read (ms) |', '|---|---|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.library} | ${r.mode} | ${fmt(r.writeMs, 0)} | ${fmt(r.readMs, 0)} |${r.ok ? '' : ' (values did not come back)'}`);
+  const row = (library, mode) => rows.find((r) => r.library === library && r.mode === mode);
+  const sc = row('smartcache', 'concurrent');
+  const many = row('idb-keyval setMany/getMany', 'batch');
+  const lf = row('localforage', 'concurrent');
+  const w = many.writeMs / sc.writeMs;
+  const lfw = lf.writeMs / sc.writeMs;
+  const r = many.readMs / sc.readMs;
+  lines.push('', `Targets (smartcache's concurrent sets and gets): writes at least as fast as idb-keyval's \`setMany\` — ${fmt(w, 2)}× ${mark(w >= 1)}; at least 5× localforage's concurrent sets — ${fmt(lfw, 2)}× ${mark(lfw >= 5)}; reads at least as fast as \`getMany\` — ${fmt(r, 2)}× ${mark(r >= 1)}.`);
+  return lines.join('\n');
+}
+
+function startupSection({ entries, found, importMs, openMs, totalMs }, pkg) {
+  const lines = ['### Start-up and size (workload 6)', ''];
+  lines.push(`Import to first \`get\` resolved, ${entries.toLocaleString('en-US')} entries persisted: ${fmt(totalMs, 1)} ms (import ${fmt(importMs, 1)}, open ${fmt(openMs, 1)})${found ? '' : ' — the value was not found'}; target under 20 ms ${mark(found && totalMs < 20)}.`);
+  if (pkg) lines.push('', `Package (wasm and JS): ${kib(pkg.raw)} raw, ${kib(pkg.gzip)} gzipped (wasm ${kib(pkg.wasmGzip)}); target under 100 KB gzipped ${mark(pkg.gzip < 100 * 1000)}.`);
+  return lines.join('\n');
+}
+
 function invalidationSection({ entries, removed, ms }) {
   return [`### Invalidation`, '', `A ${removed.toLocaleString('en-US')}-entry cascade inside a ${entries.toLocaleString('en-US')}-entry cache: ${fmt(ms, 2)} ms for \`invalidate()\`, storage writes included.`].join('\n');
 }
 
-const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, hitratio: hitRatioSection, invalidation: invalidationSection };
+const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, indexeddb: indexedDbSection, hitratio: hitRatioSection, startup: startupSection, invalidation: invalidationSection };
 
 export function report(results) {
   const parts = [`## Benchmarks`, '', `${results.date.slice(0, 10)} · ${results.browser} · ${results.machine}`, ''];
-  for (const [name, data] of Object.entries(results.workloads)) parts.push(SECTIONS[name](data), '');
+  for (const [name, data] of Object.entries(results.workloads)) parts.push(SECTIONS[name](data, results.package), '');
   return `${parts.join('\n')}\n`;
 }

@@ -2,7 +2,9 @@
 // profile, and writes bench/results/latest.json and bench/results/latest.md.
 //   node bench/run.mjs [workload ...]     (default: all)
 //   TRACE=file node bench/run.mjs hitratio   also replays a trace file (one `key size` a line)
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,23 @@ import { serveFolder } from '../scripts/static-server.mjs';
 import { report } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const WORKLOADS = ['memory', 'codec', 'capacity', 'hitratio', 'invalidation'];
+
+/** Bytes of what `npm pack pkg` ships (JS and wasm), raw and gzipped. */
+async function packageSize() {
+  const files = ['index.js', 'wasm/smartcache.js', 'wasm/smartcache_bg.wasm', ...(await readdir(join(root, 'pkg/lib'))).map((f) => `lib/${f}`)];
+  let raw = 0;
+  let gzip = 0;
+  let wasmGzip = 0;
+  for (const file of files) {
+    const bytes = await readFile(join(root, 'pkg', file));
+    const packed = gzipSync(bytes, { level: 9 }).length;
+    raw += bytes.length;
+    gzip += packed;
+    if (file.endsWith('.wasm')) wasmGzip = packed;
+  }
+  return { files, raw, gzip, wasmGzip };
+}
+const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
 
 const server = await serveFolder(root);
@@ -27,6 +45,14 @@ try {
     const started = Date.now();
     const page = await browser.newPage();
     await page.goto(`${server.url}/bench/page.html`);
+    const prepared = await page.evaluate(async (name) => {
+      const workload = await import(`/bench/workloads/${name}.js`);
+      if (!workload.prepare) return false;
+      await workload.prepare();
+      return true;
+    }, name);
+    // A workload that prepares storage is measured in a fresh page load.
+    if (prepared) await page.reload();
     const options = name === 'hitratio' && process.env.TRACE ? { traceText: await readFile(process.env.TRACE, 'utf8') } : {};
     results.workloads[name] = await page.evaluate(
       async ([name, options]) => {
@@ -43,6 +69,7 @@ try {
   await server.close();
 }
 
+results.package = await packageSize();
 const markdown = report(results);
 await mkdir(new URL('results/', import.meta.url), { recursive: true });
 await writeFile(new URL('results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
