@@ -17,7 +17,7 @@ function memorySection({ entries, reads, rows }) {
   return lines.join('\n');
 }
 
-function codecSection(rows) {
+function codecSection({ rows }) {
   const lines = ['### Codec (workload 2)', '', '| payload | library | encode MB/s | decode MB/s | stored (localStorage bytes) |', '|---|---|---:|---:|---:|'];
   for (const r of rows) lines.push(`| ${kib(r.size)} | ${r.library} | ${fmt(r.encodeMBps)} | ${fmt(r.decodeMBps)} | ${r.storedBytes.toLocaleString('en-US')} |`);
   const targets = [];
@@ -42,7 +42,7 @@ function capacitySection({ budget, rows, compressionRatio }) {
   return lines.join('\n');
 }
 
-function hitRatioSection(rows) {
+function hitRatioSection({ rows }) {
   const lines = ['### Hit ratio (workload 5): memory tier, S3-FIFO against LRU', '', '| trace | budget (of working set) | S3-FIFO | LRU | difference | target |', '|---|---:|---:|---:|---:|---|'];
   for (const r of rows) {
     const diff = (r.s3fifo - r.lru) * 100;

@@ -32,6 +32,38 @@ async function packageSize() {
 const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
 
+async function openBenchPage() {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/bench/page.html`);
+  return page;
+}
+
+/** The libraries a workload measures one page each, or null when it runs as one part. */
+async function librariesOf(name) {
+  const page = await openBenchPage();
+  const libraries = await page.evaluate(async (name) => (await import(`/bench/workloads/${name}.js`)).libraries ?? null, name);
+  await page.close();
+  return libraries;
+}
+
+async function runInFreshPage(name, options) {
+  const page = await openBenchPage();
+  const prepared = await page.evaluate(async (name) => {
+    const workload = await import(`/bench/workloads/${name}.js`);
+    if (!workload.prepare) return false;
+    await workload.prepare();
+    return true;
+  }, name);
+  // A workload that prepares storage is measured in a fresh page load.
+  if (prepared) await page.reload();
+  const result = await page.evaluate(
+    async ([name, options]) => (await import(`/bench/workloads/${name}.js`)).run(options),
+    [name, options],
+  );
+  await page.close();
+  return result;
+}
+
 const server = await serveFolder(root);
 const browser = await launchBrowser();
 const results = {
@@ -43,25 +75,14 @@ const results = {
 try {
   for (const name of chosen) {
     const started = Date.now();
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/bench/page.html`);
-    const prepared = await page.evaluate(async (name) => {
-      const workload = await import(`/bench/workloads/${name}.js`);
-      if (!workload.prepare) return false;
-      await workload.prepare();
-      return true;
-    }, name);
-    // A workload that prepares storage is measured in a fresh page load.
-    if (prepared) await page.reload();
     const options = name === 'hitratio' && process.env.TRACE ? { traceText: await readFile(process.env.TRACE, 'utf8') } : {};
-    results.workloads[name] = await page.evaluate(
-      async ([name, options]) => {
-        const workload = await import(`/bench/workloads/${name}.js`);
-        return workload.run(options);
-      },
-      [name, options],
-    );
-    await page.close();
+    // Each library of a workload runs in a fresh page; rows of the parts are put together.
+    let merged = {};
+    for (const library of (await librariesOf(name)) ?? [undefined]) {
+      const part = await runInFreshPage(name, { ...options, library });
+      merged = { ...merged, ...part, rows: [...(merged.rows ?? []), ...(part.rows ?? [])] };
+    }
+    results.workloads[name] = merged;
     console.error(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 } finally {

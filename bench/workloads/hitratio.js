@@ -35,5 +35,5 @@ export async function run({ traceText } = {}) {
       rows.push({ trace: name, budgetShare: share, accesses: trace.length, keys: ids.size, s3fifo, lru });
     }
   }
-  return rows;
+  return { rows };
 }

@@ -27,25 +27,29 @@ async function time(fn) {
   return performance.now() - started;
 }
 
-export async function run() {
+export const libraries = ['smartcache', 'idb-keyval', 'localforage', 'raw IndexedDB'];
+
+export async function run({ library }) {
   const keys = Array.from({ length: COUNT }, (_, i) => `payments:company:${i}`);
   const values = keys.map((_, i) => paymentsOfSize(i, 16 * 1024));
   const rows = [];
   const add = (library, mode, writeMs, readMs, check) => rows.push({ library, mode, writeMs, readMs, ok: check });
 
+  let back;
+  let writeMs;
+  let readMs;
   // smartcache: values placed in IndexedDB, read by a fresh instance (not from memory).
-  for (const mode of ['sequential', 'concurrent']) {
+  for (const mode of library === 'smartcache' ? ['sequential', 'concurrent'] : []) {
     const namespace = `bench-idb-${mode}`;
     let cache = await SmartCache.open({ namespace });
     await cache.clear();
-    const writeMs = await time(async () => {
+    writeMs = await time(async () => {
       if (mode === 'sequential') for (let i = 0; i < COUNT; i++) await cache.set(keys[i], values[i], { tier: 'indexeddb' });
       else await Promise.all(keys.map((k, i) => cache.set(k, values[i], { tier: 'indexeddb' })));
     });
     await cache.close();
     cache = await SmartCache.open({ namespace });
-    let back;
-    const readMs = await time(async () => {
+    readMs = await time(async () => {
       back = await Promise.all(keys.map((k) => cache.get(k)));
     });
     add('smartcache', mode, writeMs, readMs, back.every((v, i) => v.length === values[i].length));
@@ -53,13 +57,18 @@ export async function run() {
     await cache.close();
   }
 
+  if (library === 'idb-keyval') await keyval();
+  if (library === 'localforage') await forage();
+  if (library === 'raw IndexedDB') await raw();
+  return { count: COUNT, bytes: 16 * 1024, rows };
+
   // idb-keyval: set per entry (awaited in turn, and all at once), and setMany/getMany.
+  async function keyval() {
   await idbKeyval.clear();
-  let writeMs = await time(async () => {
+  writeMs = await time(async () => {
     for (let i = 0; i < COUNT; i++) await idbKeyval.set(keys[i], values[i]);
   });
-  let back;
-  let readMs = await time(async () => {
+  readMs = await time(async () => {
     back = await Promise.all(keys.map((k) => idbKeyval.get(k)));
   });
   add('idb-keyval set/get', 'sequential', writeMs, readMs, back.every(Boolean));
@@ -76,8 +85,10 @@ export async function run() {
   });
   add('idb-keyval setMany/getMany', 'batch', writeMs, readMs, back.every(Boolean));
   await idbKeyval.clear();
+  }
 
   // localforage.
+  async function forage() {
   const lf = globalThis.localforage.createInstance({ name: 'bench-localforage' });
   await lf.clear();
   writeMs = await time(async () => {
@@ -94,8 +105,10 @@ export async function run() {
   });
   add('localforage', 'concurrent', writeMs, readMs, back.every(Boolean));
   await lf.clear();
+  }
 
   // Raw IndexedDB: one transaction for the whole batch.
+  async function raw() {
   const db = await rawDb();
   writeMs = await time(() => {
     const tx = db.transaction('kv', 'readwrite');
@@ -112,5 +125,5 @@ export async function run() {
   });
   add('raw IndexedDB', 'batch', writeMs, readMs, back.every(Boolean));
   db.close();
-  return { count: COUNT, bytes: 16 * 1024, rows };
+  }
 }
