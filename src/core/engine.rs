@@ -47,7 +47,6 @@ struct Entry {
     home: Tier,
     /// Bytes as the home tier counts them (localStorage: 2 per UTF-16 unit, key included).
     stored_bytes: u64,
-    hits: u64,
 }
 
 /// What `set` and a hit hand back to the face for its live copy.
@@ -100,6 +99,9 @@ pub struct Engine<C: Clock, L: LocalStore> {
     idb_policy: S3Fifo,
     /// Entries by handle; the handle is also the entry's name in each tier's policy.
     entries: Slots<Entry>,
+    /// Hits by handle, apart from the entries: a dense array that `record_accesses` updates
+    /// without loading the entry. A free handle's count is stale and reset when it is reused.
+    hits: Vec<u32>,
     index: HashMap<Key, Handle>,
     /// The same keys in order, for prefix scans.
     ordered: BTreeSet<Key>,
@@ -290,10 +292,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.counters.hits += ids.len() as u64;
         self.counters.memory_hits += ids.len() as u64;
         for &id in ids {
-            if let Some(entry) = self.entries.get_mut(id) {
-                entry.hits += 1;
-                self.memory.touch(id);
+            if let Some(hits) = self.hits.get_mut(id as usize) {
+                *hits = hits.saturating_add(1);
             }
+            self.memory.touch(id);
         }
     }
 
@@ -363,8 +365,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Err(e) => return self.corrupt(handle, tier, e),
         };
         let in_memory = self.admit_to_memory(handle);
-        let entry = self.entries.get_mut(handle).expect("checked above");
-        entry.hits += 1;
+        self.hits[handle as usize] = self.hits[handle as usize].saturating_add(1);
+        let entry = self.entry(handle);
         let (expires_at, stale_at) = (entry.meta.expires_at, entry.meta.stale_at);
         self.counters.hits += 1;
         match tier {
@@ -445,6 +447,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Forgets every entry, touching no storage.
     fn reset_index(&mut self) {
         self.entries.clear();
+        self.hits.clear();
         self.index.clear();
         self.ordered.clear();
         self.graph.clear();
@@ -575,7 +578,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 stale_at: e.meta.stale_at,
                 tags: e.meta.tags.clone(),
                 depends_on: e.meta.depends_on.clone(),
-                hits: e.hits,
+                hits: u64::from(self.hits[handle as usize]),
             })
             .collect();
         list.sort_by(|a, b| a.key.cmp(&b.key));

@@ -33,6 +33,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             local_prefix,
             idb_available: false,
             entries: Slots::default(),
+            hits: Vec::new(),
             index: HashMap::new(),
             ordered: BTreeSet::new(),
             graph: Graph::default(),
@@ -140,8 +141,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             write: self.writes,
             home,
             stored_bytes,
-            hits: 0,
         };
+        let at = handle as usize;
+        if at >= self.hits.len() {
+            self.hits.resize(at + 1, 0);
+        }
+        self.hits[at] = 0;
         self.entries.insert(handle, entry);
         handle
     }

@@ -21,7 +21,6 @@ struct Slot {
     weight: u64,
     stamp: u64,
     key_hash: u64,
-    freq: u8,
     in_main: bool,
 }
 
@@ -36,6 +35,9 @@ pub struct S3Fifo {
     budget: u64,
     small_target: u64,
     slots: Slots<Slot>,
+    /// Access frequencies (0..=3) by handle, apart from the slots: a dense array that `touch`
+    /// updates without loading the slot. A free handle's value is stale and reset on insert.
+    freqs: Vec<u8>,
     small: Fifo,
     main: Fifo,
     /// Key hashes and weights of entries recently evicted from `small`, oldest first.
@@ -51,6 +53,7 @@ impl S3Fifo {
             budget,
             small_target: (budget * SMALL_SHARE / 100).max(1),
             slots: Slots::default(),
+            freqs: Vec::new(),
             small: Fifo::default(),
             main: Fifo::default(),
             ghost: VecDeque::new(),
@@ -127,10 +130,16 @@ impl S3Fifo {
         }
     }
 
+    fn freq(&self, handle: Handle) -> u8 {
+        self.freqs.get(handle as usize).copied().unwrap_or(0)
+    }
+
     fn set_freq(&mut self, handle: Handle, freq: u8) {
-        if let Some(slot) = self.slots.get_mut(handle) {
-            slot.freq = freq;
+        let at = handle as usize;
+        if at >= self.freqs.len() {
+            self.freqs.resize(at + 1, 0);
         }
+        self.freqs[at] = freq;
     }
 
     /// Removes a slot and its weight; its queue entry goes stale.
@@ -161,7 +170,7 @@ impl Policy for S3Fifo {
         // Make room with the entry itself out of the way, so it can never be its own victim.
         let (freq, in_main) = match self.take(handle) {
             // A new value for a held entry keeps its place in the hierarchy; the write counts as a use.
-            Some(old) => ((old.freq + 1).min(MAX_FREQ), old.in_main),
+            Some(old) => ((self.freq(handle) + 1).min(MAX_FREQ), old.in_main),
             None => {
                 let seen_recently = self.ghost_index.contains_key(&key_hash);
                 if seen_recently {
@@ -175,9 +184,9 @@ impl Policy for S3Fifo {
             weight,
             stamp: 0,
             key_hash,
-            freq,
             in_main,
         };
+        self.set_freq(handle, freq);
         self.slots.insert(handle, slot);
         self.enqueue(handle, in_main);
         true
@@ -188,7 +197,7 @@ impl Policy for S3Fifo {
         loop {
             if self.small.weight > self.small_target || self.main.weight == 0 {
                 if let Some((handle, slot)) = Self::pop_live(&mut self.small, &self.slots) {
-                    if slot.freq > 0 {
+                    if self.freq(handle) > 0 {
                         self.set_freq(handle, 0);
                         self.enqueue(handle, true);
                         continue;
@@ -199,11 +208,12 @@ impl Policy for S3Fifo {
                     return true;
                 }
             }
-            let Some((handle, slot)) = Self::pop_live(&mut self.main, &self.slots) else {
+            let Some((handle, _)) = Self::pop_live(&mut self.main, &self.slots) else {
                 return false;
             };
-            if slot.freq > 0 {
-                self.set_freq(handle, slot.freq - 1);
+            let freq = self.freq(handle);
+            if freq > 0 {
+                self.set_freq(handle, freq - 1);
                 self.enqueue(handle, true);
                 continue;
             }
@@ -214,8 +224,8 @@ impl Policy for S3Fifo {
     }
 
     fn touch(&mut self, handle: Handle) {
-        if let Some(slot) = self.slots.get_mut(handle) {
-            slot.freq = (slot.freq + 1).min(MAX_FREQ);
+        if let Some(freq) = self.freqs.get_mut(handle as usize) {
+            *freq = (*freq + 1).min(MAX_FREQ);
         }
     }
 
@@ -241,6 +251,7 @@ impl Policy for S3Fifo {
 
     fn clear(&mut self) {
         self.slots.clear();
+        self.freqs.clear();
         self.small = Fifo::default();
         self.main = Fifo::default();
         self.ghost.clear();
