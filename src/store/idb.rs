@@ -30,9 +30,9 @@ fn bytes(value: &JsValue) -> Option<Vec<u8>> {
 }
 
 impl IdbStore {
-    /// Opens (creating) the namespace's database; a database written under another version is
-    /// emptied first. Fails when IndexedDB is missing, refuses, or is blocked for `timeout_ms`.
-    pub async fn open(namespace: &str, version: u64, timeout_ms: i32) -> Result<IdbStore, String> {
+    /// Opens (creating) the namespace's database. Fails when IndexedDB is missing, refuses, or is
+    /// blocked for `timeout_ms`.
+    pub async fn open(namespace: &str, timeout_ms: i32) -> Result<IdbStore, String> {
         let build = Rexie::builder(&format!("smartcache:{namespace}"))
             .version(1)
             .add_object_store(ObjectStore::new(META))
@@ -48,27 +48,39 @@ impl IdbStore {
                 ))
             }
         };
-        let store = IdbStore { db };
-        store.check_version(version).await?;
-        Ok(store)
+        Ok(IdbStore { db })
     }
 
-    async fn check_version(&self, version: u64) -> Result<(), String> {
+    /// Every metadata record, by key, in one transaction that first empties the database when
+    /// it was written under another cache version.
+    pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, String> {
         let tx = self
             .db
             .transaction(&[META, DATA, INFO], TransactionMode::ReadWrite)
             .map_err(describe)?;
-        let info = tx.store(INFO).map_err(describe)?;
+        let (meta, info) = (
+            tx.store(META).map_err(describe)?,
+            tx.store(INFO).map_err(describe)?,
+        );
         let stored = info
             .get(JsValue::from_str("version"))
             .await
             .map_err(describe)?;
-        if stored.and_then(|v| v.as_f64()) != Some(version as f64) {
-            tx.store(META)
-                .map_err(describe)?
-                .clear()
-                .await
-                .map_err(describe)?;
+        let records = if stored.and_then(|v| v.as_f64()) == Some(version as f64) {
+            // Both come back in key order.
+            let keys = meta.get_all_keys(None, None).await.map_err(describe)?;
+            let values = meta.get_all(None, None).await.map_err(describe)?;
+            keys.iter()
+                .zip(values.iter())
+                .map(|(k, v)| {
+                    (
+                        k.as_string().unwrap_or_default(),
+                        bytes(v).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        } else {
+            meta.clear().await.map_err(describe)?;
             tx.store(DATA)
                 .map_err(describe)?
                 .clear()
@@ -78,31 +90,10 @@ impl IdbStore {
             info.put(&value, Some(&JsValue::from_str("version")))
                 .await
                 .map_err(describe)?;
-        }
+            Vec::new()
+        };
         tx.done().await.map_err(describe)?;
-        Ok(())
-    }
-
-    /// Every metadata record, by key.
-    pub async fn load_meta(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let tx = self
-            .db
-            .transaction(&[META], TransactionMode::ReadOnly)
-            .map_err(describe)?;
-        let store = tx.store(META).map_err(describe)?;
-        // Both come back in key order.
-        let keys = store.get_all_keys(None, None).await.map_err(describe)?;
-        let values = store.get_all(None, None).await.map_err(describe)?;
-        Ok(keys
-            .iter()
-            .zip(values.iter())
-            .map(|(k, v)| {
-                (
-                    k.as_string().unwrap_or_default(),
-                    bytes(v).unwrap_or_default(),
-                )
-            })
-            .collect())
+        Ok(records)
     }
 
     /// Carries out a batch of operations in one transaction.

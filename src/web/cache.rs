@@ -176,10 +176,11 @@ impl WasmCache {
     pub async fn open(options: JsValue) -> JsResult<WasmCache> {
         let input: CacheOptionsInput = convert::options(options)?;
         let config = input.validate().map_err(convert::error)?;
-        let idb = IdbStore::open(&config.namespace, config.version, IDB_OPEN_TIMEOUT_MS).await;
+        let version = config.version;
+        let idb = IdbStore::open(&config.namespace, IDB_OPEN_TIMEOUT_MS).await;
         let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
         let idb = match idb {
-            Ok(store) => match store.load_meta().await {
+            Ok(store) => match store.load_meta(version).await {
                 Ok(records) => {
                     engine.set_idb_available(true, "");
                     for (key, meta) in records {

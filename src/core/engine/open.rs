@@ -104,15 +104,21 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Metadata and total length (in units) of a stored value, checked for consistency.
     fn read_local_head(&self, storage_key: &str, key: &str) -> Result<(Meta, usize), String> {
-        let (total, head) = self
+        // One read covers the header and the metadata of nearly every entry; a longer one
+        // (many tags or dependencies) takes a second read.
+        const GUESS: usize = 256;
+        let (total, mut head) = self
             .local
-            .head(storage_key, record::HEAD_UNITS)
+            .head(storage_key, record::HEAD_UNITS + GUESS)
             .ok_or("value vanished")?;
         let meta_units = record::local_meta_units(&head).map_err(|e| e.to_string())?;
-        let (_, head) = self
-            .local
-            .head(storage_key, record::HEAD_UNITS + meta_units)
-            .ok_or("value vanished")?;
+        if meta_units > GUESS {
+            head = self
+                .local
+                .head(storage_key, record::HEAD_UNITS + meta_units)
+                .ok_or("value vanished")?
+                .1;
+        }
         let meta = record::parse_local_meta(&head).map_err(|e| e.to_string())?;
         if meta.key != key {
             return Err("value belongs to another key".into());
