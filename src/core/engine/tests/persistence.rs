@@ -18,6 +18,10 @@ fn with_idb(
     (engine, clock, local, idb, config)
 }
 
+fn in_idb() -> SetOptions {
+    opts(|o| o.tier = Some(TierChoice::IndexedDb))
+}
+
 fn tier_of(engine: &mut TestEngine, key: &str) -> &'static str {
     engine
         .entries()
@@ -34,13 +38,7 @@ fn placement_follows_size_and_explicit_tiers() {
         .set("small", &json_of(1), SetOptions::default())
         .unwrap();
     engine.set("large", &big, SetOptions::default()).unwrap();
-    engine
-        .set(
-            "pinned",
-            &json_of(2),
-            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-        )
-        .unwrap();
+    engine.set("pinned", &json_of(2), in_idb()).unwrap();
     engine.set("volatile", &json_of(3), memory_only()).unwrap();
     idb.flush(&mut engine);
     assert_eq!(tier_of(&mut engine, "small"), "local");
@@ -118,38 +116,20 @@ fn values_survive_a_reload_and_are_promoted_on_read() {
 #[test]
 fn a_read_before_the_flush_is_served_from_the_outbox() {
     let (mut engine, _, _, mut idb, _) = with_idb(|_| {});
-    engine
-        .set(
-            "big",
-            &json_of(9),
-            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-        )
-        .unwrap();
+    engine.set("big", &json_of(9), in_idb()).unwrap();
     assert_eq!(idb.get(&mut engine, "big").unwrap().as_bytes(), json_of(9));
 }
 
 #[test]
 fn a_stale_indexeddb_read_is_a_miss() {
     let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
-    engine
-        .set(
-            "k",
-            &json_of(1),
-            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-        )
-        .unwrap();
+    engine.set("k", &json_of(1), in_idb()).unwrap();
     idb.flush(&mut engine);
     let mut engine = idb.reopen(&clock, config, &local);
     let Lookup::ReadIndexedDb { write } = engine.lookup("k").unwrap() else {
         panic!("expected a read")
     };
-    engine
-        .set(
-            "k",
-            &json_of(2),
-            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-        )
-        .unwrap();
+    engine.set("k", &json_of(2), in_idb()).unwrap();
     let payload = idb.records["k"].1.clone();
     assert_eq!(
         engine.ingest_indexed_db("k", write, Some(payload)).unwrap(),
@@ -240,26 +220,14 @@ fn with_indexeddb_unavailable_large_entries_stay_in_local_or_memory() {
     engine.set("k", &json_of(1), SetOptions::default()).unwrap();
     assert_eq!(tier_of(&mut engine, "k"), "local");
     assert!(engine.take_outbox().is_empty());
-    engine
-        .set(
-            "pinned",
-            &json_of(1),
-            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-        )
-        .unwrap();
+    engine.set("pinned", &json_of(1), in_idb()).unwrap();
     assert_eq!(tier_of(&mut engine, "pinned"), "local");
 }
 
 #[test]
 fn a_failed_indexeddb_flush_keeps_the_value_in_memory() {
     let (mut engine, _, _, _, _) = with_idb(|_| {});
-    engine
-        .set(
-            "k",
-            &json_of(1),
-            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-        )
-        .unwrap();
+    engine.set("k", &json_of(1), in_idb()).unwrap();
     let ops = engine.take_outbox();
     engine.idb_write_failed(&ops, "QuotaExceededError");
     assert_eq!(tier_of(&mut engine, "k"), "memory");
@@ -380,13 +348,7 @@ fn clear_leaves_other_namespaces_and_foreign_keys() {
 fn damaged_indexeddb_records_are_faults_not_panics() {
     let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
     for key in ["bad-meta", "bad-payload", "missing", "moved", "fine"] {
-        engine
-            .set(
-                key,
-                &json_of(3),
-                opts(|o| o.tier = Some(TierChoice::IndexedDb)),
-            )
-            .unwrap();
+        engine.set(key, &json_of(3), in_idb()).unwrap();
     }
     idb.flush(&mut engine);
     idb.records.get_mut("bad-meta").unwrap().0.truncate(5);
