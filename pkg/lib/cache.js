@@ -77,6 +77,8 @@ export class SmartCache {
     this.#drain();
     let found = call(() => this.#core.get(key));
     if (found instanceof Promise) found = await found.catch((error) => Promise.reject(fromCore(error)));
+    // The cache may have been closed while IndexedDB was read.
+    if (this.#closed) return found === undefined ? undefined : JSON.parse(found[0]);
     if (this.#core.hasPendingWrites()) this.#flushSoon();
     if (found === undefined) {
       // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
@@ -113,7 +115,10 @@ export class SmartCache {
     }
     call(() => this.#core.checkOptions(loadOptions));
     const value = await this.get(key);
-    if (value === undefined) return this.#loadOnce(key, load, loadOptions);
+    if (value === undefined) {
+      this.#ensureOpen();
+      return this.#loadOnce(key, load, loadOptions);
+    }
     const live = this.#live.get(key);
     if (live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt) {
       // Stale: serve it now, refresh it in the background (one load, however many callers).
@@ -278,7 +283,8 @@ export class SmartCache {
   #flushSoon() {
     this.#flushing ??= Promise.resolve().then(() => {
       this.#flushing = null;
-      return this.#core.flush();
+      // close() flushes what is pending itself.
+      return this.#closed ? undefined : this.#core.flush();
     });
     return this.#flushing;
   }

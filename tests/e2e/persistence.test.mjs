@@ -79,6 +79,25 @@ test('concurrent gets from IndexedDB share the work and all resolve', async () =
   await page.close();
 });
 
+test('closing while IndexedDB reads are under way neither throws nor loses what was read', async () => {
+  const page = await openPage();
+  await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'closing' });
+    await cache.clear();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => cache.set(`row:${i}`, { i }, { tier: 'indexeddb' })));
+    await cache.close();
+  });
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'closing' });
+    const reads = Array.from({ length: 20 }, (_, i) => cache.get(`row:${i}`));
+    await cache.close();
+    const settled = await Promise.allSettled(reads);
+    return settled.map((s) => (s.status === 'fulfilled' ? (s.value === undefined ? 'miss' : 'value') : `rejected: ${s.reason}`));
+  });
+  assert.ok(result.every((r) => r === 'miss' || r === 'value'), result.join(', '));
+  await page.close();
+});
+
 test('filling far past the localStorage budget throws nothing, stays within it, and loses nothing', async () => {
   const page = await openPage();
   const result = await inPage(page, async (m, crm) => {
