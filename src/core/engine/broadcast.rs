@@ -61,6 +61,26 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         true
     }
 
+    /// Whether this tab's entry for `key` was written after the remote write described by `remote`
+    /// (messages arrive late, so a remote write can be older than a local one). For localStorage
+    /// the stored value decides: whoever wrote last is in storage.
+    fn newer_here(&self, key: &str, remote: Option<&Meta>) -> bool {
+        let Some(&handle) = self.index.get(key) else {
+            return false;
+        };
+        let local = &self.entry(handle).meta;
+        if self.entry(handle).home == Tier::Local {
+            let stored = self
+                .read_local_head(&self.local_key(key), key)
+                .ok()
+                .map(|(meta, _)| meta);
+            if let Some(stored) = stored {
+                return &stored == local && remote != Some(local);
+            }
+        }
+        remote.is_some_and(|remote| local.created_at > remote.created_at)
+    }
+
     /// Applies a change made by another tab.
     pub fn apply_remote(&mut self, message: Broadcast) {
         if self.closed {
@@ -68,11 +88,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         match message {
             Broadcast::Set { key, home, meta } => {
-                self.note_changed(&key);
-                self.forget_remote(&key);
                 let meta = meta
                     .and_then(|bytes| Meta::from_bytes(&bytes).ok())
                     .filter(|m| m.key == key);
+                if self.newer_here(&key, meta.as_ref()) {
+                    // The message was overtaken by a later write in this tab.
+                    return;
+                }
+                self.note_changed(&key);
+                self.forget_remote(&key);
                 if let Some(meta) = meta {
                     let cost = match home {
                         Tier::Local => self.local_cost(&meta),

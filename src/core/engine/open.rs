@@ -103,7 +103,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     }
 
     /// Metadata and total length (in units) of a stored value, checked for consistency.
-    fn read_local_head(&self, storage_key: &str, key: &str) -> Result<(Meta, usize), String> {
+    pub(super) fn read_local_head(
+        &self,
+        storage_key: &str,
+        key: &str,
+    ) -> Result<(Meta, usize), String> {
         // One read covers the header and the metadata of nearly every entry; a longer one
         // (many tags or dependencies) takes a second read.
         const GUESS: usize = 256;

@@ -10,13 +10,18 @@ fn deliver(from: &mut TestEngine, to: &mut TestEngine, idb: &mut Idb) {
 }
 
 fn two_tabs() -> (TestEngine, TestEngine, Idb) {
+    let (a, b, idb, _) = two_tabs_with_clock();
+    (a, b, idb)
+}
+
+fn two_tabs_with_clock() -> (TestEngine, TestEngine, Idb, ManualClock) {
     let clock = ManualClock::new(START);
     let local = MemoryLocalStore::default();
     let idb = Idb::default();
     let config = config(|c| c.large_entry_bytes = Some(40.0));
     let a = idb.reopen(&clock, config.clone(), &local);
     let b = idb.reopen(&clock, config, &local);
-    (a, b, idb)
+    (a, b, idb, clock)
 }
 
 #[test]
@@ -116,4 +121,40 @@ fn without_cross_tab_nothing_is_sent() {
     engine.set("k", b"1", SetOptions::default()).unwrap();
     engine.invalidate("k").unwrap();
     assert!(engine.take_broadcasts().is_empty());
+}
+
+#[test]
+fn a_late_message_does_not_undo_a_newer_local_write() {
+    let (mut a, mut b, mut idb, clock) = two_tabs_with_clock();
+    // A writes first, but its message arrives after B's own, later write (same millisecond).
+    a.set("company:42", br#"{"v":"a"}"#, SetOptions::default())
+        .unwrap();
+    b.set(
+        "company:42",
+        br#"{"v":"b"}"#,
+        opts(|o| o.depends_on = Some(vec!["payment:7".into()])),
+    )
+    .unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    assert_eq!(idb.get(&mut b, "company:42").unwrap(), r#"{"v":"b"}"#);
+    assert_eq!(b.invalidate("payment:7").unwrap(), ["company:42"]);
+    assert_eq!(b.stats().faults, 0);
+    // In IndexedDB the later creation time decides.
+    a.set(
+        "big",
+        br#"{"v":"a"}"#,
+        opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+    )
+    .unwrap();
+    idb.flush(&mut a);
+    clock.advance(5);
+    b.set(
+        "big",
+        br#"{"v":"b"}"#,
+        opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+    )
+    .unwrap();
+    idb.flush(&mut b);
+    deliver(&mut a, &mut b, &mut idb);
+    assert_eq!(idb.get(&mut b, "big").unwrap(), r#"{"v":"b"}"#);
 }
