@@ -1,5 +1,6 @@
-// The demo page: company pages from a slow, simulated API, read through smartcache, with the
-// cache's live stats and events beside them.
+// The demo page: company pages from a slow, simulated API, read through smartcache's getOrLoad,
+// with the cache's live stats and events beside them. A company page depends on its payments
+// list, so recording a payment invalidates both; opened companies survive a reload (localStorage).
 import { SmartCache } from '/pkg/index.js';
 import { company, payments, rng } from './crm-data.js';
 
@@ -24,16 +25,21 @@ const api = {
 const cache = await SmartCache.open({ namespace: 'demo', memoryBytes: 256 * 1024 });
 const $ = (id) => document.getElementById(id);
 
+let current = null;
+
 async function loadCompany(id, delay) {
-  const key = `company:${id}`;
-  const cached = cache.peek(key);
-  if (cached !== undefined) return { company: cached, hit: true };
-  const company = await api.company(id, delay);
-  await cache.set(key, company, { ttlMs: 10 * 60_000, tags: ['company'] });
-  return { company, hit: false };
+  const requestsBefore = api.requests;
+  const company = await cache.getOrLoad(`company:${id}`, () => api.company(id, delay), {
+    ttlMs: 10 * 60_000,
+    tags: ['company'],
+    dependsOn: [`payments:company:${id}`],
+  });
+  return { company, hit: api.requests === requestsBefore };
 }
 
 function renderCompany({ company, hit }, ms) {
+  current = company.id;
+  $('record').disabled = false;
   const total = company.payments.reduce((sum, p) => sum + p.amount, 0);
   $('company').innerHTML = `
     <h3>${company.name} <small>#${company.id}</small></h3>
@@ -50,6 +56,8 @@ function renderStats() {
   const rows = [
     ['hits', s.hits], ['misses', s.misses], ['hit rate', `${(s.hitRate * 100).toFixed(1)} %`],
     ['memory entries', s.memory.entries], ['memory bytes', s.memory.bytes.toLocaleString()],
+    ['localStorage entries', s.local.entries], ['localStorage bytes', s.local.bytes.toLocaleString()],
+    ['stored / raw', s.rawBytes ? `${((s.storedBytes / s.rawBytes) * 100).toFixed(0)} %` : '–'],
     ['API requests', api.requests],
   ];
   $('stats').innerHTML = rows.map(([name, value]) => `<tr><th>${name}</th><td class="num" data-stat="${name}">${value}</td></tr>`).join('');
@@ -67,7 +75,8 @@ function scheduleStats() {
 
 const events = [];
 cache.subscribe((event) => {
-  events.unshift(`${event.type} ${event.key ?? ''}${event.tier ? ` (${event.tier})` : ''}`);
+  const removed = event.removed ? ` → removed ${event.removed.join(', ') || 'nothing'}` : '';
+  events.unshift(`${event.type} ${event.key ?? ''}${event.tier ? ` (${event.tier})` : ''}${removed}`);
   events.length = Math.min(events.length, 12);
   $('events').innerHTML = events.map((e) => `<li>${e}</li>`).join('');
   scheduleStats();
@@ -98,6 +107,14 @@ $('replay').addEventListener('click', async () => {
     while (x > weights[id]) x -= weights[id++];
     await loadCompany(id + 1, 0);
   }
+  renderStats();
+});
+
+$('record').addEventListener('click', async () => {
+  // A new payment makes the payments list stale, and with it the company page built from it.
+  await cache.invalidate(`payments:company:${current}`);
+  $('timing').className = 'timing';
+  $('timing').textContent = `payment recorded: company #${current} will be loaded fresh`;
   renderStats();
 });
 

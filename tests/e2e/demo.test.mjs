@@ -25,10 +25,18 @@ test('a second visit to a company is served from the cache, and stats show it', 
   await page.waitForFunction(() => document.querySelector('[data-stat="hits"]').textContent === '1');
   assert.equal(await stat(page, 'API requests'), '1');
 
+  // Recording a payment invalidates the payments list and the company page built from it.
+  await page.click('#record');
+  await page.waitForFunction(() => document.querySelector('#events').textContent.includes('invalidate payments:company:3 → removed company:3'));
+  await page.click('button[data-company="3"]');
+  await page.waitForSelector('#timing.miss');
+  assert.equal(await stat(page, 'API requests'), '2');
+
   await page.click('#replay');
   await page.waitForFunction(() => Number(document.querySelector('[data-stat="hits"]').textContent) > 1000, null, { timeout: 20_000 });
   const rate = parseFloat(await stat(page, 'hit rate'));
   assert.ok(rate > 50, `hit rate ${rate} %`);
   assert.match(await page.textContent('#events'), /hit company:/);
+  assert.ok(Number(await stat(page, 'localStorage entries')) > 0);
   await page.screenshot({ fullPage: true, path: fileURLToPath(new URL('../../target/demo.png', import.meta.url)) });
 });
