@@ -104,6 +104,8 @@ test('values that are not JSON are refused with NOT_SERIALIZABLE, and the cache 
       instance: new Customer(),
       nestedFunction: { company: { onClick() {} } },
       typedArray: new Uint8Array(4),
+      plainWithToJSON: { amount: 1, toJSON() { return 1; } },
+      deepCycle: (() => { const rows = [{ id: 1 }]; rows[0].rows = rows; return { rows }; })(),
     };
     const cache = await m.SmartCache.open({ namespace: 'bad-values' });
     const codes = {};
@@ -115,6 +117,9 @@ test('values that are not JSON are refused with NOT_SERIALIZABLE, and the cache 
         codes[name] = e instanceof m.SmartCacheError ? e.code : `not a SmartCacheError: ${e}`;
       }
     }
+    const bare = Object.create(null);
+    bare.id = 1;
+    await cache.set('bare', { bare, shared: [bare, bare] });
     await cache.set('k', { ok: true, dropped: undefined });
     // An undefined property is dropped, as JSON does (from memory the same object comes back).
     const stored = JSON.stringify(await cache.get('k'));
@@ -124,7 +129,7 @@ test('values that are not JSON are refused with NOT_SERIALIZABLE, and the cache 
   });
   for (const [name, code] of Object.entries(result.codes)) assert.equal(code, 'NOT_SERIALIZABLE', name);
   assert.equal(result.stored, '{"ok":true}');
-  assert.equal(result.entries, 1);
+  assert.equal(result.entries, 2, 'a null-prototype object, even referenced twice, is plain data');
 });
 
 test('bad keys, bad options, too-large entries and closed caches give their codes', async () => {
