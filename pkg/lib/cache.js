@@ -19,7 +19,7 @@ function call(fn) {
 
 export class SmartCache {
   #core;
-  /** key -> { key, value, id, expiresAt } (expiresAt 0 = never) */
+  /** key -> { key, value, id, expiresAt, staleAt } (0 = never for the times) */
   #live = new Map();
   #accesses = new Uint32Array(ACCESS_BATCH);
   #accessCount = 0;
@@ -109,7 +109,9 @@ export class SmartCache {
       if (registered === undefined) {
         throw new SmartCacheError('INVALID_OPTION', `no loader given, and none registered for a prefix of "${key}"`);
       }
-      ({ loader: load, options: loadOptions = options } = registered);
+      load = registered.loader;
+      // Options given to the call win over those given at registration.
+      loadOptions = options ?? registered.options;
     } else if (typeof load !== 'function') {
       throw new SmartCacheError('INVALID_OPTION', 'loader must be a function');
     }

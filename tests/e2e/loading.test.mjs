@@ -161,6 +161,9 @@ test('registered loaders: the longest matching prefix wins, and without one getO
     const a = await cache.getOrLoad('company:1');
     const b = await cache.getOrLoad('company:vip:2');
     const tags = cache.entries().find((e) => e.key === 'company:vip:2').tags;
+    // Options given to the call win over the registered ones.
+    await cache.getOrLoad('company:vip:4', undefined, { tags: ['given'] });
+    const given = cache.entries().find((e) => e.key === 'company:vip:4').tags;
     unregister();
     const c = await cache.getOrLoad('company:vip:3');
     let code = null;
@@ -178,8 +181,8 @@ test('registered loaders: the longest matching prefix wins, and without one getO
     await m.configure({ namespace: 'loaders-default' });
     m.smartCache.registerLoader('user:', async (key) => ({ user: key }));
     const viaDefault = await m.smartCache.getOrLoad('user:9');
-    return { a: a.from, b: b.from, tags, c: c.from, code, badLoader, viaDefault };
+    return { a: a.from, b: b.from, tags, c: c.from, given, code, badLoader, viaDefault };
   });
-  assert.deepEqual(result, { a: 'company', b: 'vip', tags: ['vip'], c: 'company', code: 'INVALID_OPTION', badLoader: 'INVALID_OPTION', viaDefault: { user: 'user:9' } });
+  assert.deepEqual(result, { a: 'company', b: 'vip', tags: ['vip'], c: 'company', given: ['given'], code: 'INVALID_OPTION', badLoader: 'INVALID_OPTION', viaDefault: { user: 'user:9' } });
   await page.close();
 });
