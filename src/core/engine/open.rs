@@ -110,7 +110,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     ) -> Result<(Meta, usize), String> {
         // One read covers the header and the metadata of nearly every entry; a longer one
         // (many tags or dependencies) takes a second read.
-        const GUESS: usize = 256;
+        const GUESS: usize = 96;
         let (total, mut head) = self
             .local
             .head(storage_key, record::HEAD_UNITS + GUESS)
