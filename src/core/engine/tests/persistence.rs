@@ -391,3 +391,23 @@ fn a_quota_too_small_for_the_entry_demotes_it_to_indexeddb() {
         .any(|e| e == "fault QUOTA_EXCEEDED row:1"));
     assert_rows_readable(&mut idb, &mut engine, [1]);
 }
+
+#[test]
+fn an_entry_with_long_metadata_is_read_back_at_start_up() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    let tags: Vec<String> = (0..30)
+        .map(|i| format!("a-rather-long-tag-name-{i}"))
+        .collect();
+    engine
+        .set("tagged", &json_of(5), opts(|o| o.tags = Some(tags.clone())))
+        .unwrap();
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    let mut expected = tags;
+    expected.sort();
+    assert_eq!(reloaded.entries()[0].tags, expected);
+    assert_eq!(
+        idb.get(&mut reloaded, "tagged").unwrap().as_bytes(),
+        json_of(5)
+    );
+    assert_eq!(reloaded.stats().faults, 0);
+}
