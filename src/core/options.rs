@@ -2,7 +2,6 @@
 //! (validated). Every rule about what an option may be lives here, so it is tested natively.
 
 use super::error::{check_key, Error, Result};
-use serde::Deserialize;
 
 pub const MIB: u64 = 1024 * 1024;
 /// Largest integer a JavaScript number holds exactly.
@@ -28,8 +27,7 @@ impl Tier {
 }
 
 /// The `tier` of `SetOptions`: a tier, or the placement policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TierChoice {
     #[default]
     Auto,
@@ -38,9 +36,23 @@ pub enum TierChoice {
     IndexedDb,
 }
 
-/// `CacheOptions` as given.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+impl TierChoice {
+    /// The choice named as API.md names it: 'auto', 'memory', 'local' or 'indexeddb'.
+    pub fn parse(name: &str) -> Result<TierChoice> {
+        match name {
+            "auto" => Ok(TierChoice::Auto),
+            "memory" => Ok(TierChoice::Memory),
+            "local" => Ok(TierChoice::Local),
+            "indexeddb" => Ok(TierChoice::IndexedDb),
+            other => Err(Error::InvalidOption(format!(
+                "tier must be 'auto', 'memory', 'local' or 'indexeddb', got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// `CacheOptions` as given (each field read from the JS object of the same name, camelCased).
+#[derive(Debug, Clone, Default)]
 pub struct CacheOptionsInput {
     pub namespace: Option<String>,
     pub version: Option<f64>,
@@ -77,12 +89,26 @@ impl Default for CacheConfig {
     }
 }
 
+/// A number for an error message, without float formatting (which costs the wasm build ~20 KB).
+fn describe(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if v.fract() == 0.0 && v.abs() < 9e15 {
+        (v as i64).to_string()
+    } else {
+        "a fraction".into()
+    }
+}
+
 /// A non-negative whole number of bytes or a version; `min` is the smallest allowed.
 fn whole(name: &str, value: Option<f64>, default: u64, min: u64) -> Result<u64> {
     let Some(v) = value else { return Ok(default) };
     if !v.is_finite() || v.fract() != 0.0 || v < min as f64 || v > MAX_SAFE {
         return Err(Error::InvalidOption(format!(
-            "{name} must be a whole number of at least {min}, got {v}"
+            "{name} must be a whole number of at least {min}, got {}",
+            describe(v)
         )));
     }
     Ok(v as u64)
@@ -94,7 +120,8 @@ fn millis(name: &str, value: Option<f64>) -> Result<Option<u64>> {
         None => Ok(None),
         Some(v) if (0.0..=MAX_SAFE).contains(&v) => Ok(Some(v.ceil() as u64)),
         Some(v) => Err(Error::InvalidOption(format!(
-            "{name} must be a finite number of milliseconds, 0 or more, got {v}"
+            "{name} must be a finite number of milliseconds, 0 or more, got {}",
+            describe(v)
         ))),
     }
 }
@@ -123,9 +150,8 @@ impl CacheOptionsInput {
     }
 }
 
-/// `SetOptions` as given.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// `SetOptions` as given (each field read from the JS object of the same name, camelCased).
+#[derive(Debug, Clone, Default)]
 pub struct SetOptionsInput {
     pub ttl_ms: Option<f64>,
     pub stale_ms: Option<f64>,
@@ -220,6 +246,20 @@ mod tests {
             let err = input.clone().validate().unwrap_err();
             assert_eq!(err.code(), "INVALID_OPTION", "{input:?}");
         }
+    }
+
+    #[test]
+    fn tiers_are_named_as_the_api_names_them() {
+        assert_eq!(
+            TierChoice::parse("indexeddb").unwrap(),
+            TierChoice::IndexedDb
+        );
+        assert_eq!(TierChoice::parse("auto").unwrap(), TierChoice::Auto);
+        assert_eq!(
+            TierChoice::parse("disk").unwrap_err().code(),
+            "INVALID_OPTION"
+        );
+        assert!(TierChoice::parse("IndexedDB").is_err());
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! decisions out asynchronously. Events go to one listener installed by the face.
 
 use super::convert;
+use super::options;
 use super::tabs::Tabs;
 use super::DateClock;
 use crate::core::engine::{Broadcast, Engine, Lookup, Stored};
-use crate::core::options::{CacheOptionsInput, SetOptionsInput};
+use crate::core::options::SetOptions;
 use crate::store::idb::IdbStore;
 use crate::store::local::BrowserLocalStore;
 use crate::store::timer::sleep;
@@ -113,6 +114,13 @@ impl Shared {
     }
 }
 
+/// Reads and checks a `SetOptions` object.
+fn set_options(value: JsValue) -> JsResult<SetOptions> {
+    options::set_options(value)
+        .and_then(|input| input.validate())
+        .map_err(convert::error)
+}
+
 /// `[id, expiresAt, inMemory, staleAt]` (0 = never for the times).
 fn stored_to_js(stored: Stored) -> Array {
     let row = Array::new();
@@ -174,8 +182,9 @@ impl WasmCache {
     /// Opens the cache: localStorage entries are indexed at once; IndexedDB is opened and its
     /// metadata loaded, or, if it fails, the cache carries on without it and reports a fault.
     pub async fn open(options: JsValue) -> JsResult<WasmCache> {
-        let input: CacheOptionsInput = convert::options(options)?;
-        let config = input.validate().map_err(convert::error)?;
+        let config = options::cache_options(options)
+            .and_then(|input| input.validate())
+            .map_err(convert::error)?;
         let version = config.version;
         let idb = IdbStore::open(&config.namespace, IDB_OPEN_TIMEOUT_MS).await;
         let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
@@ -235,9 +244,7 @@ impl WasmCache {
     /// Stores a value's JSON text; returns `[id, expiresAt, inMemory, staleAt]` for the live copy.
     /// IndexedDB writes wait in the outbox for `flush`.
     pub fn set(&self, key: &str, json: &str, options: JsValue) -> JsResult<Array> {
-        let options = convert::options::<SetOptionsInput>(options)?
-            .validate()
-            .map_err(convert::error)?;
+        let options = set_options(options)?;
         let stored = self
             .shared
             .with_engine(|e| e.set(key, json.as_bytes(), options));
@@ -274,10 +281,7 @@ impl WasmCache {
     /// Checks `SetOptions` without storing anything (a load validates them before it starts).
     #[wasm_bindgen(js_name = checkOptions)]
     pub fn check_options(&self, options: JsValue) -> JsResult<()> {
-        convert::options::<SetOptionsInput>(options)?
-            .validate()
-            .map_err(convert::error)?;
-        Ok(())
+        set_options(options).map(|_| ())
     }
 
     pub fn invalidate(&self, name: &str) -> JsResult<Array> {
@@ -312,9 +316,7 @@ impl WasmCache {
         json: &str,
         options: JsValue,
     ) -> JsResult<JsValue> {
-        let options = convert::options::<SetOptionsInput>(options)?
-            .validate()
-            .map_err(convert::error)?;
+        let options = set_options(options)?;
         let stored = self
             .shared
             .with_engine(|e| e.store_loaded(token as u64, key, json.as_bytes(), options));

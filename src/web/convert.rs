@@ -1,8 +1,7 @@
-//! Core values to JavaScript values, and JavaScript options to core inputs.
+//! Core values to JavaScript values: errors, stats and entries, events.
 
 use crate::core::error::Error;
 use crate::core::event::{Event, RemovalCause};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -16,19 +15,6 @@ pub fn error(e: Error) -> JsValue {
 fn set(target: &JsValue, name: &str, value: &JsValue) {
     // Setting a plain data property on an object we just made cannot fail.
     let _ = js_sys::Reflect::set(target, &name.into(), value);
-}
-
-/// Reads an options object; `undefined` and `null` mean "all defaults".
-pub fn options<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Err(error(Error::InvalidOption(
-            "options must be an object".into(),
-        )));
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| error(Error::InvalidOption(e.to_string())))
 }
 
 /// Structs of the core (stats, entries) as plain JS objects.

@@ -3,6 +3,7 @@
 
 mod cache;
 mod convert;
+mod options;
 mod replay;
 mod tabs;
 

@@ -1,0 +1,98 @@
+//! Options objects from JavaScript, read field by field into the core's inputs. A field of the
+//! wrong type is `INVALID_OPTION` with its name; `undefined` and `null` mean "not given".
+
+use crate::core::error::{Error, Result};
+use crate::core::options::{CacheOptionsInput, SetOptionsInput, TierChoice};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+struct Fields(JsValue);
+
+impl Fields {
+    /// `undefined`/`null` reads as an empty object; anything but a plain object is refused.
+    fn of(value: JsValue) -> Result<Fields> {
+        if !value.is_undefined()
+            && !value.is_null()
+            && (!value.is_object() || Array::is_array(&value))
+        {
+            return Err(Error::InvalidOption("options must be an object".into()));
+        }
+        Ok(Fields(value))
+    }
+
+    fn get(&self, name: &str) -> Option<JsValue> {
+        if self.0.is_undefined() || self.0.is_null() {
+            return None;
+        }
+        let value = Reflect::get(&self.0, &name.into()).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    fn wrong(name: &str, expected: &str) -> Error {
+        Error::InvalidOption(format!("{name} must be {expected}"))
+    }
+
+    fn number(&self, name: &str) -> Result<Option<f64>> {
+        self.get(name)
+            .map(|v| v.as_f64().ok_or_else(|| Self::wrong(name, "a number")))
+            .transpose()
+    }
+
+    fn boolean(&self, name: &str) -> Result<Option<bool>> {
+        self.get(name)
+            .map(|v| v.as_bool().ok_or_else(|| Self::wrong(name, "a boolean")))
+            .transpose()
+    }
+
+    fn string(&self, name: &str) -> Result<Option<String>> {
+        self.get(name)
+            .map(|v| v.as_string().ok_or_else(|| Self::wrong(name, "a string")))
+            .transpose()
+    }
+
+    fn strings(&self, name: &str) -> Result<Option<Vec<String>>> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        let list: Array = value
+            .dyn_into()
+            .map_err(|_| Self::wrong(name, "an array of strings"))?;
+        list.iter()
+            .map(|item| {
+                item.as_string()
+                    .ok_or_else(|| Self::wrong(name, "an array of strings"))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
+    }
+}
+
+pub fn cache_options(value: JsValue) -> Result<CacheOptionsInput> {
+    let f = Fields::of(value)?;
+    Ok(CacheOptionsInput {
+        namespace: f.string("namespace")?,
+        version: f.number("version")?,
+        memory_bytes: f.number("memoryBytes")?,
+        local_storage_bytes: f.number("localStorageBytes")?,
+        indexed_db_bytes: f.number("indexedDbBytes")?,
+        large_entry_bytes: f.number("largeEntryBytes")?,
+        compress_above_bytes: f.number("compressAboveBytes")?,
+        default_ttl_ms: f.number("defaultTtlMs")?,
+        cross_tab: f.boolean("crossTab")?,
+        predict: f.boolean("predict")?,
+    })
+}
+
+pub fn set_options(value: JsValue) -> Result<SetOptionsInput> {
+    let f = Fields::of(value)?;
+    Ok(SetOptionsInput {
+        ttl_ms: f.number("ttlMs")?,
+        stale_ms: f.number("staleMs")?,
+        tier: f
+            .string("tier")?
+            .map(|name| TierChoice::parse(&name))
+            .transpose()?,
+        depends_on: f.strings("dependsOn")?,
+        tags: f.strings("tags")?,
+    })
+}
