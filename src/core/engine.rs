@@ -227,7 +227,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let fits = |tier: Tier| match tier {
             Tier::Memory => meta.raw_bytes <= self.memory.budget(),
             Tier::Local => self.local_cost(meta) <= self.local_policy.budget(),
-            Tier::IndexedDb => tiers::idb_cost(meta) <= self.idb_policy.budget(),
+            Tier::IndexedDb => {
+                tiers::idb_cost(meta.to_bytes().len(), meta.payload_bytes)
+                    <= self.idb_policy.budget()
+            }
         };
         let large = payload.len() as u64 > self.config.large_entry_bytes;
         let (wanted, fallbacks): (Tier, &[Tier]) = match choice {
@@ -461,10 +464,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     pub fn close(&mut self) {
         self.closed = true;
-    }
-
-    pub fn is_closed(&self) -> bool {
-        self.closed
     }
 
     /// Removes every entry whose ttl has run out.

@@ -26,10 +26,6 @@ impl BrowserLocalStore {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         Self { storage }
     }
-
-    pub fn is_available(&self) -> bool {
-        self.storage.is_some()
-    }
 }
 
 impl Default for BrowserLocalStore {

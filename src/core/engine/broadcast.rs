@@ -100,7 +100,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 if let Some(meta) = meta {
                     let cost = match home {
                         Tier::Local => self.local_cost(&meta),
-                        _ => tiers::idb_cost(&meta),
+                        _ => tiers::idb_cost(meta.to_bytes().len(), meta.payload_bytes),
                     };
                     self.adopt(meta, home, cost);
                 }

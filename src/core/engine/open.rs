@@ -197,7 +197,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             self.forget(existing);
         }
-        let cost = meta_bytes.len() as u64 + meta.payload_bytes;
+        let cost = super::tiers::idb_cost(meta_bytes.len(), meta.payload_bytes);
         self.adopt(meta, Tier::IndexedDb, cost);
     }
 }

@@ -28,8 +28,8 @@ pub enum IdbOp {
 }
 
 /// Bytes an entry takes in IndexedDB: its metadata record and its payload envelope.
-pub(super) fn idb_cost(meta: &Meta) -> u64 {
-    meta.to_bytes().len() as u64 + meta.payload_bytes
+pub(super) fn idb_cost(meta_len: usize, payload_bytes: u64) -> u64 {
+    meta_len as u64 + payload_bytes
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -159,7 +159,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let entry = self.entry(handle);
         let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
         let meta = entry.meta.to_bytes();
-        let cost = (meta.len() + payload.len()) as u64;
+        let cost = idb_cost(meta.len(), payload.len() as u64);
         let mut evicted = Vec::new();
         if !self.idb_policy.insert(handle, hash, cost, &mut evicted) {
             return false;
