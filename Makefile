@@ -1,10 +1,11 @@
 # smartcache: `make demo` runs the demo page, `make test` runs every test; both install what they need.
 SHELL := bash
-export CHROMEDRIVER ?= /usr/bin/chromedriver
-export CHROME_BIN ?= /usr/bin/chromium
+# CHROME_BIN and CHROMEDRIVER may be given; otherwise the tests use chromium and chromedriver from
+# PATH, which `scripts/setup.sh --browser` installs when missing (never exported from here, so
+# that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo test bench lint test-native test-browser test-e2e clean
+.PHONY: setup build demo test bench lint test-scripts test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -26,18 +27,21 @@ bench:
 ## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
 test:
 	@bash scripts/setup.sh --browser
-	@$(MAKE) --no-print-directory lint test-native test-browser test-e2e
+	@$(MAKE) --no-print-directory lint test-scripts test-native test-browser test-e2e
 
 lint:
 	cargo fmt --check
 	cargo clippy -q --all-targets -- -D warnings
 	cargo clippy -q $(WASM) --lib --test browser_boundary -- -D warnings
 
+test-scripts:
+	node --test tests/scripts/
+
 test-native:
 	cargo test -q
 
 test-browser:
-	cargo test $(WASM) --test browser_boundary
+	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --test browser_boundary
 
 test-e2e:
 	@bash scripts/build.sh

@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
 # Installs what building and testing smartcache needs, skipping whatever is already there:
-# the wasm32 target, a wasm-bindgen CLI matching Cargo.lock, wasm-opt, npm packages and, with
-# `--browser`, Chromium and its driver (from CHROME_BIN/CHROMEDRIVER, else the system's).
+# the wasm32 target, a wasm-bindgen CLI matching Cargo.lock, npm packages and, with `--browser`,
+# Chromium and its driver (CHROME_BIN/CHROMEDRIVER when given, else found on PATH, else Debian's).
+# `--dry-run` prints what it would install and changes nothing (tests/scripts/ checks its choices).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=false
-[ "${1:-}" = "--browser" ] && want_browser=true
+dry_run=false
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=true ;;
+    --dry-run) dry_run=true ;;
+    *) echo "usage: setup.sh [--browser] [--dry-run]" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Runs a step, or in a dry run only names it.
+step() {
+  local what=$1
+  shift
+  if $dry_run; then
+    echo "would: $what"
+  else
+    say "$what"
+    "$@"
+  fi
+}
+
 apt_install() {
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if $dry_run; then
+    echo "would: install $* (apt-get)"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing $* (apt-get)"
     if [ ! -f /tmp/.smartcache-apt-updated ]; then
       apt-get update -qq && touch /tmp/.smartcache-apt-updated
@@ -23,31 +45,31 @@ apt_install() {
   fi
 }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target" rustup target add wasm32-unknown-unknown
 fi
 
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
-  say "installing wasm-bindgen-cli $bindgen_version (takes a few minutes, once)"
   # Not --locked: a locked dependency of the CLI is missing from the registry.
-  cargo install -q wasm-bindgen-cli --version "$bindgen_version"
+  step "installing wasm-bindgen-cli $bindgen_version (takes a few minutes, once)" \
+    cargo install -q wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  step "installing npm packages" npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if $want_browser; then
-  chrome=${CHROME_BIN:-/usr/bin/chromium}
-  driver=${CHROMEDRIVER:-/usr/bin/chromedriver}
-  if [ ! -x "$chrome" ] || [ ! -x "$driver" ]; then
-    if [ -n "${CHROME_BIN:-}${CHROMEDRIVER:-}" ]; then
-      echo "error: CHROME_BIN=$chrome or CHROMEDRIVER=$driver is not an executable" >&2
-      exit 1
-    fi
+  if [ -n "${CHROME_BIN:-}${CHROMEDRIVER:-}" ]; then
+    # Given by the caller: used as they are, never replaced behind their back.
+    for given in "${CHROME_BIN:-}" "${CHROMEDRIVER:-}"; do
+      if [ -n "$given" ] && [ ! -x "$given" ]; then
+        echo "error: $given (from CHROME_BIN/CHROMEDRIVER) is not an executable" >&2
+        exit 1
+      fi
+    done
+  elif ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     apt_install chromium chromium-driver
   fi
 fi
