@@ -78,14 +78,15 @@ export class SmartCache {
     let found = call(() => this.#core.get(key));
     if (found instanceof Promise) found = await found.catch((error) => Promise.reject(fromCore(error)));
     // The cache may have been closed while IndexedDB was read.
-    if (this.#closed) return found === undefined ? undefined : JSON.parse(found[0]);
+    if (this.#closed) return found === undefined ? undefined : this.#parse(key, found[0]);
     if (this.#core.hasPendingWrites()) this.#flushSoon();
     if (found === undefined) {
       // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
       return this.#live.get(key)?.value;
     }
     const [json, id, expiresAt, inMemory, staleAt] = found;
-    const value = JSON.parse(json);
+    const value = this.#parse(key, json);
+    if (value === undefined) return undefined;
     if (inMemory) this.#live.set(key, { key, value, id, expiresAt, staleAt });
     return value;
   }
@@ -206,6 +207,16 @@ export class SmartCache {
 
   get closed() {
     return this.#closed;
+  }
+
+  /** The value of a stored JSON text; one that does not parse is a corrupt entry and a miss. */
+  #parse(key, json) {
+    try {
+      return JSON.parse(json);
+    } catch (error) {
+      if (!this.#closed) call(() => this.#core.refuseRead(key, String(error?.message ?? error)));
+      return undefined;
+    }
   }
 
   #ensureOpen() {

@@ -11,7 +11,10 @@ use super::checksum::xxh32;
 use super::error::{Error, Result};
 
 pub const MAGIC: [u8; 2] = *b"SC";
-pub const FORMAT_VERSION: u8 = 1;
+/// 2: records are sealed to their namespace, version and key (see `record`). Envelopes of format 1
+/// come from the previous release: they read as `Error::Outdated` and are purged.
+pub const FORMAT_VERSION: u8 = 2;
+const OLDEST_KNOWN_FORMAT: u8 = 1;
 pub const HEADER_LEN: usize = 12;
 const FLAG_LZ4: u8 = 0b0000_0001;
 const KNOWN_FLAGS: u8 = FLAG_LZ4;
@@ -53,6 +56,9 @@ pub fn decode(stored: &[u8]) -> Result<Vec<u8>> {
     }
     if stored[0..2] != MAGIC {
         return Err(corrupt("not a smartcache envelope"));
+    }
+    if (OLDEST_KNOWN_FORMAT..FORMAT_VERSION).contains(&stored[2]) {
+        return Err(Error::Outdated("envelope of an earlier format".into()));
     }
     if stored[2] != FORMAT_VERSION {
         return Err(corrupt("unknown envelope format version"));

@@ -24,7 +24,7 @@ use super::event::{Event, RemovalCause};
 use super::graph::Graph;
 use super::memory::{Handle, Policy, S3Fifo};
 use super::options::{CacheConfig, SetOptions, Tier, TierChoice};
-use super::record::Meta;
+use super::record::{self, Meta};
 use super::slots::Slots;
 use super::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
 use super::store::LocalStore;
@@ -116,7 +116,17 @@ pub struct Engine<C: Clock, L: LocalStore> {
     counters: Counters,
     events: Vec<Event>,
     closed: bool,
+    /// `record::seal_seed` of this namespace and version: every record is sealed with it.
+    seal: u32,
+    /// This engine's id, the tie-breaker of equal stamps.
+    writer: u32,
+    /// The latest stamp made or seen here (a hybrid logical clock: milliseconds << 12, plus a
+    /// counter), so that a write made after seeing another tab's is ordered after it.
+    last_stamp: u64,
 }
+
+/// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
+const STAMP_SHIFT: u32 = 12;
 
 fn key_hash(key: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
@@ -151,8 +161,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             TierChoice::Memory => Vec::new(),
             _ => codec::encode(json, self.config.compress_above_bytes as usize),
         };
+        let stamp = self.next_stamp();
         let meta = Meta {
             key: key.to_string(),
+            stamp,
+            writer: self.writer,
+            payload_sum: record::payload_sum(&payload),
             created_at: now,
             expires_at: options
                 .ttl_ms
@@ -207,7 +221,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             entry.stored_bytes = entry.meta.raw_bytes;
         }
         let in_memory = self.admit_to_memory(handle);
-        let meta = (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes());
+        let meta = (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes(self.seal));
         self.broadcast(Broadcast::Set {
             key: key.to_string(),
             home,
@@ -228,7 +242,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Tier::Memory => meta.raw_bytes <= self.memory.budget(),
             Tier::Local => self.local_cost(meta) <= self.local_policy.budget(),
             Tier::IndexedDb => {
-                tiers::idb_cost(meta.to_bytes().len(), meta.payload_bytes)
+                tiers::idb_cost(meta.record_len(), meta.payload_bytes)
                     <= self.idb_policy.budget()
             }
         };
@@ -256,6 +270,18 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .chain(fallbacks.iter().copied())
             .filter(|&t| fits(t))
             .collect())
+    }
+
+    /// A stamp later than every one made or seen here.
+    fn next_stamp(&mut self) -> u64 {
+        let now = self.clock.now_ms() << STAMP_SHIFT;
+        self.last_stamp = now.max(self.last_stamp + 1);
+        self.last_stamp
+    }
+
+    /// Another tab's stamp: what this engine writes from now on is ordered after it.
+    fn observe_stamp(&mut self, stamp: u64) {
+        self.last_stamp = self.last_stamp.max(stamp);
     }
 
     fn entry(&self, handle: Handle) -> &Entry {
@@ -354,19 +380,30 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Decodes a payload read from `tier`, promotes the entry to memory, and counts the hit;
     /// a bad payload is a fault, and the entry goes.
     fn finish_read(&mut self, handle: Handle, tier: Tier, payload: Result<Vec<u8>>) -> Lookup {
-        let key = self.entry(handle).key.clone();
-        let json = payload.and_then(|p| codec::decode(&p));
-        let json = match json {
-            Ok(json) if json.len() as u64 == self.entry(handle).meta.raw_bytes => json,
-            Ok(_) => {
-                return self.corrupt(
-                    handle,
-                    tier,
-                    Error::Corrupt("payload length differs from its metadata".into()),
-                )
+        let meta = &self.entry(handle).meta;
+        let (raw_bytes, sum) = (meta.raw_bytes, meta.payload_sum);
+        let json = payload.and_then(|p| {
+            // The payload must be the one this metadata was sealed with, not another entry's.
+            if record::payload_sum(&p) != sum {
+                return Err(Error::Corrupt(
+                    "the payload belongs to another record".into(),
+                ));
             }
+            let json = codec::decode(&p)?;
+            if json.len() as u64 != raw_bytes {
+                return Err(Error::Corrupt(
+                    "payload length differs from its metadata".into(),
+                ));
+            }
+            std::str::from_utf8(&json)
+                .map_err(|_| Error::Corrupt("the payload is not UTF-8 text".into()))?;
+            Ok(json)
+        });
+        let json = match json {
+            Ok(json) => json,
             Err(e) => return self.corrupt(handle, tier, e),
         };
+        let key = self.entry(handle).key.clone();
         let in_memory = self.admit_to_memory(handle);
         self.hits[handle as usize] = self.hits[handle as usize].saturating_add(1);
         let entry = self.entry(handle);
@@ -400,6 +437,26 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.counters.misses += 1;
         self.events.push(Event::Miss { key: Rc::from(key) });
         Lookup::Miss
+    }
+
+    /// The face could not parse the JSON text a hit returned (well sealed, yet not JSON): the
+    /// entry goes as corrupt, and the read was a miss (the hit counted for it is taken back).
+    pub fn refuse_read(&mut self, key: &str, why: &str) -> Result<()> {
+        self.ensure_open()?;
+        check_key(key)?;
+        if let Some(&handle) = self.index.get(key) {
+            let tier = self.entry(handle).home;
+            self.counters.hits = self.counters.hits.saturating_sub(1);
+            let tier_hits = match tier {
+                Tier::Local => &mut self.counters.local_hits,
+                Tier::IndexedDb => &mut self.counters.idb_hits,
+                Tier::Memory => &mut self.counters.memory_hits,
+            };
+            *tier_hits = tier_hits.saturating_sub(1);
+            let error = Error::Corrupt(format!("the payload is not JSON: {why}"));
+            self.corrupt(handle, tier, error);
+        }
+        Ok(())
     }
 
     /// The face found its live value expired: purge it and count the miss.

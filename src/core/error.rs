@@ -18,6 +18,9 @@ pub enum Error {
     Closed,
     #[error("corrupt stored entry: {0}")]
     Corrupt(String),
+    /// Written by an earlier release in a format this one no longer reads: purged, not a fault.
+    #[error("stored entry of an older format: {0}")]
+    Outdated(String),
 }
 
 impl Error {
@@ -29,7 +32,7 @@ impl Error {
             Error::InvalidOption(_) => "INVALID_OPTION",
             Error::EntryTooLarge { .. } => "ENTRY_TOO_LARGE",
             Error::Closed => "CLOSED",
-            Error::Corrupt(_) => "CORRUPT_ENTRY",
+            Error::Corrupt(_) | Error::Outdated(_) => "CORRUPT_ENTRY",
         }
     }
 }

@@ -79,6 +79,9 @@ pub struct CacheConfig {
     pub default_ttl_ms: Option<u64>,
     pub cross_tab: bool,
     pub predict: bool,
+    /// This engine's id in the order of writes all tabs agree on (random in the browser); 0 lets
+    /// the engine pick one.
+    pub writer: u32,
 }
 
 impl Default for CacheConfig {
@@ -146,6 +149,7 @@ impl CacheOptionsInput {
             default_ttl_ms: millis("defaultTtlMs", self.default_ttl_ms)?,
             cross_tab: self.cross_tab.unwrap_or(true),
             predict: self.predict.unwrap_or(true),
+            writer: 0,
         })
     }
 }

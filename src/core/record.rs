@@ -5,7 +5,13 @@
 //! comes first, in its own checksummed envelope, so that start-up reads just the head of each value
 //! and leaves the payloads alone. IndexedDB keeps the two envelopes as two records.
 //! Both are untrusted input: every field is length-checked and a mismatch is `Error::Corrupt`.
+//!
+//! Binding: the metadata names its key and the checksum of its payload envelope, and ends with a
+//! seal, XXH32 of the whole record seeded by the namespace and version (`seal_seed`). A record
+//! copied to another namespace, version or key, a payload spliced or swapped in from another
+//! entry, or metadata edited by hand all fail one of these checks before anything is returned.
 
+use super::checksum::xxh32;
 use super::codec;
 use super::error::{Error, Result};
 use super::text;
@@ -25,9 +31,32 @@ pub struct Meta {
     pub compressed: bool,
     pub tags: Vec<String>,
     pub depends_on: Vec<String>,
+    /// The write's place in the order every tab agrees on: (stamp, writer), later wins.
+    pub stamp: u64,
+    /// Random id of the engine (tab) that wrote it; breaks ties between equal stamps.
+    pub writer: u32,
+    /// XXH32 of the payload envelope stored beside this record.
+    pub payload_sum: u32,
 }
 
-const META_FORMAT: u8 = 1;
+/// 2: stamp, writer, payload checksum and seal. Format 1 is the previous release's.
+const META_FORMAT: u8 = 2;
+const SEAL_BYTES: usize = 4;
+
+/// The seed of every seal in one namespace and version: a record sealed under one never opens
+/// under another.
+pub fn seal_seed(namespace: &str, version: u64) -> u32 {
+    let mut bytes = Vec::with_capacity(namespace.len() + 9);
+    bytes.extend_from_slice(namespace.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(&version.to_le_bytes());
+    xxh32(&bytes, 0x5eed_cac4)
+}
+
+/// The checksum that binds a payload envelope to its metadata.
+pub fn payload_sum(payload: &[u8]) -> u32 {
+    xxh32(payload, 0)
+}
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -90,7 +119,8 @@ impl<'a> Reader<'a> {
 }
 
 impl Meta {
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The record, sealed with `seed` (`seal_seed` of the namespace and version).
+    pub fn to_bytes(&self, seed: u32) -> Vec<u8> {
         let mut out = vec![META_FORMAT, u8::from(self.compressed)];
         put_str(&mut out, &self.key);
         for n in [
@@ -104,14 +134,39 @@ impl Meta {
         }
         put_list(&mut out, &self.tags);
         put_list(&mut out, &self.depends_on);
+        out.extend_from_slice(&self.stamp.to_le_bytes());
+        out.extend_from_slice(&self.writer.to_le_bytes());
+        out.extend_from_slice(&self.payload_sum.to_le_bytes());
+        let seal = xxh32(&out, seed);
+        out.extend_from_slice(&seal.to_le_bytes());
         out
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Meta> {
-        let mut r = Reader { bytes };
-        if r.u8()? != META_FORMAT {
-            return Err(Error::Corrupt("unknown metadata format".into()));
+    /// Bytes of the sealed record (what the tiers' budgets count).
+    pub fn record_len(&self) -> usize {
+        // format, flag, key, five numbers, two lists, stamp, writer, payload sum, seal
+        let list = |l: &[String]| 4 + l.iter().map(|s| 4 + s.len()).sum::<usize>();
+        2 + 4 + self.key.len() + 5 * 8 + list(&self.tags) + list(&self.depends_on) + 8 + 4 + 4
+            + SEAL_BYTES
+    }
+
+    /// Opens a record sealed with `seed`: the seal is checked before any field is believed.
+    pub fn from_bytes(bytes: &[u8], seed: u32) -> Result<Meta> {
+        match bytes.first() {
+            Some(&META_FORMAT) => {}
+            Some(1) => return Err(Error::Outdated("metadata of an earlier format".into())),
+            _ => return Err(Error::Corrupt("unknown metadata format".into())),
         }
+        let Some(body_len) = bytes.len().checked_sub(SEAL_BYTES) else {
+            return Err(Error::Corrupt("metadata is truncated".into()));
+        };
+        let (body, seal) = bytes.split_at(body_len);
+        if xxh32(body, seed).to_le_bytes() != seal {
+            return Err(Error::Corrupt(
+                "metadata seal does not match this namespace, version and record".into(),
+            ));
+        }
+        let mut r = Reader { bytes: &body[1..] };
         let compressed = match r.u8()? {
             0 => false,
             1 => true,
@@ -126,6 +181,9 @@ impl Meta {
         let payload_bytes = r.u64()?;
         let tags = r.list()?;
         let depends_on = r.list()?;
+        let stamp = r.u64()?;
+        let writer = r.u32()?;
+        let payload_sum = r.u32()?;
         if !r.bytes.is_empty() {
             return Err(Error::Corrupt("trailing bytes after metadata".into()));
         }
@@ -139,7 +197,15 @@ impl Meta {
             compressed,
             tags,
             depends_on,
+            stamp,
+            writer,
+            payload_sum,
         })
+    }
+
+    /// Whether this write comes after `other` in the order all tabs agree on.
+    pub fn newer_than(&self, other: &Meta) -> bool {
+        (self.stamp, self.writer) > (other.stamp, other.writer)
     }
 
     /// Whether the entry's ttl has run out at `now`.
@@ -154,8 +220,8 @@ pub const HEAD_UNITS: usize = 2;
 const MAX_META_UNITS: usize = (1 << 30) - 1;
 
 /// The localStorage value of an entry: header, packed metadata envelope, packed payload envelope.
-pub fn local_value(meta: &Meta, payload: &[u8]) -> String {
-    let meta_text = text::pack(&codec::encode(&meta.to_bytes(), usize::MAX));
+pub fn local_value(meta: &Meta, seed: u32, payload: &[u8]) -> String {
+    let meta_text = text::pack(&codec::encode(&meta.to_bytes(seed), usize::MAX));
     // Every packed unit is 3 bytes of UTF-8.
     let meta_units = meta_text.len() / 3;
     assert!(
@@ -175,9 +241,9 @@ pub fn local_meta_units(head: &str) -> Result<usize> {
 
 /// Splits a localStorage value (or its first `HEAD_UNITS + meta units` units) into metadata and,
 /// when present, the payload envelope.
-pub fn parse_local_meta(value: &str) -> Result<Meta> {
+pub fn parse_local_meta(value: &str, seed: u32) -> Result<Meta> {
     let (meta_text, _) = split_local(value)?;
-    Meta::from_bytes(&codec::decode(&text::unpack(meta_text)?)?)
+    Meta::from_bytes(&codec::decode(&text::unpack(meta_text)?)?, seed)
 }
 
 /// The payload envelope of a full localStorage value.
@@ -215,25 +281,61 @@ mod tests {
             compressed: true,
             tags: vec!["payments".into(), "company:42".into()],
             depends_on: vec!["payment:7".into()],
+            stamp: 1_700_000_000_000 << 10,
+            writer: 0xdead_beef,
+            payload_sum: 0x1234_5678,
         }
     }
+
+    const SEED: u32 = 7;
 
     #[test]
     fn metadata_round_trips() {
         let m = meta();
-        assert_eq!(Meta::from_bytes(&m.to_bytes()).unwrap(), m);
+        assert_eq!(Meta::from_bytes(&m.to_bytes(SEED), SEED).unwrap(), m);
+        assert_eq!(m.to_bytes(SEED).len(), m.record_len());
         assert_eq!(
-            Meta::from_bytes(&Meta::default().to_bytes()).unwrap(),
+            Meta::from_bytes(&Meta::default().to_bytes(SEED), SEED).unwrap(),
             Meta::default()
         );
+    }
+
+    #[test]
+    fn a_record_opens_only_under_the_namespace_and_version_it_was_sealed_for() {
+        let bytes = meta().to_bytes(seal_seed("crm", 1));
+        assert!(Meta::from_bytes(&bytes, seal_seed("crm", 1)).is_ok());
+        for (ns, v) in [("crm", 2), ("crm2", 1), ("cr", 1), ("", 1)] {
+            let err = Meta::from_bytes(&bytes, seal_seed(ns, v)).unwrap_err();
+            assert!(matches!(err, Error::Corrupt(_)), "{ns} {v}: {err}");
+        }
+    }
+
+    #[test]
+    fn any_edit_of_a_sealed_record_breaks_the_seal() {
+        let bytes = meta().to_bytes(SEED);
+        for at in 1..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x01;
+            assert!(Meta::from_bytes(&bad, SEED).is_err(), "byte {at}");
+        }
+    }
+
+    #[test]
+    fn records_of_the_previous_format_are_outdated_not_corrupt() {
+        let mut old = meta().to_bytes(SEED);
+        old[0] = 1;
+        assert!(matches!(
+            Meta::from_bytes(&old, SEED),
+            Err(Error::Outdated(_))
+        ));
     }
 
     #[test]
     fn local_values_split_back_into_meta_and_payload() {
         let json = br#"[{"id":1,"amount":10},{"id":2,"amount":20}]"#.repeat(40);
         let payload = codec::encode(&json, 512);
-        let value = local_value(&meta(), &payload);
-        assert_eq!(parse_local_meta(&value).unwrap(), meta());
+        let value = local_value(&meta(), SEED, &payload);
+        assert_eq!(parse_local_meta(&value, SEED).unwrap(), meta());
         assert_eq!(
             codec::decode(&local_payload(&value).unwrap()).unwrap(),
             json
@@ -241,14 +343,14 @@ mod tests {
         // Start-up reads only the head: header plus metadata.
         let head_units = HEAD_UNITS + local_meta_units(&value[..HEAD_UNITS * 3]).unwrap();
         let head: String = value.chars().take(head_units).collect();
-        assert_eq!(parse_local_meta(&head).unwrap(), meta());
+        assert_eq!(parse_local_meta(&head, SEED).unwrap(), meta());
     }
 
     #[test]
     fn foreign_and_damaged_values_are_corrupt() {
-        let value = local_value(&meta(), &codec::encode(b"{}", 512));
+        let value = local_value(&meta(), SEED, &codec::encode(b"{}", 512));
         for bad in ["", "{\"json\":1}", &value[..3], &value[..value.len() - 3]] {
-            let parsed = parse_local_meta(bad)
+            let parsed = parse_local_meta(bad, SEED)
                 .and_then(|_| local_payload(bad).and_then(|p| codec::decode(&p)));
             assert!(parsed.is_err(), "{bad:?}");
         }
@@ -257,12 +359,12 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_metadata_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
-            let _ = Meta::from_bytes(&bytes);
+            let _ = Meta::from_bytes(&bytes, SEED);
         }
 
         #[test]
         fn arbitrary_local_values_never_panic(text in ".{0,40}") {
-            let _ = parse_local_meta(&text);
+            let _ = parse_local_meta(&text, SEED);
             let _ = local_payload(&text);
         }
     }

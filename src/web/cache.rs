@@ -182,9 +182,11 @@ impl WasmCache {
     /// Opens the cache: localStorage entries are indexed at once; IndexedDB is opened and its
     /// metadata loaded, or, if it fails, the cache carries on without it and reports a fault.
     pub async fn open(options: JsValue) -> JsResult<WasmCache> {
-        let config = options::cache_options(options)
+        let mut config = options::cache_options(options)
             .and_then(|input| input.validate())
             .map_err(convert::error)?;
+        // Random, so that two tabs writing in the same millisecond are still ordered alike.
+        config.writer = (js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1;
         let version = config.version;
         let idb = IdbStore::open(&config.namespace, IDB_OPEN_TIMEOUT_MS).await;
         let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
@@ -348,6 +350,14 @@ impl WasmCache {
             .engine
             .borrow_mut()
             .record_accesses(ids, u64::from(misses));
+    }
+
+    /// The JSON text of a hit on `key` did not parse: the entry goes as corrupt.
+    #[wasm_bindgen(js_name = refuseRead)]
+    pub fn refuse_read(&self, key: &str, why: &str) -> JsResult<()> {
+        self.shared
+            .with_engine(|e| e.refuse_read(key, why))
+            .map_err(convert::error)
     }
 
     /// The face's live value of `key` expired.

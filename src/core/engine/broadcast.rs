@@ -89,7 +89,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         match message {
             Broadcast::Set { key, home, meta } => {
                 let meta = meta
-                    .and_then(|bytes| Meta::from_bytes(&bytes).ok())
+                    .and_then(|bytes| Meta::from_bytes(&bytes, self.seal).ok())
                     .filter(|m| m.key == key);
                 if self.newer_here(&key, meta.as_ref()) {
                     // The message was overtaken by a later write in this tab.
@@ -100,7 +100,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 if let Some(meta) = meta {
                     let cost = match home {
                         Tier::Local => self.local_cost(&meta),
-                        _ => tiers::idb_cost(meta.to_bytes().len(), meta.payload_bytes),
+                        _ => tiers::idb_cost(meta.record_len(), meta.payload_bytes),
                     };
                     self.adopt(meta, home, cost);
                 }

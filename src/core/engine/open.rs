@@ -12,8 +12,16 @@ use crate::core::record::{self, Meta};
 use crate::core::slots::Slots;
 use crate::core::store::{units, LocalStore};
 use crate::core::text;
+use crate::core::error::Error;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Outside the browser (tests, native examples) engines of one process get distinct writer ids.
+fn next_native_writer() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// An engine over `local`, with the entries it holds for this namespace and version.
@@ -22,6 +30,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let namespace = &config.namespace;
         let namespace_prefix = format!("smartcache:{}:{namespace}:", units(namespace));
         let local_prefix = format!("{namespace_prefix}{}:", config.version);
+        let seal = record::seal_seed(namespace, config.version);
+        let writer = match config.writer {
+            0 => next_native_writer(),
+            id => id,
+        };
         let mut engine = Self {
             memory: S3Fifo::new(config.memory_bytes),
             local_policy: S3Fifo::new(config.local_storage_bytes),
@@ -46,6 +59,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             counters: Default::default(),
             events: Vec::new(),
             closed: false,
+            seal,
+            writer,
+            last_stamp: 0,
         };
         engine.load_local();
         engine
@@ -63,6 +79,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             match self.read_local_head(&storage_key, key) {
                 Ok((meta, _)) if meta.expired(now) => self.local.remove(&storage_key),
                 Ok((meta, value_units)) => found.push((meta, value_units)),
+                // The previous release's format: never readable again, and not a fault.
+                Err(Error::Outdated(_)) => self.local.remove(&storage_key),
                 Err(why) => {
                     self.local.remove(&storage_key);
                     let key = Some(Rc::from(key));
@@ -107,29 +125,29 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         &self,
         storage_key: &str,
         key: &str,
-    ) -> Result<(Meta, usize), String> {
+    ) -> Result<(Meta, usize), Error> {
         // One read covers the header and the metadata of nearly every entry; a longer one
         // (many tags or dependencies) takes a second read.
         const GUESS: usize = 96;
         let (total, mut head) = self
             .local
             .head(storage_key, record::HEAD_UNITS + GUESS)
-            .ok_or("value vanished")?;
-        let meta_units = record::local_meta_units(&head).map_err(|e| e.to_string())?;
+            .ok_or_else(|| Error::Corrupt("value vanished".into()))?;
+        let meta_units = record::local_meta_units(&head)?;
         if meta_units > GUESS {
             head = self
                 .local
                 .head(storage_key, record::HEAD_UNITS + meta_units)
-                .ok_or("value vanished")?
+                .ok_or_else(|| Error::Corrupt("value vanished".into()))?
                 .1;
         }
-        let meta = record::parse_local_meta(&head).map_err(|e| e.to_string())?;
+        let meta = record::parse_local_meta(&head, self.seal)?;
         if meta.key != key {
-            return Err("value belongs to another key".into());
+            return Err(Error::Corrupt("value belongs to another key".into()));
         }
         let payload_units = text::packed_units(meta.payload_bytes as usize);
         if total != record::HEAD_UNITS + meta_units + payload_units {
-            return Err("value length differs from its metadata".into());
+            return Err(Error::Corrupt("value length differs from its metadata".into()));
         }
         Ok((meta, total))
     }
@@ -164,8 +182,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// One metadata record read from IndexedDB at start-up.
     pub fn load_idb_record(&mut self, key: &str, meta_bytes: &[u8]) {
         let now = self.clock.now_ms();
-        let meta = match Meta::from_bytes(meta_bytes) {
+        let meta = match Meta::from_bytes(meta_bytes, self.seal) {
             Ok(meta) if meta.key == key => meta,
+            Err(Error::Outdated(_)) => {
+                self.outbox.push(super::IdbOp::Delete {
+                    key: key.to_string(),
+                });
+                return;
+            }
             Ok(_) | Err(_) => {
                 self.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
@@ -189,7 +213,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if let Some(&existing) = self.index.get(key) {
             // Both tiers hold the key (a page closed between a write and the removal of the
             // older copy): the newer write wins.
-            if self.entry(existing).meta.created_at >= meta.created_at {
+            if !meta.newer_than(&self.entry(existing).meta) {
                 self.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
                 });

@@ -352,6 +352,7 @@ fn bad_keys_are_refused_everywhere() {
     assert!(engine.set("ok", b"1", SetOptions::default()).is_ok());
 }
 
+mod binding;
 mod invalidation;
 mod model;
 mod persistence;

@@ -42,7 +42,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub(super) fn local_cost(&self, meta: &Meta) -> u64 {
         // Exact from sizes (packed text has a fixed number of units) without building the value.
         let meta_units =
-            crate::core::text::packed_units(crate::core::codec::HEADER_LEN + meta.to_bytes().len());
+            crate::core::text::packed_units(crate::core::codec::HEADER_LEN + meta.record_len());
         let value_units = record::HEAD_UNITS
             + meta_units
             + crate::core::text::packed_units(meta.payload_bytes as usize);
@@ -53,7 +53,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub(super) fn write_local(&mut self, handle: Handle, payload: &[u8]) -> bool {
         let entry = self.entry(handle);
         let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
-        let value = record::local_value(&entry.meta, payload);
+        let value = record::local_value(&entry.meta, self.seal, payload);
         let cost = self.local_cost(&entry.meta);
         let storage_key = self.local_key(&key);
         let mut evicted = Vec::new();
@@ -106,7 +106,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .local
             .get(&self.local_key(&entry.key))
             .ok_or_else(|| Error::Corrupt("the localStorage value is gone".into()))?;
-        let meta = record::parse_local_meta(&value)?;
+        let meta = record::parse_local_meta(&value, self.seal)?;
         if meta != entry.meta {
             return Err(Error::Corrupt("the localStorage value was replaced".into()));
         }
@@ -158,7 +158,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         let entry = self.entry(handle);
         let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
-        let meta = entry.meta.to_bytes();
+        let meta = entry.meta.to_bytes(self.seal);
         let cost = idb_cost(meta.len(), payload.len() as u64);
         let mut evicted = Vec::new();
         if !self.idb_policy.insert(handle, hash, cost, &mut evicted) {

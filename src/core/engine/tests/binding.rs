@@ -1,0 +1,154 @@
+//! Stored data is bound to the namespace, version and key it was written under (issue 8, part 1):
+//! copies, splices, swaps and undecodable payloads read as misses with `CORRUPT_ENTRY`, and the
+//! previous release's format is purged without a fault.
+
+use super::persistence::persistence_fixture;
+use super::*;
+use crate::core::{codec, text};
+
+fn stored(namespace: &str, version: u64, key: &str) -> String {
+    format!("smartcache:{}:{namespace}:{version}:{key}", namespace.len())
+}
+
+fn faults(engine: &mut TestEngine) -> Vec<String> {
+    events(engine)
+        .into_iter()
+        .filter(|e| e.starts_with("fault"))
+        .collect()
+}
+
+fn open_as(clock: &ManualClock, local: &MemoryLocalStore, namespace: &str, version: f64) -> TestEngine {
+    let config = config(|c| {
+        c.namespace = Some(namespace.into());
+        c.version = Some(version);
+    });
+    let mut engine = Engine::open(clock.clone(), config, local.clone());
+    engine.set_idb_available(true, "");
+    engine
+}
+
+#[test]
+fn a_value_copied_to_another_namespace_or_version_is_a_miss_and_a_fault() {
+    let clock = ManualClock::new(START);
+    let local = MemoryLocalStore::default();
+    let mut a = open_as(&clock, &local, "crm", 1.0);
+    a.set("company:42", &json_of(42), SetOptions::default()).unwrap();
+    let value = local.get(&stored("crm", 1, "company:42")).unwrap();
+    local.plant(&stored("hr", 1, "company:42"), &value);
+    local.plant(&stored("crm", 2, "company:42"), &value);
+
+    let mut idb = Idb::default();
+    for (namespace, version) in [("hr", 1.0), ("crm", 2.0)] {
+        let mut other = open_as(&clock, &local, namespace, version);
+        assert_eq!(idb.get(&mut other, "company:42"), None, "{namespace} v{version}");
+        let log = faults(&mut other);
+        assert!(
+            namespace == "crm" || log == ["fault CORRUPT_ENTRY company:42"],
+            "{namespace}: {log:?}"
+        );
+    }
+    // The copy under crm v2 was purged as another version's, the hr copy as corrupt.
+    assert!(local.get(&stored("hr", 1, "company:42")).is_none());
+    assert!(local.get(&stored("crm", 2, "company:42")).is_none());
+}
+
+#[test]
+fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
+    let (mut engine, _clock, local, mut idb, _config) = persistence_fixture();
+    // Same length, different values.
+    engine.set("a", br#"{"v":"aaaa"}"#, SetOptions::default()).unwrap();
+    engine.set("b", br#"{"v":"bbbb"}"#, SetOptions::default()).unwrap();
+    let (va, vb) = (
+        local.get(&stored("default", 1, "a")).unwrap(),
+        local.get(&stored("default", 1, "b")).unwrap(),
+    );
+    assert_eq!(va.len(), vb.len());
+    // Header and metadata of a, then b's payload envelope (both end with equal-length payloads).
+    let payload_len = text::pack(&codec::encode(br#"{"v":"bbbb"}"#, 512)).len();
+    let spliced = format!("{}{}", &va[..va.len() - payload_len], &vb[vb.len() - payload_len..]);
+    local.plant(&stored("default", 1, "a"), &spliced);
+    assert_eq!(idb.get(&mut engine, "a"), None);
+    assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY a"]);
+    assert!(local.get(&stored("default", 1, "a")).is_none());
+    assert_eq!(idb.get(&mut engine, "b").unwrap(), r#"{"v":"bbbb"}"#);
+}
+
+#[test]
+fn swapped_indexeddb_data_records_read_as_misses() {
+    let (mut engine, clock, local, mut idb, config) = persistence_fixture();
+    let in_idb = opts(|o| o.tier = Some(TierChoice::IndexedDb));
+    engine.set("x", br#"{"v":"xxxx"}"#, in_idb.clone()).unwrap();
+    engine.set("y", br#"{"v":"yyyy"}"#, in_idb).unwrap();
+    idb.flush(&mut engine);
+    let px = idb.records["x"].1.clone();
+    let py = idb.records["y"].1.clone();
+    idb.records.get_mut("x").unwrap().1 = py;
+    idb.records.get_mut("y").unwrap().1 = px;
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    events(&mut reloaded);
+    assert_eq!(idb.get(&mut reloaded, "x"), None);
+    assert_eq!(idb.get(&mut reloaded, "y"), None);
+    assert_eq!(
+        faults(&mut reloaded),
+        ["fault CORRUPT_ENTRY x", "fault CORRUPT_ENTRY y"]
+    );
+    // Swapped metadata records fail their key check at start-up.
+    idb.flush(&mut reloaded);
+    assert!(idb.records.is_empty());
+}
+
+#[test]
+fn swapped_indexeddb_metadata_records_are_purged_at_start_up() {
+    let (mut engine, clock, local, mut idb, config) = persistence_fixture();
+    let in_idb = opts(|o| o.tier = Some(TierChoice::IndexedDb));
+    engine.set("x", br#"{"v":"xxxx"}"#, in_idb.clone()).unwrap();
+    engine.set("y", br#"{"v":"yyyy"}"#, in_idb).unwrap();
+    idb.flush(&mut engine);
+    let mx = idb.records["x"].0.clone();
+    let my = idb.records["y"].0.clone();
+    idb.records.get_mut("x").unwrap().0 = my;
+    idb.records.get_mut("y").unwrap().0 = mx;
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    assert_eq!(faults(&mut reloaded).len(), 2);
+    assert_eq!(idb.get(&mut reloaded, "x"), None);
+}
+
+#[test]
+fn a_well_sealed_payload_that_is_not_utf8_reads_as_a_miss() {
+    let (mut engine, _clock, local, mut idb, _config) = persistence_fixture();
+    let not_text = [0xff, 0xfe, 0x7b, 0x7d];
+    engine.set("bin", &not_text, SetOptions::default()).unwrap();
+    assert!(local.get(&stored("default", 1, "bin")).is_some());
+    assert_eq!(idb.get(&mut engine, "bin"), None);
+    assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY bin"]);
+    assert!(local.get(&stored("default", 1, "bin")).is_none());
+}
+
+#[test]
+fn the_previous_releases_format_is_purged_without_a_fault() {
+    let (mut engine, clock, local, mut idb, config) = persistence_fixture();
+    engine.set("old", &json_of(1), SetOptions::default()).unwrap();
+    engine
+        .set("old-idb", &json_of(2), opts(|o| o.tier = Some(TierChoice::IndexedDb)))
+        .unwrap();
+    idb.flush(&mut engine);
+    // Rewrite both as format 1 did: format bytes 1 in the metadata envelope and record.
+    let key = stored("default", 1, "old");
+    let value = local.get(&key).unwrap();
+    let (head, rest) = value.split_at(record::HEAD_UNITS * 3);
+    let meta_units = record::local_meta_units(head).unwrap();
+    let (meta_text, payload_text) = rest.split_at(meta_units * 3);
+    let mut envelope = text::unpack(meta_text).unwrap();
+    envelope[2] = 1;
+    local.plant(&key, &format!("{head}{}{payload_text}", text::pack(&envelope)));
+    idb.records.get_mut("old-idb").unwrap().0[0] = 1;
+
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    assert_eq!(faults(&mut reloaded), Vec::<String>::new());
+    assert_eq!(idb.get(&mut reloaded, "old"), None);
+    assert_eq!(idb.get(&mut reloaded, "old-idb"), None);
+    idb.flush(&mut reloaded);
+    assert!(local.get(&key).is_none());
+    assert!(idb.records.is_empty());
+    assert_eq!(reloaded.stats().faults, 0);
+}
