@@ -123,6 +123,9 @@ pub struct Engine<C: Clock, L: LocalStore> {
     /// The latest stamp made or seen here (a hybrid logical clock: milliseconds << 12, plus a
     /// counter), so that a write made after seeing another tab's is ordered after it.
     last_stamp: u64,
+    /// While opening: localStorage entries over its budget, moved once IndexedDB has answered
+    /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
+    deferred_demotions: Option<Vec<Handle>>,
 }
 
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
@@ -242,8 +245,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Tier::Memory => meta.raw_bytes <= self.memory.budget(),
             Tier::Local => self.local_cost(meta) <= self.local_policy.budget(),
             Tier::IndexedDb => {
-                tiers::idb_cost(meta.record_len(), meta.payload_bytes)
-                    <= self.idb_policy.budget()
+                tiers::idb_cost(meta.record_len(), meta.payload_bytes) <= self.idb_policy.budget()
             }
         };
         let large = payload.len() as u64 > self.config.large_entry_bytes;

@@ -146,7 +146,14 @@ impl Meta {
     pub fn record_len(&self) -> usize {
         // format, flag, key, five numbers, two lists, stamp, writer, payload sum, seal
         let list = |l: &[String]| 4 + l.iter().map(|s| 4 + s.len()).sum::<usize>();
-        2 + 4 + self.key.len() + 5 * 8 + list(&self.tags) + list(&self.depends_on) + 8 + 4 + 4
+        2 + 4
+            + self.key.len()
+            + 5 * 8
+            + list(&self.tags)
+            + list(&self.depends_on)
+            + 8
+            + 4
+            + 4
             + SEAL_BYTES
     }
 

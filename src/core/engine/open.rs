@@ -4,6 +4,7 @@
 
 use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
 use crate::core::clock::Clock;
+use crate::core::error::Error;
 use crate::core::event::Event;
 use crate::core::graph::Graph;
 use crate::core::memory::{Policy, S3Fifo};
@@ -12,7 +13,6 @@ use crate::core::record::{self, Meta};
 use crate::core::slots::Slots;
 use crate::core::store::{units, LocalStore};
 use crate::core::text;
-use crate::core::error::Error;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -62,6 +62,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             seal,
             writer,
             last_stamp: 0,
+            deferred_demotions: Some(Vec::new()),
         };
         engine.load_local();
         engine
@@ -101,22 +102,27 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
     }
 
-    /// Indexes an entry already stored in `home` (found at start-up, or written by another tab),
-    /// evicting from that tier what its budget cannot hold.
+    /// Indexes an entry already stored in `home` (found at start-up, or written by another tab).
+    /// What that tier's budget then cannot hold moves on as on any other path: localStorage's
+    /// overflow to IndexedDB (after opening: once IndexedDB has answered), IndexedDB's out.
     pub(super) fn adopt(&mut self, meta: Meta, home: Tier, cost: u64) {
+        self.observe_stamp(meta.stamp);
         let hash = key_hash(&meta.key);
         let handle = self.register(meta, home, cost);
-        let policy = match home {
-            Tier::Local => &mut self.local_policy,
-            Tier::IndexedDb => &mut self.idb_policy,
-            Tier::Memory => return,
-        };
         let mut evicted = Vec::new();
-        policy.insert(handle, hash, cost, &mut evicted);
-        for victim in evicted {
-            let key = self.entry(victim).key.clone();
-            self.forget(victim);
-            self.events.push(Event::Evicted { key, tier: home });
+        match home {
+            Tier::Local => {
+                self.local_policy.insert(handle, hash, cost, &mut evicted);
+                match &mut self.deferred_demotions {
+                    Some(deferred) => deferred.extend(evicted),
+                    None => self.demote_all(evicted),
+                }
+            }
+            Tier::IndexedDb => {
+                self.idb_policy.insert(handle, hash, cost, &mut evicted);
+                self.evict_from_idb(evicted);
+            }
+            Tier::Memory => {}
         }
     }
 
@@ -147,7 +153,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         let payload_units = text::packed_units(meta.payload_bytes as usize);
         if total != record::HEAD_UNITS + meta_units + payload_units {
-            return Err(Error::Corrupt("value length differs from its metadata".into()));
+            return Err(Error::Corrupt(
+                "value length differs from its metadata".into(),
+            ));
         }
         Ok((meta, total))
     }

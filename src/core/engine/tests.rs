@@ -353,6 +353,7 @@ fn bad_keys_are_refused_everywhere() {
 }
 
 mod binding;
+mod fallback;
 mod invalidation;
 mod model;
 mod persistence;

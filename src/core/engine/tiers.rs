@@ -8,6 +8,7 @@ use crate::core::error::{Error, Result};
 use crate::core::event::Event;
 use crate::core::memory::Policy;
 use crate::core::options::Tier;
+use crate::core::record::payload_sum;
 use crate::core::record::{self, Meta};
 use crate::core::store::{units, LocalStore, StoreError};
 
@@ -26,6 +27,9 @@ pub enum IdbOp {
     /// Empty the namespace's database.
     Clear,
 }
+
+/// A full localStorage frees 1/16 of its budget at once.
+const DEMOTION_SLICE: u64 = 16;
 
 /// Bytes an entry takes in IndexedDB: its metadata record and its payload envelope.
 pub(super) fn idb_cost(meta_len: usize, payload_bytes: u64) -> u64 {
@@ -56,10 +60,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let value = record::local_value(&entry.meta, self.seal, payload);
         let cost = self.local_cost(&entry.meta);
         let storage_key = self.local_key(&key);
-        let mut evicted = Vec::new();
-        if !self.local_policy.insert(handle, hash, cost, &mut evicted) {
+        if cost > self.local_policy.budget() {
             return false;
         }
+        let mut evicted = Vec::new();
+        // A full tier frees a slice of its budget at once, so that demotions come in batches
+        // (one IndexedDB transaction for many) rather than one per write.
+        if self.local_policy.weight() + cost > self.local_policy.budget() {
+            let target = self.local_policy.budget() - self.local_policy.budget() / DEMOTION_SLICE;
+            while self.local_policy.weight() + cost > target
+                && self.local_policy.evict_one(&mut evicted)
+            {}
+        }
+        self.local_policy.insert(handle, hash, cost, &mut evicted);
         self.demote_all(evicted);
         let mut quota_hit = false;
         loop {
@@ -114,8 +127,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     }
 
     /// Moves entries pushed out of localStorage to IndexedDB when it has room; an entry that
-    /// cannot move lives on in memory if it is there, and is evicted otherwise.
-    fn demote_all(&mut self, victims: Vec<Handle>) {
+    /// cannot move lives on in memory if it is there, and is dropped with `NO_ROOM` otherwise.
+    pub(super) fn demote_all(&mut self, victims: Vec<Handle>) {
         for victim in victims {
             let Some(entry) = self.entries.get(victim) else {
                 continue;
@@ -132,22 +145,51 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 Err(_) => false,
             };
             if !moved {
-                self.orphan(victim);
+                self.orphan(victim, Some(Tier::Local));
             }
         }
     }
 
     /// An entry that lost its durable home (already out of that tier's policy and store):
-    /// memory-only if memory holds it, else gone.
-    fn orphan(&mut self, handle: Handle) {
+    /// memory-only if memory holds it, else gone. `lost_from` names the tier when no other had
+    /// room for it: that is a `NO_ROOM` fault, not an ordinary eviction of the last tier.
+    fn orphan(&mut self, handle: Handle, lost_from: Option<Tier>) {
         let in_memory = self.memory.contains(handle);
         let Some(entry) = self.entries.get_mut(handle) else {
             return;
         };
         entry.home = Tier::Memory;
         entry.stored_bytes = entry.meta.raw_bytes;
+        let key = entry.key.clone();
+        if let Some(tier) = lost_from {
+            let message = if in_memory {
+                "no tier had room: kept in memory only, lost at reload"
+            } else {
+                "no tier had room: dropped"
+            };
+            self.fault(tier, "NO_ROOM", message.into(), Some(key));
+        }
         if !in_memory {
             self.forget(handle);
+        }
+    }
+
+    /// Takes entries pushed out by IndexedDB's budget out of it (the last tier: they live on in
+    /// memory when they are there).
+    pub(super) fn evict_from_idb(&mut self, victims: Vec<Handle>) {
+        for victim in victims {
+            let Some(entry) = self.entries.get(victim) else {
+                continue;
+            };
+            let victim_key = entry.key.clone();
+            self.outbox.push(IdbOp::Delete {
+                key: victim_key.to_string(),
+            });
+            self.events.push(Event::Evicted {
+                key: victim_key,
+                tier: Tier::IndexedDb,
+            });
+            self.orphan(victim, None);
         }
     }
 
@@ -164,20 +206,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if !self.idb_policy.insert(handle, hash, cost, &mut evicted) {
             return false;
         }
-        for victim in evicted {
-            let Some(entry) = self.entries.get(victim) else {
-                continue;
-            };
-            let victim_key = entry.key.clone();
-            self.outbox.push(IdbOp::Delete {
-                key: victim_key.to_string(),
-            });
-            self.events.push(Event::Evicted {
-                key: victim_key.clone(),
-                tier: Tier::IndexedDb,
-            });
-            self.orphan(victim);
-        }
+        self.evict_from_idb(evicted);
         if let Some(entry) = self.entries.get_mut(handle) {
             entry.home = Tier::IndexedDb;
             entry.stored_bytes = cost;
@@ -216,28 +245,41 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         std::mem::take(&mut self.outbox)
     }
 
-    /// A flush of `ops` failed: the entries it was to store have no durable home.
+    /// A flush of `ops` failed: the entries it was to store move to localStorage when it has
+    /// room, and are kept in memory (`NO_ROOM`) when it has not.
     pub fn idb_write_failed(&mut self, ops: &[IdbOp], why: &str) {
         for op in ops {
-            let IdbOp::Put { key, .. } = op else { continue };
+            let IdbOp::Put { key, payload, .. } = op else {
+                continue;
+            };
             let Some(&handle) = self.index.get(key.as_str()) else {
                 continue;
             };
-            if self.entry(handle).home != Tier::IndexedDb {
+            let entry = self.entry(handle);
+            // Only the write this op carried: a later rewrite of the key has its own op.
+            if entry.home != Tier::IndexedDb || entry.meta.payload_sum != payload_sum(payload) {
                 continue;
             }
-            let key = self.entry(handle).key.clone();
+            let key = entry.key.clone();
             self.idb_policy.remove(handle);
             self.fault(Tier::IndexedDb, "WRITE_FAILED", why.to_string(), Some(key));
-            self.orphan(handle);
+            if !self.write_local(handle, payload) {
+                self.orphan(handle, Some(Tier::IndexedDb));
+            } else if let Some(entry) = self.entries.get_mut(handle) {
+                entry.home = Tier::Local;
+            }
         }
     }
 
-    /// Whether IndexedDB can be used; when it cannot, the cache carries on without it.
+    /// Whether IndexedDB can be used; when it cannot, the cache carries on without it. The
+    /// first call ends opening: localStorage entries found over its budget move on now.
     pub fn set_idb_available(&mut self, available: bool, why: &str) {
         self.idb_available = available;
         if !available {
             self.fault(Tier::IndexedDb, "UNAVAILABLE", why.to_string(), None);
+        }
+        if let Some(deferred) = self.deferred_demotions.take() {
+            self.demote_all(deferred);
         }
     }
 }

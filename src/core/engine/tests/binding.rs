@@ -17,7 +17,12 @@ fn faults(engine: &mut TestEngine) -> Vec<String> {
         .collect()
 }
 
-fn open_as(clock: &ManualClock, local: &MemoryLocalStore, namespace: &str, version: f64) -> TestEngine {
+fn open_as(
+    clock: &ManualClock,
+    local: &MemoryLocalStore,
+    namespace: &str,
+    version: f64,
+) -> TestEngine {
     let config = config(|c| {
         c.namespace = Some(namespace.into());
         c.version = Some(version);
@@ -32,7 +37,8 @@ fn a_value_copied_to_another_namespace_or_version_is_a_miss_and_a_fault() {
     let clock = ManualClock::new(START);
     let local = MemoryLocalStore::default();
     let mut a = open_as(&clock, &local, "crm", 1.0);
-    a.set("company:42", &json_of(42), SetOptions::default()).unwrap();
+    a.set("company:42", &json_of(42), SetOptions::default())
+        .unwrap();
     let value = local.get(&stored("crm", 1, "company:42")).unwrap();
     local.plant(&stored("hr", 1, "company:42"), &value);
     local.plant(&stored("crm", 2, "company:42"), &value);
@@ -40,7 +46,11 @@ fn a_value_copied_to_another_namespace_or_version_is_a_miss_and_a_fault() {
     let mut idb = Idb::default();
     for (namespace, version) in [("hr", 1.0), ("crm", 2.0)] {
         let mut other = open_as(&clock, &local, namespace, version);
-        assert_eq!(idb.get(&mut other, "company:42"), None, "{namespace} v{version}");
+        assert_eq!(
+            idb.get(&mut other, "company:42"),
+            None,
+            "{namespace} v{version}"
+        );
         let log = faults(&mut other);
         assert!(
             namespace == "crm" || log == ["fault CORRUPT_ENTRY company:42"],
@@ -56,8 +66,12 @@ fn a_value_copied_to_another_namespace_or_version_is_a_miss_and_a_fault() {
 fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
     let (mut engine, _clock, local, mut idb, _config) = persistence_fixture();
     // Same length, different values.
-    engine.set("a", br#"{"v":"aaaa"}"#, SetOptions::default()).unwrap();
-    engine.set("b", br#"{"v":"bbbb"}"#, SetOptions::default()).unwrap();
+    engine
+        .set("a", br#"{"v":"aaaa"}"#, SetOptions::default())
+        .unwrap();
+    engine
+        .set("b", br#"{"v":"bbbb"}"#, SetOptions::default())
+        .unwrap();
     let (va, vb) = (
         local.get(&stored("default", 1, "a")).unwrap(),
         local.get(&stored("default", 1, "b")).unwrap(),
@@ -65,7 +79,11 @@ fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
     assert_eq!(va.len(), vb.len());
     // Header and metadata of a, then b's payload envelope (both end with equal-length payloads).
     let payload_len = text::pack(&codec::encode(br#"{"v":"bbbb"}"#, 512)).len();
-    let spliced = format!("{}{}", &va[..va.len() - payload_len], &vb[vb.len() - payload_len..]);
+    let spliced = format!(
+        "{}{}",
+        &va[..va.len() - payload_len],
+        &vb[vb.len() - payload_len..]
+    );
     local.plant(&stored("default", 1, "a"), &spliced);
     assert_eq!(idb.get(&mut engine, "a"), None);
     assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY a"]);
@@ -127,9 +145,15 @@ fn a_well_sealed_payload_that_is_not_utf8_reads_as_a_miss() {
 #[test]
 fn the_previous_releases_format_is_purged_without_a_fault() {
     let (mut engine, clock, local, mut idb, config) = persistence_fixture();
-    engine.set("old", &json_of(1), SetOptions::default()).unwrap();
     engine
-        .set("old-idb", &json_of(2), opts(|o| o.tier = Some(TierChoice::IndexedDb)))
+        .set("old", &json_of(1), SetOptions::default())
+        .unwrap();
+    engine
+        .set(
+            "old-idb",
+            &json_of(2),
+            opts(|o| o.tier = Some(TierChoice::IndexedDb)),
+        )
         .unwrap();
     idb.flush(&mut engine);
     // Rewrite both as format 1 did: format bytes 1 in the metadata envelope and record.
@@ -140,7 +164,10 @@ fn the_previous_releases_format_is_purged_without_a_fault() {
     let (meta_text, payload_text) = rest.split_at(meta_units * 3);
     let mut envelope = text::unpack(meta_text).unwrap();
     envelope[2] = 1;
-    local.plant(&key, &format!("{head}{}{payload_text}", text::pack(&envelope)));
+    local.plant(
+        &key,
+        &format!("{head}{}{payload_text}", text::pack(&envelope)),
+    );
     idb.records.get_mut("old-idb").unwrap().0[0] = 1;
 
     let mut reloaded = idb.reopen(&clock, config, &local);

@@ -7,7 +7,7 @@ pub(super) fn persistence_fixture() -> (TestEngine, ManualClock, MemoryLocalStor
     with_idb(|_| {})
 }
 
-fn with_idb(
+pub(super) fn with_idb(
     edit: impl FnOnce(&mut CacheOptionsInput),
 ) -> (TestEngine, ManualClock, MemoryLocalStore, Idb, CacheConfig) {
     let clock = ManualClock::new(START);
@@ -18,11 +18,11 @@ fn with_idb(
     (engine, clock, local, idb, config)
 }
 
-fn in_idb() -> SetOptions {
+pub(super) fn in_idb() -> SetOptions {
     opts(|o| o.tier = Some(TierChoice::IndexedDb))
 }
 
-fn tier_of(engine: &mut TestEngine, key: &str) -> &'static str {
+pub(super) fn tier_of(engine: &mut TestEngine, key: &str) -> &'static str {
     engine
         .entries()
         .into_iter()
@@ -222,16 +222,6 @@ fn with_indexeddb_unavailable_large_entries_stay_in_local_or_memory() {
     assert!(engine.take_outbox().is_empty());
     engine.set("pinned", &json_of(1), in_idb()).unwrap();
     assert_eq!(tier_of(&mut engine, "pinned"), "local");
-}
-
-#[test]
-fn a_failed_indexeddb_flush_keeps_the_value_in_memory() {
-    let (mut engine, _, _, _, _) = with_idb(|_| {});
-    engine.set("k", &json_of(1), in_idb()).unwrap();
-    let ops = engine.take_outbox();
-    engine.idb_write_failed(&ops, "QuotaExceededError");
-    assert_eq!(tier_of(&mut engine, "k"), "memory");
-    assert_eq!(engine.stats().faults, 1);
 }
 
 #[test]
