@@ -159,7 +159,8 @@ test("past the browser's real quota, with another app's keys present, nothing is
     return { thrown, faults: [...new Set(faults)], newest, settings: localStorage.getItem('app:settings')?.length, local: stats.local.entries, statFaults: stats.faults };
   });
   assert.equal(result.thrown, null);
-  assert.deepEqual(result.faults, ['QUOTA_EXCEEDED']);
+  // Older entries made room; with IndexedDB given no budget they had nowhere to go.
+  assert.deepEqual(result.faults.sort(), ['NO_ROOM', 'QUOTA_EXCEEDED']);
   assert.ok(result.statFaults > 0);
   assert.deepEqual(result.newest, [135, 136, 137, 138, 139]);
   assert.equal(result.settings, 1_000_000, "the other app's key is untouched");
