@@ -7,6 +7,9 @@ import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 
 const ACCESS_BATCH = 1024;
+/** A load spoiled while it ran (something it involves changed) is started again this many times
+ *  for its callers; after that they get its value, which is still not stored. */
+const MAX_RESTARTS = 3;
 const constructing = Symbol('SmartCache.open');
 
 function call(fn) {
@@ -14,6 +17,44 @@ function call(fn) {
     return fn();
   } catch (error) {
     throw fromCore(error);
+  }
+}
+
+/** Throws UNSUPPORTED where there is no browser storage or WebAssembly (a server render, Node,
+ *  a worker without storage). */
+function unsupportedReason() {
+  let reason = null;
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    reason = 'WebAssembly is not available';
+  } else {
+    try {
+      if (typeof window === 'undefined' || !globalThis.localStorage) reason = 'there is no window with localStorage';
+    } catch (error) {
+      reason = `localStorage is refused (${error?.name ?? error})`;
+    }
+  }
+  if (reason !== null) throw new SmartCacheError('UNSUPPORTED', `smartcache cannot run here: ${reason}`);
+}
+
+/** Deletes this namespace's databases of other versions and of the previous release's naming
+ *  (best effort: a database another tab still uses goes once that tab closes it). */
+function dropOtherDatabases(current) {
+  const [, units, ...rest] = current.split(':');
+  const namespace = rest.slice(0, -1).join(':');
+  const ours = `smartcache:${units}:${namespace}:`;
+  const legacy = `smartcache:${namespace}`;
+  try {
+    const factory = globalThis.indexedDB;
+    factory?.databases?.()
+      .then((list) => {
+        for (const { name } of list) {
+          const otherVersion = name?.startsWith(ours) && /^\d+$/.test(name.slice(ours.length)) && name !== current;
+          if (otherVersion || name === legacy) factory.deleteDatabase(name);
+        }
+      })
+      .catch(() => {});
+  } catch {
+    // IndexedDB refused (private mode, a policy): nothing of ours can be there either.
   }
 }
 
@@ -28,21 +69,29 @@ export class SmartCache {
   #closed = false;
   /** The flush that the writes of the current tick will share. */
   #flushing = null;
-  /** key -> the load under way, shared by every caller that waits for it */
+  /** key -> the load under way that new callers may join: { key, token, controller, promise } */
   #loading = new Map();
+  /** token -> every load the engine tracks, joinable or spoiled */
+  #loads = new Map();
   /** prefix -> { loader, options } */
   #loaders = new Map();
   #onEvent = (event) => this.#onCoreEvent(event);
 
   /** Opens a cache; see CacheOptions in index.d.ts. */
   static async open(options) {
-    await loadCore();
+    unsupportedReason(); // throws where there is nothing to run on
+    try {
+      await loadCore();
+    } catch (error) {
+      throw new SmartCacheError('UNSUPPORTED', `the WebAssembly core could not be loaded: ${error?.message ?? error}`);
+    }
     let core;
     try {
       core = await WasmCache.open(options);
     } catch (error) {
       throw fromCore(error);
     }
+    dropOtherDatabases(core.databaseName());
     return new SmartCache(constructing, core);
   }
 
@@ -75,6 +124,7 @@ export class SmartCache {
     this.#ensureOpen();
     checkKey(key);
     this.#drain();
+    this.#noteRead(key);
     let found = call(() => this.#core.get(key));
     if (found instanceof Promise) found = await found.catch((error) => Promise.reject(fromCore(error)));
     // The cache may have been closed while IndexedDB was read.
@@ -197,6 +247,9 @@ export class SmartCache {
     if (this.#closed) return;
     this.#drain();
     this.#closed = true;
+    for (const run of this.#loads.values()) run.controller.abort(new DOMException('the cache was closed', 'AbortError'));
+    this.#loads.clear();
+    this.#loading.clear();
     await this.#flushing;
     await this.#core.flush();
     this.#core.close();
@@ -251,24 +304,42 @@ export class SmartCache {
     return best;
   }
 
-  /** One loader call per key at a time; every concurrent caller shares its outcome. */
-  #loadOnce(key, load, options) {
-    let pending = this.#loading.get(key);
-    if (pending === undefined) {
-      pending = this.#runLoad(key, load, options).finally(() => this.#loading.delete(key));
-      this.#loading.set(key, pending);
-    }
-    return pending;
+  /** One loader call per key at a time; every concurrent caller shares its outcome. A load that
+   *  was spoiled (its key, a dependency, a tag or something it read changed) is not joined. */
+  #loadOnce(key, load, options, attempt = 0) {
+    const current = this.#loading.get(key);
+    if (current !== undefined) return current.promise;
+    const token = call(() => this.#core.beginLoad(key, options));
+    const run = { key, token, controller: new AbortController(), promise: null };
+    this.#loads.set(token, run);
+    this.#loading.set(key, run);
+    run.promise = this.#runLoad(run, load, options, attempt);
+    return run.promise;
   }
 
-  async #runLoad(key, load, options) {
-    const token = this.#core.beginLoad();
+  async #runLoad(run, load, options, attempt) {
+    const { key, token } = run;
     try {
-      const value = await load(key);
-      if (this.#closed) return value;
+      let value;
+      let failure;
+      try {
+        value = await load(key, { signal: run.controller.signal });
+      } catch (error) {
+        failure = { error };
+      }
+      if (this.#closed) {
+        if (failure) throw failure.error;
+        return value;
+      }
+      if (attempt < MAX_RESTARTS && this.#core.loadSpoiled(token)) {
+        // Its result is out of date: the callers get a load that began after the change.
+        this.#release(run);
+        return this.#loadOnce(key, load, options, attempt + 1);
+      }
+      if (failure) throw failure.error;
       const json = toJson(value);
       this.#drain();
-      // Not stored when the key, a dependency or a tag was invalidated while loading.
+      // Not stored when the load was spoiled.
       const stored = call(() => this.#core.storeLoaded(token, key, json, options));
       if (stored !== undefined) {
         this.#keep(key, value, stored);
@@ -276,8 +347,19 @@ export class SmartCache {
       }
       return value;
     } finally {
-      if (!this.#closed) this.#core.endLoad();
+      this.#release(run);
     }
+  }
+
+  /** The load is over (or spoiled and restarted): the engine forgets it. */
+  #release(run) {
+    if (this.#loading.get(run.key) === run) this.#loading.delete(run.key);
+    if (this.#loads.delete(run.token) && !this.#closed) this.#core.endLoad(run.token);
+  }
+
+  /** A read while loads are under way: they may build on it, so a change to it spoils them. */
+  #noteRead(key) {
+    if (this.#loads.size !== 0) this.#core.noteRead(key);
   }
 
   /** The live entry of `key` if it is fresh, with the hit buffered for the engine. */
@@ -289,6 +371,7 @@ export class SmartCache {
     this.#accessCount = n + 1;
     if (n + 1 === ACCESS_BATCH) this.#drain();
     if (this.#listeners.size !== 0) this.#emit({ type: 'hit', key, tier: 'memory' });
+    if (this.#loads.size !== 0) this.#core.noteRead(key);
     return live;
   }
 
@@ -312,6 +395,14 @@ export class SmartCache {
 
   #onCoreEvent(event) {
     switch (event.type) {
+      case 'spoiled': {
+        // Internal: a load under way is out of date. Later callers start afresh; its loader may stop.
+        const run = this.#loads.get(event.load);
+        if (run === undefined) return;
+        if (this.#loading.get(run.key) === run) this.#loading.delete(run.key);
+        run.controller.abort(new DOMException(`"${run.key}" changed while it loaded`, 'AbortError'));
+        return;
+      }
       case 'evict':
         if (event.tier === 'memory') this.#live.delete(event.key);
         break;

@@ -4,7 +4,9 @@ import { SmartCache } from './cache.js';
 import { checkKey } from './error.js';
 
 let current = null;
-let opening = null;
+/** The latest configure() call while it is under way: every call made meanwhile waits for it. */
+let pending = null;
+let calls = 0;
 /** listener -> its unsubscribe from the current instance (null while none is open) */
 const subscriptions = new Map();
 /** { prefix, loader, options, unregister } registered through the default instance, carried over when it reopens */
@@ -12,24 +14,49 @@ const loaders = new Set();
 
 const openNow = () => (current && !current.closed ? current : null);
 
-/** (Re)opens the default instance with `options`; the previous one is closed. */
-export async function configure(options) {
-  const next = await SmartCache.open(options);
-  for (const listener of subscriptions.keys()) subscriptions.set(listener, next.subscribe(listener));
-  for (const entry of loaders) entry.unregister = next.registerLoader(entry.prefix, entry.loader, entry.options);
-  const previous = current;
-  current = next;
-  await previous?.close();
-  return next;
+/** What the latest configure() call gives (an earlier call, settling later, gives it too). */
+const winner = () => pending?.promise ?? (openNow() ? Promise.resolve(current) : configure());
+
+/** (Re)opens the default instance with `options`; the previous one is closed. Of several calls
+ *  the last one made wins, whichever opens first; the others resolve to its instance. */
+export function configure(options) {
+  const call = ++calls;
+  const promise = SmartCache.open(options).then(
+    async (next) => {
+      if (call !== calls) {
+        await next.close();
+        return winner();
+      }
+      for (const listener of subscriptions.keys()) {
+        subscriptions.get(listener)?.();
+        subscriptions.set(listener, next.subscribe(listener));
+      }
+      for (const entry of loaders) {
+        entry.unregister?.();
+        entry.unregister = next.registerLoader(entry.prefix, entry.loader, entry.options);
+      }
+      const previous = current;
+      current = next;
+      if (pending?.call === call) pending = null;
+      await previous?.close();
+      return next;
+    },
+    (error) => {
+      if (call !== calls) return winner();
+      if (pending?.call === call) pending = null;
+      throw error;
+    },
+  );
+  pending = { call, promise };
+  return promise;
 }
 
+/** The default instance: the one a pending configure() is opening, else the open one, else a new one. */
 function instance() {
+  if (pending) return pending.promise;
   const open = openNow();
   if (open) return Promise.resolve(open);
-  opening ??= configure().finally(() => {
-    opening = null;
-  });
-  return opening;
+  return configure();
 }
 
 const emptyTier = () => ({ entries: 0, bytes: 0, hits: 0 });

@@ -9,7 +9,7 @@ export class SmartCacheError extends Error {
   }
 }
 
-const CODES = new Set(['INVALID_KEY', 'NOT_SERIALIZABLE', 'INVALID_OPTION', 'ENTRY_TOO_LARGE', 'CLOSED']);
+const CODES = new Set(['INVALID_KEY', 'NOT_SERIALIZABLE', 'INVALID_OPTION', 'ENTRY_TOO_LARGE', 'CLOSED', 'UNSUPPORTED']);
 
 /** Turns an error thrown by the wasm core (a plain Error with a `code`) into a SmartCacheError. */
 export function fromCore(error) {

@@ -1,8 +1,9 @@
 // Serializes a value once, to JSON text, refusing what would not come back deep-equal:
-// functions, symbols, BigInt, cycles, non-finite numbers, undefined in arrays, and objects that
-// are not plain (Date, Map, class instances, anything with a toJSON). The check is a walk in
-// plain JavaScript before JSON.stringify: a stringify replacer would cost a C++-to-JS call for
-// every value (about 3× the time of the walk plus stringify on CRM payloads).
+// functions, symbols (as values or as keys), BigInt, cycles, non-finite numbers, undefined in
+// arrays, objects that are not plain (Date, Map, class instances, anything with a toJSON), and
+// objects whose getters or Proxy traps throw. The check is a walk in plain JavaScript before
+// JSON.stringify (a stringify replacer would cost a C++-to-JS call per value), and it is
+// iterative: any depth either round-trips or is NOT_SERIALIZABLE, never a RangeError.
 import { SmartCacheError } from './error.js';
 
 function refuse(what, key) {
@@ -10,45 +11,66 @@ function refuse(what, key) {
   throw new SmartCacheError('NOT_SERIALIZABLE', `${where} is ${what}, which is not JSON data`);
 }
 
-/** Throws NOT_SERIALIZABLE unless `value` (held under `key`) is plain JSON data. */
-function check(value, key, inArray, ancestors) {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) refuse(String(value), key);
-      return;
-    case 'undefined':
-      // Dropped from objects, as JSON does; elsewhere it would come back as null or not at all.
-      if (inArray || key === '') refuse('undefined', key);
-      return;
-    case 'object': {
-      if (value === null) return;
-      if (typeof value.toJSON === 'function') refuse(`a ${value.constructor?.name ?? 'object'} with toJSON`, key);
-      if (ancestors.has(value)) refuse('a cycle back to one of its own containers', key);
-      ancestors.add(value);
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) check(value[i], i, true, ancestors);
-      } else {
-        const proto = Object.getPrototypeOf(value);
-        if (proto !== Object.prototype && proto !== null) refuse(`a ${value.constructor?.name ?? 'non-plain object'}`, key);
-        for (const name of Object.keys(value)) check(value[name], name, false, ancestors);
-      }
+/** Marks the end of a container's children on the walk's stack: it is no longer an ancestor. */
+const LEAVE = Symbol('leave');
+
+/** Throws NOT_SERIALIZABLE unless `root` is plain JSON data. */
+function check(root) {
+  const ancestors = new Set();
+  // Triples: value, its key, whether it sits in an array. LEAVE entries carry the container.
+  const stack = [root, '', false];
+  while (stack.length !== 0) {
+    const inArray = stack.pop();
+    const key = stack.pop();
+    const value = stack.pop();
+    if (key === LEAVE) {
       ancestors.delete(value);
-      return;
+      continue;
     }
-    default:
-      refuse(`a ${typeof value}`, key);
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        continue;
+      case 'number':
+        if (!Number.isFinite(value)) refuse(String(value), key);
+        continue;
+      case 'undefined':
+        // Dropped from objects, as JSON does; elsewhere it would come back as null or not at all.
+        if (inArray || key === '') refuse('undefined', key);
+        continue;
+      case 'object': {
+        if (value === null) continue;
+        if (typeof value.toJSON === 'function') refuse(`a ${value.constructor?.name ?? 'object'} with toJSON`, key);
+        if (ancestors.has(value)) refuse('a cycle back to one of its own containers', key);
+        ancestors.add(value);
+        stack.push(value, LEAVE, false);
+        if (Array.isArray(value)) {
+          for (let i = value.length - 1; i >= 0; i--) stack.push(value[i], i, true);
+        } else {
+          const proto = Object.getPrototypeOf(value);
+          if (proto !== Object.prototype && proto !== null) refuse(`a ${value.constructor?.name ?? 'non-plain object'}`, key);
+          // JSON drops symbol-keyed properties silently: the value would not come back.
+          if (Object.getOwnPropertySymbols(value).some((s) => Object.prototype.propertyIsEnumerable.call(value, s))) {
+            refuse('an object with symbol keys', key);
+          }
+          const names = Object.keys(value);
+          for (let i = names.length - 1; i >= 0; i--) stack.push(value[names[i]], names[i], false);
+        }
+        continue;
+      }
+      default:
+        refuse(`a ${typeof value}`, key);
+    }
   }
 }
 
 export function toJson(value) {
-  check(value, '', false, new Set());
   try {
+    check(value);
     return JSON.stringify(value);
   } catch (error) {
-    // A getter that throws, or one that returns something else on the second read.
-    throw new SmartCacheError('NOT_SERIALIZABLE', error.message);
+    if (error instanceof SmartCacheError) throw error;
+    // A getter or Proxy trap that throws, or one that returns something else on the second read.
+    throw new SmartCacheError('NOT_SERIALIZABLE', `the value could not be read as JSON: ${error?.message ?? error}`);
   }
 }

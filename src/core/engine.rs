@@ -13,6 +13,7 @@ mod broadcast;
 mod invalidate;
 mod open;
 mod tiers;
+mod tombstones;
 
 pub use broadcast::Broadcast;
 pub use tiers::IdbOp;
@@ -126,6 +127,7 @@ pub struct Engine<C: Clock, L: LocalStore> {
     /// While opening: localStorage entries over its budget, moved once IndexedDB has answered
     /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
     deferred_demotions: Option<Vec<Handle>>,
+    tombstones: tombstones::Tombstones,
 }
 
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
@@ -155,6 +157,17 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Handles of removed entries are reused here, so the face must report the accesses it
     /// buffered (`record_accesses`) before it calls `set`.
     pub fn set(&mut self, key: &str, json: &[u8], options: SetOptions) -> Result<Stored> {
+        self.write(key, json, options, true)
+    }
+
+    /// `set`; `spoils_loads` is false for a load storing its own result.
+    fn write(
+        &mut self,
+        key: &str,
+        json: &[u8],
+        options: SetOptions,
+        spoils_loads: bool,
+    ) -> Result<Stored> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
@@ -183,7 +196,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             depends_on: options.depends_on,
         };
         let homes = self.placement(options.tier, &meta, &payload)?;
-        self.note_changed(key);
+        if spoils_loads {
+            self.note_written(key);
+        }
         if let Some(&old) = self.index.get(key) {
             self.forget(old);
         }
@@ -225,10 +240,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         let in_memory = self.admit_to_memory(handle);
         let meta = (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes(self.seal));
+        // localStorage values travel with the message, so that the other tabs can put a winner
+        // back in storage; IndexedDB's are too large to.
+        let payload = (home == Tier::Local).then_some(payload);
         self.broadcast(Broadcast::Set {
             key: key.to_string(),
             home,
             meta,
+            payload,
+            stamp,
+            writer: self.writer,
         });
         self.events.push(Event::Set { key, tier: home });
         Ok(Stored {
@@ -340,10 +361,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         };
         let entry = self.entry(handle);
         match entry.home {
-            Tier::Local => {
-                let payload = self.read_local(handle);
-                Ok(self.finish_read(handle, Tier::Local, payload))
-            }
+            Tier::Local => match self.read_local(handle) {
+                Ok(Some(payload)) => Ok(self.finish_read(handle, Tier::Local, Ok(payload))),
+                // Another tab's write not visible here yet, or superseded by a later one whose
+                // message is on its way: a miss, and nothing in storage is touched.
+                Ok(None) => {
+                    self.forget_remote(key);
+                    Ok(self.missed(key))
+                }
+                Err(e) => Ok(self.finish_read(handle, Tier::Local, Err(e))),
+            },
             Tier::IndexedDb => match self.pending_idb_payload(&entry.meta.key) {
                 Some(payload) => Ok(self.finish_read(handle, Tier::IndexedDb, Ok(payload))),
                 None => Ok(Lookup::ReadIndexedDb { write: entry.write }),
@@ -475,9 +502,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
-        self.note_changed(key);
+        let stamp = self.next_stamp();
+        self.note_removed(key);
+        self.tombstones.bury(key, stamp);
         self.broadcast(Broadcast::Delete {
             key: key.to_string(),
+            stamp,
         });
         Ok(match self.index.get(key) {
             Some(&handle) => self.remove(handle, RemovalCause::Deleted),
@@ -501,7 +531,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.outbox.clear();
         self.outbox.push(IdbOp::Clear);
         self.reset_index();
-        self.broadcast(Broadcast::Clear);
+        let stamp = self.next_stamp();
+        self.tombstones.clear(stamp);
+        self.broadcast(Broadcast::Clear { stamp });
         self.events.push(Event::Cleared);
         Ok(())
     }
@@ -513,7 +545,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.index.clear();
         self.ordered.clear();
         self.graph.clear();
-        self.loads.invalidate_all();
+        self.spoil_all_loads();
         self.free.clear();
         self.expiries.clear();
         self.memory.clear();
@@ -533,7 +565,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 break;
             }
             self.expiries.pop();
-            if self.entries.get(handle).is_some_and(|e| e.write == write) {
+            if let Some(entry) = self.entries.get(handle).filter(|e| e.write == write) {
+                let key = entry.key.clone();
+                self.note_removed(&key);
                 self.remove(handle, RemovalCause::Expired);
             }
         }

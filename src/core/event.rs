@@ -52,6 +52,11 @@ pub enum Event {
     },
     /// Everything in the namespace went at once.
     Cleared,
+    /// Something the load `load` (a `begin_load` token) involves changed: it will store nothing,
+    /// so the face aborts its signal and lets later callers start afresh. Not for subscribers.
+    LoadSpoiled {
+        load: u64,
+    },
 }
 
 impl Event {
@@ -66,6 +71,7 @@ impl Event {
             } | Event::Removed { .. }
                 | Event::Invalidated { .. }
                 | Event::Cleared
+                | Event::LoadSpoiled { .. }
         )
     }
 }

@@ -1,4 +1,5 @@
-//! The IndexedDB backend, through rexie: one database per namespace with a `meta` store (each
+//! The IndexedDB backend, through rexie: one database per namespace and version (`database_name`)
+//! with a `meta` store (each
 //! entry's metadata record), a `data` store (its payload envelope) and an `info` store (the cache
 //! version the data was written under). The engine decides; this only carries out.
 
@@ -7,6 +8,7 @@ use crate::core::engine::IdbOp;
 use futures_util::future::{join_all, select, Either};
 use js_sys::Uint8Array;
 use rexie::{ObjectStore, Rexie, TransactionMode};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::pin::pin;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,7 +20,14 @@ const INFO: &str = "info";
 type Record<'a> = (&'a [u8], &'a [u8]);
 
 pub struct IdbStore {
-    db: Rexie,
+    /// None once closed: every later operation fails, and the caller falls back.
+    db: RefCell<Option<Rexie>>,
+}
+
+/// `smartcache:{namespace length}:{namespace}:{version}`, unambiguous whatever the namespace holds.
+pub fn database_name(namespace: &str, version: u64) -> String {
+    let units = namespace.encode_utf16().count();
+    format!("smartcache:{units}:{namespace}:{version}")
 }
 
 fn describe(e: impl std::fmt::Debug) -> String {
@@ -32,8 +41,8 @@ fn bytes(value: &JsValue) -> Option<Vec<u8>> {
 impl IdbStore {
     /// Opens (creating) the namespace's database. Fails when IndexedDB is missing, refuses, or is
     /// blocked for `timeout_ms`.
-    pub async fn open(namespace: &str, timeout_ms: i32) -> Result<IdbStore, String> {
-        let build = Rexie::builder(&format!("smartcache:{namespace}"))
+    pub async fn open(namespace: &str, version: u64, timeout_ms: i32) -> Result<IdbStore, String> {
+        let build = Rexie::builder(&database_name(namespace, version))
             .version(1)
             .add_object_store(ObjectStore::new(META))
             .add_object_store(ObjectStore::new(DATA))
@@ -48,16 +57,33 @@ impl IdbStore {
                 ))
             }
         };
-        Ok(IdbStore { db })
+        Ok(IdbStore {
+            db: RefCell::new(Some(db)),
+        })
+    }
+
+    /// Releases the connection (once its transactions finish), so that other pages may delete or
+    /// upgrade the database.
+    pub fn close(&self) {
+        if let Some(db) = self.db.borrow_mut().take() {
+            db.close();
+        }
+    }
+
+    fn transaction(
+        &self,
+        stores: &[&str],
+        mode: TransactionMode,
+    ) -> Result<rexie::Transaction, String> {
+        let db = self.db.borrow();
+        let db = db.as_ref().ok_or("IndexedDB: the connection was closed")?;
+        db.transaction(stores, mode).map_err(describe)
     }
 
     /// Every metadata record, by key, in one transaction that first empties the database when
     /// it was written under another cache version.
     pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let tx = self
-            .db
-            .transaction(&[META, DATA, INFO], TransactionMode::ReadWrite)
-            .map_err(describe)?;
+        let tx = self.transaction(&[META, DATA, INFO], TransactionMode::ReadWrite)?;
         let (meta, info) = (
             tx.store(META).map_err(describe)?,
             tx.store(INFO).map_err(describe)?,
@@ -115,10 +141,7 @@ impl IdbStore {
                 }
             }
         }
-        let tx = self
-            .db
-            .transaction(&[META, DATA], TransactionMode::ReadWrite)
-            .map_err(describe)?;
+        let tx = self.transaction(&[META, DATA], TransactionMode::ReadWrite)?;
         let meta = tx.store(META).map_err(describe)?;
         let data = tx.store(DATA).map_err(describe)?;
         if clear {
@@ -148,10 +171,7 @@ impl IdbStore {
 
     /// The payload envelopes stored for `keys`, read in one transaction.
     pub async fn read_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
-        let tx = self
-            .db
-            .transaction(&[DATA], TransactionMode::ReadOnly)
-            .map_err(describe)?;
+        let tx = self.transaction(&[DATA], TransactionMode::ReadOnly)?;
         let store = tx.store(DATA).map_err(describe)?;
         // All requests are issued before any is awaited.
         let reads = keys.iter().map(|key| store.get(JsValue::from_str(key)));

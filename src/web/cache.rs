@@ -188,7 +188,7 @@ impl WasmCache {
         // Random, so that two tabs writing in the same millisecond are still ordered alike.
         config.writer = (js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1;
         let version = config.version;
-        let idb = IdbStore::open(&config.namespace, IDB_OPEN_TIMEOUT_MS).await;
+        let idb = IdbStore::open(&config.namespace, version, IDB_OPEN_TIMEOUT_MS).await;
         let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
         let idb = match idb {
             Ok(store) => match store.load_meta(version).await {
@@ -222,7 +222,7 @@ impl WasmCache {
         });
         if cross_tab {
             let weak = Rc::downgrade(&shared);
-            let tabs = Tabs::join(&namespace, move |message| {
+            let tabs = Tabs::join(&namespace, version, move |message| {
                 let Some(shared) = weak.upgrade() else { return };
                 shared.with_engine(|e| e.apply_remote(message));
                 if shared.engine.borrow().has_pending_writes() {
@@ -232,6 +232,14 @@ impl WasmCache {
             *shared.tabs.borrow_mut() = tabs;
         }
         Ok(WasmCache { shared })
+    }
+
+    /// The name of this cache's IndexedDB database.
+    #[wasm_bindgen(js_name = databaseName)]
+    pub fn database_name(&self) -> String {
+        let engine = self.shared.engine.borrow();
+        let config = engine.config();
+        crate::store::idb::database_name(&config.namespace, config.version)
     }
 
     /// Where engine events go; `verbose` adds set/hit/miss/fault events to those that drop live
@@ -297,15 +305,35 @@ impl WasmCache {
         removed.map(strings).map_err(convert::error)
     }
 
-    /// A load begins; the token goes to `storeLoaded`, and `endLoad` follows in every case.
+    /// A load of `key`, to be stored with `options`, begins; the token goes to `storeLoaded`
+    /// and `loadSpoiled`, and `endLoad` follows in every case.
     #[wasm_bindgen(js_name = beginLoad)]
-    pub fn begin_load(&self) -> f64 {
-        self.shared.engine.borrow_mut().begin_load() as f64
+    pub fn begin_load(&self, key: &str, options: JsValue) -> JsResult<f64> {
+        let options = set_options(options)?;
+        Ok(self.shared.engine.borrow_mut().begin_load(key, &options) as f64)
     }
 
     #[wasm_bindgen(js_name = endLoad)]
-    pub fn end_load(&self) {
-        self.shared.engine.borrow_mut().end_load();
+    pub fn end_load(&self, token: f64) {
+        self.shared.engine.borrow_mut().end_load(token as u64);
+    }
+
+    /// Whether something the load `token` involves changed since it began.
+    #[wasm_bindgen(js_name = loadSpoiled)]
+    pub fn load_spoiled(&self, token: f64) -> bool {
+        self.shared.engine.borrow().load_spoiled(token as u64)
+    }
+
+    /// `key` was read while loads were under way (they may have built on it).
+    #[wasm_bindgen(js_name = noteRead)]
+    pub fn note_read(&self, key: &str) {
+        self.shared.with_engine(|e| e.note_read(key));
+    }
+
+    /// Bookkeeping the engine holds for loads (for tests of boundedness).
+    #[wasm_bindgen(js_name = loadsInFlight)]
+    pub fn loads_in_flight(&self) -> u32 {
+        self.shared.engine.borrow().loads_in_flight() as u32
     }
 
     /// Stores a loaded value unless something it depends on was invalidated since `token`:
@@ -395,6 +423,9 @@ impl WasmCache {
 
     pub fn close(&self) {
         self.shared.engine.borrow_mut().close();
+        if let Some(idb) = &self.shared.idb {
+            idb.close();
+        }
         *self.shared.listener.borrow_mut() = None;
         if let Some(tabs) = self.shared.tabs.borrow_mut().take() {
             tabs.leave();

@@ -66,6 +66,10 @@ pub fn event(e: &Event) -> JsValue {
             ("invalidate", Some(key), None)
         }
         Event::Cleared => ("clear", None, None),
+        Event::LoadSpoiled { load } => {
+            set(&js, "load", &(*load as f64).into());
+            ("spoiled", None, None)
+        }
     };
     set(&js, "type", &kind.into());
     if let Some(key) = key {

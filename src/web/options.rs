@@ -46,7 +46,7 @@ impl Fields {
 
     fn string(&self, name: &str) -> Result<Option<String>> {
         self.get(name)
-            .map(|v| v.as_string().ok_or_else(|| Self::wrong(name, "a string")))
+            .map(|v| well_formed(&v, name, "a string"))
             .transpose()
     }
 
@@ -58,13 +58,23 @@ impl Fields {
             .dyn_into()
             .map_err(|_| Self::wrong(name, "an array of strings"))?;
         list.iter()
-            .map(|item| {
-                item.as_string()
-                    .ok_or_else(|| Self::wrong(name, "an array of strings"))
-            })
+            .map(|item| well_formed(&item, name, "an array of strings"))
             .collect::<Result<Vec<_>>>()
             .map(Some)
     }
+}
+
+/// A string option, refused when it holds a lone surrogate: converting it would replace the
+/// surrogate with U+FFFD, and two different names would then share storage or match each other.
+fn well_formed(value: &JsValue, name: &str, what: &str) -> Result<String> {
+    let wrong = || Fields::wrong(name, what);
+    let text = value.dyn_ref::<js_sys::JsString>().ok_or_else(wrong)?;
+    if !text.is_valid_utf16() {
+        return Err(Error::InvalidOption(format!(
+            "{name} holds a lone surrogate"
+        )));
+    }
+    text.as_string().ok_or_else(wrong)
 }
 
 pub fn cache_options(value: JsValue) -> Result<CacheOptionsInput> {

@@ -1,5 +1,6 @@
-//! Cross-tab messages over a BroadcastChannel named after the namespace: the engine's
-//! `Broadcast`s as plain objects, and back.
+//! Cross-tab messages over a BroadcastChannel named after the namespace and version: the
+//! engine's `Broadcast`s as plain objects, and back. Stamps travel as decimal strings (they
+//! exceed the integers a JS number holds exactly).
 
 use crate::core::engine::Broadcast;
 use crate::core::options::Tier;
@@ -35,33 +36,65 @@ fn put(message: &JsValue, name: &str, value: &JsValue) {
     let _ = Reflect::set(message, &name.into(), value);
 }
 
+fn put_stamp(message: &JsValue, stamp: u64) {
+    put(message, "stamp", &stamp.to_string().into());
+}
+
+fn stamp_of(message: &JsValue) -> Option<u64> {
+    field(message, "stamp").as_string()?.parse().ok()
+}
+
+fn bytes_of(message: &JsValue, name: &str) -> Option<Vec<u8>> {
+    field(message, name)
+        .dyn_ref::<Uint8Array>()
+        .map(Uint8Array::to_vec)
+}
+
 fn to_js(broadcast: &Broadcast) -> JsValue {
     let message: JsValue = js_sys::Object::new().into();
     let kind = match broadcast {
-        Broadcast::Set { key, home, meta } => {
+        Broadcast::Set {
+            key,
+            home,
+            meta,
+            payload,
+            stamp,
+            writer,
+        } => {
             put(&message, "key", &key.as_str().into());
             put(&message, "home", &tier_name(*home).into());
             if let Some(meta) = meta {
                 put(&message, "meta", &Uint8Array::from(meta.as_slice()));
             }
+            if let Some(payload) = payload {
+                put(&message, "payload", &Uint8Array::from(payload.as_slice()));
+            }
+            put_stamp(&message, *stamp);
+            put(&message, "writer", &f64::from(*writer).into());
             "set"
         }
-        Broadcast::Delete { key } => {
+        Broadcast::Delete { key, stamp } => {
             put(&message, "key", &key.as_str().into());
+            put_stamp(&message, *stamp);
             "delete"
         }
         Broadcast::Invalidate {
             name,
             prefix,
             removed,
+            stamp,
         } => {
+            put_stamp(&message, *stamp);
             put(&message, "key", &name.as_str().into());
             put(&message, "prefix", &(*prefix).into());
             let list: Array = removed.iter().map(|k| JsValue::from_str(k)).collect();
             put(&message, "removed", &list);
             "invalidate"
         }
-        Broadcast::Clear => "clear",
+        Broadcast::Clear { stamp } => {
+            put_stamp(&message, *stamp);
+            "clear"
+        }
     };
     put(&message, "type", &kind.into());
     message
@@ -74,11 +107,15 @@ fn from_js(message: &JsValue) -> Option<Broadcast> {
         "set" => Some(Broadcast::Set {
             key: key?,
             home: tier_of(&field(message, "home").as_string()?)?,
-            meta: field(message, "meta")
-                .dyn_ref::<Uint8Array>()
-                .map(Uint8Array::to_vec),
+            meta: bytes_of(message, "meta"),
+            payload: bytes_of(message, "payload"),
+            stamp: stamp_of(message)?,
+            writer: field(message, "writer").as_f64()? as u32,
         }),
-        "delete" => Some(Broadcast::Delete { key: key? }),
+        "delete" => Some(Broadcast::Delete {
+            key: key?,
+            stamp: stamp_of(message)?,
+        }),
         "invalidate" => Some(Broadcast::Invalidate {
             name: key?,
             prefix: field(message, "prefix").as_bool().unwrap_or(false),
@@ -88,8 +125,11 @@ fn from_js(message: &JsValue) -> Option<Broadcast> {
                 .iter()
                 .filter_map(|k| k.as_string())
                 .collect(),
+            stamp: stamp_of(message)?,
         }),
-        "clear" => Some(Broadcast::Clear),
+        "clear" => Some(Broadcast::Clear {
+            stamp: stamp_of(message)?,
+        }),
         _ => None,
     }
 }
@@ -97,8 +137,13 @@ fn from_js(message: &JsValue) -> Option<Broadcast> {
 impl Tabs {
     /// Joins the namespace's channel; `receive` gets every well-formed message of another tab.
     /// `None` where BroadcastChannel is missing.
-    pub fn join(namespace: &str, mut receive: impl FnMut(Broadcast) + 'static) -> Option<Tabs> {
-        let channel = BroadcastChannel::new(&format!("smartcache:{namespace}")).ok()?;
+    pub fn join(
+        namespace: &str,
+        version: u64,
+        mut receive: impl FnMut(Broadcast) + 'static,
+    ) -> Option<Tabs> {
+        let name = format!("smartcache:{namespace}:{version}");
+        let channel = BroadcastChannel::new(&name).ok()?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Ok(batch) = event.data().dyn_into::<Array>() else {
                 return;

@@ -85,7 +85,7 @@ test('concurrent getOrLoad calls share one loader call; errors reject every call
   await page.close();
 });
 
-test('a load raced by an invalidation returns its value but caches nothing', async () => {
+test('a load raced by an invalidation stores nothing: its loader is aborted and its callers get a load begun after the change', async () => {
   const page = await openPage();
   const result = await inPage(page, async (m) => {
     const cache = await m.SmartCache.open({ namespace: 'race' });
@@ -93,7 +93,12 @@ test('a load raced by an invalidation returns its value but caches nothing', asy
     for (const how of ['key', 'tag', 'prefix', 'dependency', 'delete', 'clear']) {
       let release;
       const gate = new Promise((r) => (release = r));
-      const loading = cache.getOrLoad('company:42', async () => {
+      let calls = 0;
+      let aborted = false;
+      const loading = cache.getOrLoad('company:42', async (key, { signal }) => {
+        calls += 1;
+        if (calls > 1) return { version: 'loaded after the change' };
+        signal.addEventListener('abort', () => (aborted = true));
         await gate;
         return { version: 'loaded before the change' };
       }, { tags: ['company'], dependsOn: ['payments:company:42'] });
@@ -106,7 +111,8 @@ test('a load raced by an invalidation returns its value but caches nothing', asy
       if (how === 'clear') await cache.clear();
       release();
       const value = await loading;
-      out[how] = { caller: value.version, cached: (await cache.get('company:42')) ?? null };
+      out[how] = { caller: value.version, cached: (await cache.get('company:42'))?.version ?? null, calls, aborted };
+      await cache.delete('company:42');
     }
     let calls = 0;
     await cache.getOrLoad('company:42', async () => ({ calls: ++calls }));
@@ -114,7 +120,7 @@ test('a load raced by an invalidation returns its value but caches nothing', asy
     return out;
   });
   for (const how of ['key', 'tag', 'prefix', 'dependency', 'delete', 'clear']) {
-    assert.deepEqual(result[how], { caller: 'loaded before the change', cached: null }, how);
+    assert.deepEqual(result[how], { caller: 'loaded after the change', cached: 'loaded after the change', calls: 2, aborted: true }, how);
   }
   assert.equal(result.nextLoads, 1);
   await page.close();

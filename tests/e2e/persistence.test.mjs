@@ -58,7 +58,7 @@ test('a small entry comes back from localStorage and a large one from IndexedDB 
   assert.equal(read.stats.local.hits, 1);
   assert.equal(read.stats.indexeddb.hits, 1);
   assert.ok(read.stats.storedBytes * 3 < read.stats.rawBytes, `compressed ${read.stats.storedBytes} of ${read.stats.rawBytes}`);
-  assert.ok(read.databases.includes('smartcache:reload'));
+  assert.ok(read.databases.includes('smartcache:6:reload:1'), String(read.databases));
   await page.close();
 });
 

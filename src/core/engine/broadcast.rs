@@ -1,34 +1,47 @@
 //! Other tabs: what this engine tells them after a change, and how it applies what they tell it.
-//! The tab that made a change has already written storage, so applying a remote change touches
-//! only this tab's index and live copies, never storage.
+//!
+//! Every write and removal carries a stamp (`Meta::stamp`, a hybrid logical clock with the
+//! writer's id as tie-breaker), and every tab decides by it alone: the later write or removal
+//! wins, whatever order the messages arrive in. A tab that learns of a winning write whose value
+//! storage does not hold yet (or holds an older one) writes it there itself from the message, so
+//! storage converges too. Invalidations are run again on the receiver's own graph, so edges the
+//! sender never heard of are still followed.
 
-use super::{tiers, Engine, Key};
+use super::{tiers, Engine, Handle, Key};
 use crate::core::clock::Clock;
 use crate::core::event::{Event, RemovalCause};
 use crate::core::memory::Policy;
 use crate::core::options::Tier;
-use crate::core::record::Meta;
+use crate::core::record::{self, Meta};
 use crate::core::store::LocalStore;
 
-/// A change for the other tabs of this namespace.
+/// A change for the other tabs of this namespace and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Broadcast {
-    /// `key` was written to `home`, with this metadata record (none for memory-only entries).
+    /// `key` was written to `home`, with this sealed metadata record (none for memory-only
+    /// entries) and, for localStorage entries, the payload envelope.
     Set {
         key: String,
         home: Tier,
         meta: Option<Vec<u8>>,
+        payload: Option<Vec<u8>>,
+        stamp: u64,
+        writer: u32,
     },
     Delete {
         key: String,
+        stamp: u64,
     },
     /// `invalidate(name)` (or, with `prefix`, `invalidatePrefix(name)`) removed these keys.
     Invalidate {
         name: String,
         prefix: bool,
         removed: Vec<String>,
+        stamp: u64,
     },
-    Clear,
+    Clear {
+        stamp: u64,
+    },
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -44,11 +57,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     }
 
     /// Drops this tab's entry for `key` without touching storage.
-    fn forget_remote(&mut self, key: &str) -> bool {
+    pub(super) fn forget_remote(&mut self, key: &str) -> bool {
         let Some(&handle) = self.index.get(key) else {
             return false;
         };
-        // The other tab already changed storage: forget as a memory-only entry would.
+        self.forget_index_only(handle);
+        true
+    }
+
+    fn forget_index_only(&mut self, handle: Handle) {
         if let Some(entry) = self.entries.get_mut(handle) {
             match entry.home {
                 Tier::Local => self.local_policy.remove(handle),
@@ -58,27 +75,35 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             entry.home = Tier::Memory;
         }
         self.forget(handle);
-        true
     }
 
-    /// Whether this tab's entry for `key` was written after the remote write described by `remote`
-    /// (messages arrive late, so a remote write can be older than a local one). For localStorage
-    /// the stored value decides: whoever wrote last is in storage.
-    fn newer_here(&self, key: &str, remote: Option<&Meta>) -> bool {
-        let Some(&handle) = self.index.get(key) else {
-            return false;
-        };
-        let local = &self.entry(handle).meta;
-        if self.entry(handle).home == Tier::Local {
-            let stored = self
-                .read_local_head(&self.local_key(key), key)
-                .ok()
-                .map(|(meta, _)| meta);
-            if let Some(stored) = stored {
-                return &stored == local && remote != Some(local);
+    /// Removes an entry ordered at or before a removal at `stamp`; storage keeps a value that is
+    /// newer than the removal (another tab's later write, its message still on the way).
+    pub(super) fn forget_unless_storage_is_newer(&mut self, handle: Handle, stamp: u64) {
+        let entry = self.entry(handle);
+        if entry.home == Tier::Local {
+            let stored = self.stored_local_meta(&entry.key.clone());
+            if stored.is_some_and(|m| m.stamp > stamp) {
+                self.forget_index_only(handle);
+                return;
             }
         }
-        remote.is_some_and(|remote| local.created_at > remote.created_at)
+        self.forget(handle);
+    }
+
+    /// The metadata localStorage holds for `key` now, if it is readable.
+    pub(super) fn stored_local_meta(&self, key: &str) -> Option<Meta> {
+        self.read_local_head(&self.local_key(key), key)
+            .ok()
+            .map(|(meta, _)| meta)
+    }
+
+    /// Whether this tab holds a write of `key` ordered after (stamp, writer).
+    fn newer_here(&self, key: &str, stamp: u64, writer: u32) -> bool {
+        self.index.get(key).is_some_and(|&h| {
+            let meta = &self.entry(h).meta;
+            (meta.stamp, meta.writer) > (stamp, writer)
+        })
     }
 
     /// Applies a change made by another tab.
@@ -87,31 +112,25 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return;
         }
         match message {
-            Broadcast::Set { key, home, meta } => {
-                let meta = meta
-                    .and_then(|bytes| Meta::from_bytes(&bytes, self.seal).ok())
-                    .filter(|m| m.key == key);
-                if self.newer_here(&key, meta.as_ref()) {
-                    // The message was overtaken by a later write in this tab.
+            Broadcast::Set {
+                key,
+                home,
+                meta,
+                payload,
+                stamp,
+                writer,
+            } => self.apply_remote_set(key, home, meta, payload, stamp, writer),
+            Broadcast::Delete { key, stamp } => {
+                self.observe_stamp(stamp);
+                self.tombstones.bury(&key, stamp);
+                if self
+                    .index
+                    .get(key.as_str())
+                    .is_some_and(|&h| self.entry(h).meta.stamp > stamp)
+                {
                     return;
                 }
-                self.note_changed(&key);
-                self.forget_remote(&key);
-                if let Some(meta) = meta {
-                    let cost = match home {
-                        Tier::Local => self.local_cost(&meta),
-                        _ => tiers::idb_cost(meta.record_len(), meta.payload_bytes),
-                    };
-                    self.adopt(meta, home, cost);
-                }
-                self.events.push(Event::Removed {
-                    key: Key::from(key.as_str()),
-                    tier: home,
-                    cause: RemovalCause::Replaced,
-                });
-            }
-            Broadcast::Delete { key } => {
-                self.note_changed(&key);
+                self.note_removed(&key);
                 if self.forget_remote(&key) {
                     self.events.push(Event::Removed {
                         key: Key::from(key.as_str()),
@@ -124,25 +143,90 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 name,
                 prefix,
                 removed,
+                stamp,
             } => {
+                self.observe_stamp(stamp);
+                let mut seeds: Vec<Key> = removed.iter().map(|k| Key::from(k.as_str())).collect();
                 if prefix {
-                    self.note_prefix_invalidated(&name);
+                    self.spoil_loads_under(&name);
+                    seeds.extend(self.keys_with_prefix(&name));
+                } else {
+                    seeds.push(Key::from(name.as_str()));
                 }
-                self.note_changed(&name);
-                for key in &removed {
-                    self.note_changed(key);
-                    self.forget_remote(key);
-                }
-                let removed = removed.iter().map(|k| Key::from(k.as_str())).collect();
-                self.events.push(Event::Invalidated {
-                    key: Key::from(name.as_str()),
-                    removed,
-                });
+                self.invalidate_from(&name, seeds.iter().map(|k| &**k), stamp);
             }
-            Broadcast::Clear => {
+            Broadcast::Clear { stamp } => {
+                self.observe_stamp(stamp);
                 self.reset_index();
+                self.tombstones.clear(stamp);
                 self.events.push(Event::Cleared);
             }
         }
+    }
+
+    fn apply_remote_set(
+        &mut self,
+        key: String,
+        home: Tier,
+        meta: Option<Vec<u8>>,
+        payload: Option<Vec<u8>>,
+        stamp: u64,
+        writer: u32,
+    ) {
+        self.observe_stamp(stamp);
+        let meta = meta
+            .and_then(|bytes| Meta::from_bytes(&bytes, self.seal).ok())
+            .filter(|m| m.key == key && m.stamp == stamp && m.writer == writer);
+        if self.tombstones.outdates(&key, stamp) {
+            // Removed here after it was written: storage must not keep it either.
+            if home == Tier::Local
+                && self
+                    .stored_local_meta(&key)
+                    .is_some_and(|m| m.stamp == stamp)
+            {
+                let storage_key = self.local_key(&key);
+                self.local.remove(&storage_key);
+            }
+            return;
+        }
+        if self.newer_here(&key, stamp, writer) {
+            // A later write of this tab wins; the other tab repairs storage when it hears of it.
+            return;
+        }
+        self.note_written(&key);
+        self.forget_remote(&key);
+        if let Some(meta) = meta {
+            if home == Tier::Local {
+                if let Some(payload) = &payload {
+                    self.repair_local(&meta, payload);
+                }
+            }
+            let cost = match home {
+                Tier::Local => self.local_cost(&meta),
+                _ => tiers::idb_cost(meta.record_len(), meta.payload_bytes),
+            };
+            self.adopt(meta, home, cost);
+        }
+        self.events.push(Event::Removed {
+            key: Key::from(key.as_str()),
+            tier: home,
+            cause: RemovalCause::Replaced,
+        });
+    }
+
+    /// Writes a winning remote value to localStorage when storage lacks it or holds an older
+    /// write (the other tab's write not visible here yet, or undone by this tab's own).
+    fn repair_local(&mut self, meta: &Meta, payload: &[u8]) {
+        if record::payload_sum(payload) != meta.payload_sum {
+            return;
+        }
+        let stored = self.stored_local_meta(&meta.key);
+        if stored.is_some_and(|s| !meta.newer_than(&s)) {
+            return;
+        }
+        let value = record::local_value(meta, self.seal, payload);
+        let storage_key = self.local_key(&meta.key);
+        // A full quota here is the writer's to handle: it placed the entry.
+        let _ = self.local.set(&storage_key, &value);
     }
 }

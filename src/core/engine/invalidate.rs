@@ -1,5 +1,8 @@
-//! Relationship-based invalidation, and the generation check that keeps a load which started
-//! before an invalidation from writing its stale result back.
+//! Relationship-based invalidation, and the loads under way: each knows its key, the names it
+//! will be stored under (dependencies, tags) and the keys read through the cache while it ran.
+//! A change to any of them spoils it: it stores nothing, later callers do not join it, and the
+//! face aborts its signal. Nothing is remembered past the loads in flight, so the bookkeeping is
+//! bounded by them.
 
 use super::{Broadcast, Engine, Key, Stored};
 use crate::core::clock::Clock;
@@ -7,52 +10,38 @@ use crate::core::error::{check_key, Result};
 use crate::core::event::Event;
 use crate::core::options::SetOptions;
 use crate::core::store::LocalStore;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// Loads under way, and when each name (key or tag) was last invalidated, in a counter that
-/// moves on every invalidation. Forgotten whenever no load is under way.
-#[derive(Debug, Default)]
-pub(super) struct Loads {
-    in_flight: u32,
-    epoch: u64,
-    invalidated_at: HashMap<Key, u64>,
-    /// Prefixes invalidated while loads were under way: a load of any key under one is stale.
-    prefixes_invalidated_at: Vec<(Key, u64)>,
-    cleared_at: u64,
+/// Reads remembered per load; a load that reads more is spoiled rather than tracked further.
+const MAX_READS_PER_LOAD: usize = 4_096;
+
+#[derive(Debug)]
+struct Load {
+    key: Key,
+    /// Dependencies and tags it will be stored with.
+    names: Vec<Key>,
+    /// Keys read through the cache while it ran (every load in flight is credited with a read).
+    reads: HashSet<Key>,
+    spoiled: bool,
 }
 
-impl Loads {
-    fn mark(&mut self, name: &str) {
-        if self.in_flight > 0 {
-            self.epoch += 1;
-            self.invalidated_at.insert(Key::from(name), self.epoch);
-        }
+impl Load {
+    fn involves(&self, name: &str) -> bool {
+        &*self.key == name || self.names.iter().any(|n| &**n == name) || self.reads.contains(name)
     }
 
-    fn mark_prefix(&mut self, prefix: &str) {
-        if self.in_flight > 0 {
-            self.epoch += 1;
-            self.prefixes_invalidated_at
-                .push((Key::from(prefix), self.epoch));
-        }
+    fn involves_prefix(&self, prefix: &str) -> bool {
+        self.key.starts_with(prefix)
+            || self.names.iter().any(|n| n.starts_with(prefix))
+            || self.reads.iter().any(|n| n.starts_with(prefix))
     }
+}
 
-    pub(super) fn invalidate_all(&mut self) {
-        self.epoch += 1;
-        self.cleared_at = self.epoch;
-    }
-
-    /// Whether anything a load that began at `token` depends on was invalidated since.
-    fn stale(&self, token: u64, names: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
-        let changed = |name: &str| {
-            self.invalidated_at.get(name).is_some_and(|&at| at > token)
-                || self
-                    .prefixes_invalidated_at
-                    .iter()
-                    .any(|(prefix, at)| *at > token && name.starts_with(&**prefix))
-        };
-        self.cleared_at > token || names.into_iter().any(|n| changed(n.as_ref()))
-    }
+/// The loads under way, by token.
+#[derive(Debug, Default)]
+pub(super) struct Loads {
+    next: u64,
+    in_flight: HashMap<u64, Load>,
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -62,11 +51,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ensure_open()?;
         check_key(name)?;
         self.purge_expired();
-        let removed = self.invalidate_from(name, [name]);
+        let stamp = self.next_stamp();
+        let removed = self.invalidate_from(name, [name], stamp);
         self.broadcast(Broadcast::Invalidate {
             name: name.to_string(),
             prefix: false,
             removed: removed.clone(),
+            stamp,
         });
         Ok(removed)
     }
@@ -76,67 +67,118 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ensure_open()?;
         check_key(prefix)?;
         self.purge_expired();
-        let seeds: Vec<Key> = self
-            .ordered
+        let stamp = self.next_stamp();
+        let seeds = self.keys_with_prefix(prefix);
+        self.spoil_loads_under(prefix);
+        let removed = self.invalidate_from(prefix, seeds.iter().map(|k| &**k), stamp);
+        self.broadcast(Broadcast::Invalidate {
+            name: prefix.to_string(),
+            prefix: true,
+            removed: removed.clone(),
+            stamp,
+        });
+        Ok(removed)
+    }
+
+    pub(super) fn keys_with_prefix(&self, prefix: &str) -> Vec<Key> {
+        self.ordered
             .range::<str, _>((
                 std::ops::Bound::Included(prefix),
                 std::ops::Bound::Unbounded,
             ))
             .take_while(|k| k.starts_with(prefix))
             .cloned()
-            .collect();
-        self.loads.mark_prefix(prefix);
-        let removed = self.invalidate_from(prefix, seeds.iter().map(|k| &**k));
-        self.broadcast(Broadcast::Invalidate {
-            name: prefix.to_string(),
-            prefix: true,
-            removed: removed.clone(),
-        });
-        Ok(removed)
+            .collect()
     }
 
-    fn invalidate_from<'a>(
+    /// Removes the closure of `seeds` (written at or before `stamp`) and reports it under `name`.
+    pub(super) fn invalidate_from<'a>(
         &mut self,
         name: &str,
         seeds: impl IntoIterator<Item = &'a str> + Clone,
+        stamp: u64,
     ) -> Vec<String> {
         for seed in seeds.clone() {
-            self.loads.mark(seed);
+            self.note_removed(seed);
+            self.tombstones.bury(seed, stamp);
         }
         let removed = self.graph.closure(seeds, |n| {
             self.index.get_key_value(n).map(|(k, _)| k.clone())
         });
-        for key in &removed {
-            self.loads.mark(key);
-            if let Some(&handle) = self.index.get(key) {
-                self.forget(handle);
+        let mut gone = Vec::with_capacity(removed.len());
+        for key in removed {
+            let Some(&handle) = self.index.get(&key) else {
+                continue;
+            };
+            // A write ordered after the invalidation (another tab's, seen first) stays.
+            if self.entry(handle).meta.stamp > stamp {
+                continue;
             }
+            self.note_removed(&key);
+            self.tombstones.bury(&key, stamp);
+            self.forget_unless_storage_is_newer(handle, stamp);
+            gone.push(key);
         }
         self.events.push(Event::Invalidated {
             key: Key::from(name),
-            removed: removed.clone(),
+            removed: gone.clone(),
         });
-        removed.iter().map(|k| k.to_string()).collect()
+        gone.iter().map(|k| k.to_string()).collect()
     }
 
-    /// A load of some key begins: the token to hand to `store_loaded`.
-    pub fn begin_load(&mut self) -> u64 {
-        self.loads.in_flight += 1;
-        self.loads.epoch
+    /// A load of `key` begins, to be stored with `options`: the token for `store_loaded`,
+    /// `load_spoiled` and `end_load`.
+    pub fn begin_load(&mut self, key: &str, options: &SetOptions) -> u64 {
+        self.loads.next += 1;
+        let names = options
+            .depends_on
+            .iter()
+            .chain(&options.tags)
+            .map(|n| Key::from(n.as_str()))
+            .collect();
+        let load = Load {
+            key: Key::from(key),
+            names,
+            reads: HashSet::new(),
+            spoiled: false,
+        };
+        self.loads.in_flight.insert(self.loads.next, load);
+        self.loads.next
     }
 
     /// A load ends, whether or not its result was stored.
-    pub fn end_load(&mut self) {
-        self.loads.in_flight = self.loads.in_flight.saturating_sub(1);
-        if self.loads.in_flight == 0 {
-            self.loads.invalidated_at.clear();
-            self.loads.prefixes_invalidated_at.clear();
-        }
+    pub fn end_load(&mut self, token: u64) {
+        self.loads.in_flight.remove(&token);
     }
 
-    /// Stores the result of a load that began at `token`, unless the key, one of its
-    /// dependencies or tags was invalidated, deleted or rewritten since: then nothing is stored
-    /// (the caller still gets its value) and `None` comes back.
+    /// Whether something the load began at `token` involves changed since (or it is unknown).
+    pub fn load_spoiled(&self, token: u64) -> bool {
+        self.loads.in_flight.get(&token).is_none_or(|l| l.spoiled)
+    }
+
+    /// Loads in flight (their bookkeeping is all the engine keeps about loads).
+    pub fn loads_in_flight(&self) -> usize {
+        self.loads.in_flight.len()
+    }
+
+    /// `key` was read through the cache: every load under way may have built on it.
+    pub fn note_read(&mut self, key: &str) {
+        let mut overflow = Vec::new();
+        for (&token, load) in self.loads.in_flight.iter_mut() {
+            if load.spoiled || load.reads.contains(key) {
+                continue;
+            }
+            if load.reads.len() >= MAX_READS_PER_LOAD {
+                overflow.push(token);
+            } else {
+                load.reads.insert(Key::from(key));
+            }
+        }
+        self.spoil(overflow);
+    }
+
+    /// Stores the result of the load `token` unless it was spoiled: then nothing is stored (the
+    /// caller still gets its value) and `None` comes back.
     pub fn store_loaded(
         &mut self,
         token: u64,
@@ -146,22 +188,59 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     ) -> Result<Option<Stored>> {
         self.ensure_open()?;
         check_key(key)?;
-        let names = std::iter::once(key)
-            .chain(options.depends_on.iter().map(String::as_str))
-            .chain(options.tags.iter().map(String::as_str));
-        if self.loads.stale(token, names) {
+        if self.load_spoiled(token) {
             return Ok(None);
         }
-        self.set(key, json, options).map(Some)
+        self.loads.in_flight.remove(&token);
+        // Loads that read this key read it while it was being loaded: the value they get now is
+        // this one, so they stay good.
+        self.write(key, json, options, false).map(Some)
     }
 
-    /// Another tab invalidated a prefix: loads under it that are under way here are stale.
-    pub(super) fn note_prefix_invalidated(&mut self, prefix: &str) {
-        self.loads.mark_prefix(prefix);
+    /// A removal (deletion, invalidation, expiry, another tab's change) of `name`.
+    pub(super) fn note_removed(&mut self, name: &str) {
+        let hit = self.loads_where(|l| l.involves(name));
+        self.spoil(hit);
     }
 
-    /// A write, deletion or expiry of `key` makes loads of it that are under way stale.
-    pub(super) fn note_changed(&mut self, key: &str) {
-        self.loads.mark(key);
+    /// A write of `key` other than by its own load: loads of it, and loads that read it, are out
+    /// of date.
+    pub(super) fn note_written(&mut self, key: &str) {
+        self.note_removed(key);
+    }
+
+    pub(super) fn spoil_loads_under(&mut self, prefix: &str) {
+        let hit = self.loads_where(|l| l.involves_prefix(prefix));
+        self.spoil(hit);
+    }
+
+    pub(super) fn spoil_all_loads(&mut self) {
+        let all = self.loads_where(|_| true);
+        self.spoil(all);
+    }
+
+    fn loads_where(&self, matches: impl Fn(&Load) -> bool) -> Vec<u64> {
+        self.loads
+            .in_flight
+            .iter()
+            .filter(|(_, l)| !l.spoiled && matches(l))
+            .map(|(&t, _)| t)
+            .collect()
+    }
+
+    /// Spoils these loads and, transitively, the loads that read what they were loading.
+    fn spoil(&mut self, mut tokens: Vec<u64>) {
+        while let Some(token) = tokens.pop() {
+            let Some(load) = self.loads.in_flight.get_mut(&token) else {
+                continue;
+            };
+            if load.spoiled {
+                continue;
+            }
+            load.spoiled = true;
+            let key = load.key.clone();
+            self.events.push(Event::LoadSpoiled { load: token });
+            tokens.extend(self.loads_where(|l| l.reads.contains(&key)));
+        }
     }
 }

@@ -5,7 +5,6 @@
 use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
 use crate::core::clock::Clock;
 use crate::core::error::Error;
-use crate::core::event::Event;
 use crate::core::graph::Graph;
 use crate::core::memory::{Policy, S3Fifo};
 use crate::core::options::{CacheConfig, Tier};
@@ -63,6 +62,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             writer,
             last_stamp: 0,
             deferred_demotions: Some(Vec::new()),
+            tombstones: Default::default(),
         };
         engine.load_local();
         engine

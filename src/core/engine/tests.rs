@@ -115,6 +115,7 @@ fn events(engine: &mut TestEngine) -> Vec<String> {
                 format!("invalidate {key} {}", removed.join(","))
             }
             Event::Cleared => "clear".into(),
+            Event::LoadSpoiled { load } => format!("spoiled {load}"),
         })
         .collect()
 }

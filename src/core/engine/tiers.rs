@@ -112,18 +112,22 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         true
     }
 
-    /// The payload envelope of a localStorage entry, checked against its metadata.
-    pub(super) fn read_local(&self, handle: Handle) -> Result<Vec<u8>> {
+    /// The payload envelope of a localStorage entry, checked against its metadata. `None` when
+    /// storage holds no value, or another write of the key: another tab's, not visible here yet
+    /// or later than this tab knows of. Neither is corruption.
+    pub(super) fn read_local(&self, handle: Handle) -> Result<Option<Vec<u8>>> {
         let entry = self.entry(handle);
-        let value = self
-            .local
-            .get(&self.local_key(&entry.key))
-            .ok_or_else(|| Error::Corrupt("the localStorage value is gone".into()))?;
+        let Some(value) = self.local.get(&self.local_key(&entry.key)) else {
+            return Ok(None);
+        };
         let meta = record::parse_local_meta(&value, self.seal)?;
         if meta != entry.meta {
-            return Err(Error::Corrupt("the localStorage value was replaced".into()));
+            if (meta.stamp, meta.writer) != (entry.meta.stamp, entry.meta.writer) {
+                return Ok(None);
+            }
+            return Err(Error::Corrupt("the localStorage value was edited".into()));
         }
-        record::local_payload(&value)
+        record::local_payload(&value).map(Some)
     }
 
     /// Moves entries pushed out of localStorage to IndexedDB when it has room; an entry that
@@ -141,8 +145,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 tier: Tier::Local,
             });
             let moved = match payload {
-                Ok(payload) => self.write_idb(victim, payload),
-                Err(_) => false,
+                Ok(Some(payload)) => self.write_idb(victim, payload),
+                Ok(None) | Err(_) => false,
             };
             if !moved {
                 self.orphan(victim, Some(Tier::Local));

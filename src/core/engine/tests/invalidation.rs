@@ -155,7 +155,7 @@ fn a_load_that_began_before_an_invalidation_is_not_stored() {
             o.depends_on = Some(vec!["payments:company:42".into()]);
         });
         engine.set("company:42", b"old", options.clone()).unwrap();
-        let token = engine.begin_load();
+        let token = engine.begin_load("company:42", &options);
         invalidate(&mut engine);
         assert_eq!(
             engine
@@ -164,28 +164,28 @@ fn a_load_that_began_before_an_invalidation_is_not_stored() {
             None,
             "{what}"
         );
-        engine.end_load();
+        engine.end_load(token);
         assert!(!engine.has("company:42").unwrap(), "{what}");
     }
     // Without an invalidation, the result is stored; and a load that began after one is too.
     engine.invalidate("company:42").unwrap();
-    let token = engine.begin_load();
+    let token = engine.begin_load("company:42", &SetOptions::default());
     assert!(engine
         .store_loaded(token, "company:42", b"new", SetOptions::default())
         .unwrap()
         .is_some());
-    engine.end_load();
+    engine.end_load(token);
     assert!(engine.has("company:42").unwrap());
 }
 
 #[test]
 fn an_unrelated_invalidation_does_not_spoil_a_load() {
     let (mut engine, _) = engine_with(1e6);
-    let token = engine.begin_load();
+    let token = engine.begin_load("company:42", &deps(&["payment:7"]));
     engine.invalidate("company:43").unwrap();
     assert!(engine
         .store_loaded(token, "company:42", b"1", deps(&["payment:7"]))
         .unwrap()
         .is_some());
-    engine.end_load();
+    engine.end_load(token);
 }

@@ -216,7 +216,8 @@ proptest! {
                     version += 1;
                     let (key, value) = (name(key), format!("\"v{version}\""));
                     let deps: Vec<String> = deps.into_iter().map(name).collect();
-                    let token = engine.begin_load();
+                    let options = set_options(&deps, None, None, 0);
+                    let token = engine.begin_load(&key, &options);
                     let mut spoiled = false;
                     if let Some(other) = racing {
                         let gone = if other < 12 {
@@ -235,9 +236,8 @@ proptest! {
                         face.apply(&mut engine);
                         spoiled = gone.contains(&key) || deps.iter().any(|d| gone.contains(d));
                     }
-                    let options = set_options(&deps, None, None, 0);
                     let stored = engine.store_loaded(token, &key, value.as_bytes(), options).unwrap();
-                    engine.end_load();
+                    engine.end_load(token);
                     face.apply(&mut engine);
                     prop_assert_eq!(stored.is_none(), spoiled, "load of {} raced {:?}", key, racing);
                     if let Some(stored) = stored {

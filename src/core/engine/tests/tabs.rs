@@ -90,7 +90,7 @@ fn invalidations_deletes_and_clears_reach_the_other_tab() {
 #[test]
 fn another_tabs_invalidation_spoils_a_load_under_way() {
     let (mut a, mut b, mut idb) = two_tabs();
-    let token = b.begin_load();
+    let token = b.begin_load("company:42", &SetOptions::default());
     a.invalidate("company:42").unwrap();
     deliver(&mut a, &mut b, &mut idb);
     assert_eq!(
@@ -98,8 +98,8 @@ fn another_tabs_invalidation_spoils_a_load_under_way() {
             .unwrap(),
         None
     );
-    b.end_load();
-    let token = b.begin_load();
+    b.end_load(token);
+    let token = b.begin_load("company:9", &SetOptions::default());
     a.invalidate_prefix("company:").unwrap();
     deliver(&mut a, &mut b, &mut idb);
     assert_eq!(
@@ -107,7 +107,7 @@ fn another_tabs_invalidation_spoils_a_load_under_way() {
             .unwrap(),
         None
     );
-    b.end_load();
+    b.end_load(token);
 }
 
 #[test]
