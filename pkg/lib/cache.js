@@ -332,9 +332,11 @@ export class SmartCache {
         return value;
       }
       if (attempt < MAX_RESTARTS && this.#core.loadSpoiled(token)) {
-        // Its result is out of date: the callers get a load that began after the change.
+        // Its result is out of date: the callers get what was stored since the change, or a
+        // load that began after it.
         this.#release(run);
-        return this.#loadOnce(key, load, options, attempt + 1);
+        const since = await this.get(key);
+        return since !== undefined ? since : this.#loadOnce(key, load, options, attempt + 1);
       }
       if (failure) throw failure.error;
       const json = toJson(value);

@@ -1,0 +1,123 @@
+// Issue 8, part 4: bad input gets a SmartCacheError with its code, never a raw error or a
+// silent change; where nothing can run, UNSUPPORTED; the default instance and close() keep
+// their promises.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, inPage } from './harness.mjs';
+
+const session = useBrowser();
+
+test('values that would not come back deep-equal are NOT_SERIALIZABLE; deep values round-trip', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'input' });
+    const code = async (value) => {
+      try {
+        await cache.set('k', value);
+        return 'stored';
+      } catch (error) {
+        return `${error.name}:${error.code}`;
+      }
+    };
+    let deep = [];
+    let at = deep;
+    for (let i = 0; i < 10_000; i++) at = at[at.push([]) - 1];
+    const deepStored = await code(deep);
+    let depth = 0;
+    for (let v = await cache.get('k'); Array.isArray(v) && v.length; v = v[0]) depth++;
+    let deeper = [];
+    at = deeper;
+    for (let i = 0; i < 300_000; i++) at = at[at.push([]) - 1];
+    return {
+      getter: await code({ get x() { throw new Error('boom'); } }),
+      proxy: await code(new Proxy({}, { ownKeys() { throw new Error('trap'); } })),
+      symbolKey: await code({ [Symbol('s')]: 1, a: 2 }),
+      deepStored,
+      depth,
+      deeper: await code(deeper),
+    };
+  });
+  assert.equal(result.getter, 'SmartCacheError:NOT_SERIALIZABLE');
+  assert.equal(result.proxy, 'SmartCacheError:NOT_SERIALIZABLE');
+  assert.equal(result.symbolKey, 'SmartCacheError:NOT_SERIALIZABLE');
+  assert.equal(result.deepStored, 'stored');
+  assert.equal(result.depth, 10_000);
+  assert.ok(['stored', 'SmartCacheError:NOT_SERIALIZABLE'].includes(result.deeper), result.deeper);
+  await page.close();
+});
+
+test('lone surrogates in namespace, tags and dependsOn are INVALID_OPTION', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    const code = (p) => p.then(() => 'ok', (e) => `${e.name}:${e.code}`);
+    const cache = await m.SmartCache.open({ namespace: 'surrogates' });
+    return {
+      namespace: await code(m.SmartCache.open({ namespace: 'ns\uD800' })),
+      tag: await code(cache.set('k', 1, { tags: ['t\uD800'] })),
+      dependsOn: await code(cache.set('k', 1, { dependsOn: ['\uDC00'] })),
+      fine: await code(cache.set('k', 1, { tags: ['t\uD83D\uDE00'] })),
+    };
+  });
+  assert.deepEqual(result, {
+    namespace: 'SmartCacheError:INVALID_OPTION',
+    tag: 'SmartCacheError:INVALID_OPTION',
+    dependsOn: 'SmartCacheError:INVALID_OPTION',
+    fine: 'ok',
+  });
+  await page.close();
+});
+
+test('in Node, and in a page without WebAssembly, open rejects UNSUPPORTED and importing never throws', async () => {
+  const m = await import('../../pkg/index.js');
+  await assert.rejects(m.SmartCache.open(), (e) => e instanceof m.SmartCacheError && e.code === 'UNSUPPORTED');
+  await assert.rejects(m.getCachedData('k'), (e) => e.code === 'UNSUPPORTED');
+
+  const page = await session.browser.newPage();
+  await page.addInitScript(() => {
+    delete globalThis.WebAssembly;
+  });
+  await page.goto(`${session.server.url}/tests/e2e/pages/blank.html`);
+  const code = await inPage(page, (m) => m.SmartCache.open().then(() => 'opened', (e) => `${e.name}:${e.code}`));
+  assert.equal(code, 'SmartCacheError:UNSUPPORTED');
+  await page.close();
+});
+
+test('configure() not awaited: the first use waits for it; of two calls the last one made wins', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    localStorage.clear();
+    m.configure({ namespace: 'configured' });
+    await m.setCachedData('k', 1);
+    const first = m.smartCache.entries().map((e) => e.key);
+    const namespaces = Object.keys(localStorage).filter((k) => k.endsWith(':k'));
+    // Two calls: the later one wins, whichever opens first.
+    const early = m.configure({ namespace: 'early', version: 1 });
+    const late = m.configure({ namespace: 'late' });
+    const [a, b] = await Promise.all([early, late]);
+    await m.setCachedData('after', 1);
+    return { first, namespaces, same: a === b, afterIn: Object.keys(localStorage).filter((k) => k.endsWith(':after')) };
+  });
+  assert.deepEqual(result.first, ['k']);
+  assert.deepEqual(result.namespaces, ['smartcache:10:configured:1:k']);
+  assert.equal(result.same, true);
+  assert.deepEqual(result.afterIn, ['smartcache:4:late:1:after']);
+  await page.close();
+});
+
+test('close() releases IndexedDB: deleting the database right after succeeds', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async () => {
+    const m = await import('/pkg/index.js');
+    const cache = await m.SmartCache.open({ namespace: 'logout' });
+    await cache.set('big', { rows: Array.from({ length: 5000 }, (_, i) => ({ i })) }, { tier: 'indexeddb' });
+    await cache.close();
+    return new Promise((resolve) => {
+      const request = indexedDB.deleteDatabase('smartcache:6:logout:1');
+      request.onsuccess = () => resolve('deleted');
+      request.onblocked = () => resolve('blocked');
+      request.onerror = () => resolve('error');
+    });
+  });
+  assert.equal(result, 'deleted');
+  await page.close();
+});
