@@ -8,3 +8,8 @@ export function loadCore() {
   ready ??= init();
   return ready;
 }
+
+/** Bytes of the core's linear memory (it only grows): what the bounded-memory tests watch. */
+export async function wasmMemoryBytes() {
+  return (await loadCore()).memory.buffer.byteLength;
+}

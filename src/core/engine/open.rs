@@ -16,6 +16,9 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// Expiry records beyond twice the live entries that trigger a compaction of the heap.
+const EXPIRY_SLACK: usize = 64;
+
 /// Outside the browser (tests, native examples) engines of one process get distinct writer ids.
 fn next_native_writer() -> u32 {
     static NEXT: AtomicU32 = AtomicU32::new(1);
@@ -166,6 +169,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.writes += 1;
         if let Some(at) = meta.expires_at {
             self.expiries.push(Reverse((at, handle, self.writes)));
+            // Records of deleted or rewritten entries wait for their time to pass: drop them
+            // once they outnumber the live entries, so the heap stays bounded by those.
+            if self.expiries.len() > 2 * self.index.len() + EXPIRY_SLACK {
+                let entries = &self.entries;
+                self.expiries
+                    .retain(|Reverse((_, h, w))| entries.get(*h).is_some_and(|e| e.write == *w));
+            }
         }
         let key: Key = Rc::from(meta.key.as_str());
         self.index.insert(key.clone(), handle);

@@ -353,6 +353,26 @@ fn bad_keys_are_refused_everywhere() {
     assert!(engine.set("ok", b"1", SetOptions::default()).is_ok());
 }
 
+#[test]
+fn bookkeeping_stays_bounded_by_live_entries_and_loads() {
+    let (mut engine, _) = engine_with(1e6);
+    let pending = engine.begin_load("never:settles", &SetOptions::default());
+    for i in 0..100_000 {
+        let key = format!("k:{i}");
+        engine.set(&key, b"1", ttl(3_600_000.0)).unwrap();
+        engine.delete(&key).unwrap();
+        engine.invalidate(&format!("other:{i}")).unwrap();
+    }
+    assert!(
+        engine.expiries.len() <= 2 * engine.index.len() + 65,
+        "{}",
+        engine.expiries.len()
+    );
+    assert_eq!(engine.loads_in_flight(), 1);
+    engine.end_load(pending);
+    assert_eq!(engine.loads_in_flight(), 0);
+}
+
 mod binding;
 mod fallback;
 mod invalidation;
