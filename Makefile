@@ -5,7 +5,7 @@ SHELL := bash
 # that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo test bench lint test-scripts test-native test-browser test-e2e clean
+.PHONY: setup build demo test bench fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -26,8 +26,8 @@ bench:
 
 ## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
 test:
-	@bash scripts/setup.sh --browser
-	@$(MAKE) --no-print-directory lint test-scripts test-native test-browser test-e2e
+	@bash scripts/setup.sh --browser --fuzz
+	@$(MAKE) --no-print-directory lint test-scripts test-native test-fuzz test-browser test-e2e
 
 lint:
 	cargo fmt --check
@@ -36,6 +36,14 @@ lint:
 
 test-scripts:
 	node --test tests/scripts/
+
+## fuzz: every decoder of stored or received data, FUZZ_SECONDS (default 300) per target
+fuzz:
+	@bash scripts/setup.sh --fuzz
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
+
+test-fuzz:
+	bash scripts/fuzz.sh 10
 
 test-native:
 	cargo test -q

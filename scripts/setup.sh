@@ -2,17 +2,19 @@
 # Installs what building and testing smartcache needs, skipping whatever is already there:
 # the wasm32 target, a wasm-bindgen CLI matching Cargo.lock, npm packages and, with `--browser`,
 # Chromium and its driver (CHROME_BIN/CHROMEDRIVER when given, else found on PATH, else Debian's).
-# `--dry-run` prints what it would install and changes nothing (tests/scripts/ checks its choices).
+# `--fuzz` adds cargo-fuzz. `--dry-run` prints what it would install and changes nothing (tests/scripts/ checks its choices).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=false
+want_fuzz=false
 dry_run=false
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=true ;;
+    --fuzz) want_fuzz=true ;;
     --dry-run) dry_run=true ;;
-    *) echo "usage: setup.sh [--browser] [--dry-run]" >&2; exit 2 ;;
+    *) echo "usage: setup.sh [--browser] [--fuzz] [--dry-run]" >&2; exit 2 ;;
   esac
 done
 
@@ -58,6 +60,10 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages" npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if $want_fuzz && ! cargo fuzz --version >/dev/null 2>&1; then
+  step "installing cargo-fuzz (about a minute, once)" cargo install -q cargo-fuzz
 fi
 
 if $want_browser; then

@@ -132,6 +132,8 @@ pub struct Engine<C: Clock, L: LocalStore> {
 
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
 const STAMP_SHIFT: u32 = 12;
+/// How far another tab's clock may run ahead of this one's and still be followed.
+const MAX_CLOCK_DRIFT_MS: u64 = 60 * 60 * 1000;
 
 fn key_hash(key: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
@@ -297,14 +299,23 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// A stamp later than every one made or seen here.
     fn next_stamp(&mut self) -> u64 {
-        let now = self.clock.now_ms() << STAMP_SHIFT;
-        self.last_stamp = now.max(self.last_stamp + 1);
+        let now = self.clock.now_ms().saturating_mul(1 << STAMP_SHIFT);
+        self.last_stamp = now.max(self.last_stamp.saturating_add(1));
         self.last_stamp
     }
 
-    /// Another tab's stamp: what this engine writes from now on is ordered after it.
+    /// Another tab's stamp: what this engine writes from now on is ordered after it. A stamp
+    /// further ahead of this clock than tabs of one browser can drift is not followed (found by
+    /// fuzzing: a stamp near 2^64 would have stopped the clock).
     fn observe_stamp(&mut self, stamp: u64) {
-        self.last_stamp = self.last_stamp.max(stamp);
+        let horizon = self
+            .clock
+            .now_ms()
+            .saturating_add(MAX_CLOCK_DRIFT_MS)
+            .saturating_mul(1 << STAMP_SHIFT);
+        if stamp <= horizon {
+            self.last_stamp = self.last_stamp.max(stamp);
+        }
     }
 
     fn entry(&self, handle: Handle) -> &Entry {

@@ -35,9 +35,10 @@ function setup(args, { extra = [], env = {} } = {}) {
 }
 
 test('a machine without Chromium: setup chooses to install it, and the toolchain pieces', () => {
-  const run = setup(['--browser', '--dry-run']);
+  const run = setup(['--browser', '--fuzz', '--dry-run']);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /would: install chromium chromium-driver \(apt-get\)/);
+  assert.match(run.stdout, /would: installing cargo-fuzz/);
   assert.match(run.stdout, /would: adding the wasm32-unknown-unknown target/);
   assert.match(run.stdout, /would: installing wasm-bindgen-cli \d+\.\d+\.\d+/);
 });

@@ -158,3 +158,16 @@ fn a_late_message_does_not_undo_a_newer_local_write() {
     deliver(&mut a, &mut b, &mut idb);
     assert_eq!(idb.get(&mut b, "big").unwrap(), r#"{"v":"b"}"#);
 }
+
+#[test]
+fn a_stamp_near_the_end_of_time_from_another_tab_does_not_stop_the_clock() {
+    // Found by fuzzing (fuzz/fuzz_targets/tab_message.rs): the next stamp overflowed.
+    let (mut a, _b, _idb) = two_tabs();
+    a.apply_remote(Broadcast::Delete {
+        key: "k".into(),
+        stamp: u64::MAX,
+    });
+    a.set("k", b"1", SetOptions::default()).unwrap();
+    a.set("k", b"2", SetOptions::default()).unwrap();
+    assert_eq!(a.entries().len(), 1);
+}

@@ -1,0 +1,24 @@
+//! localStorage values: parsed directly, and planted under a key of the namespace for an engine
+//! to find at start-up and read, which must never panic and never return what was not written.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use smartcache::core::clock::ManualClock;
+use smartcache::core::engine::{Engine, Lookup};
+use smartcache::core::options::CacheConfig;
+use smartcache::core::record::{local_payload, parse_local_meta, seal_seed};
+use smartcache::core::store::LocalStore;
+use smartcache::store::memory::MemoryLocalStore;
+
+fuzz_target!(|data: &[u8]| {
+    let value = String::from_utf8_lossy(data);
+    let _ = parse_local_meta(&value, seal_seed("default", 1));
+    let _ = local_payload(&value);
+    let local = MemoryLocalStore::default();
+    local.plant("smartcache:7:default:1:k", &value);
+    let mut engine = Engine::open(ManualClock::new(1), CacheConfig::default(), local.clone());
+    engine.set_idb_available(false, "fuzz");
+    if let Ok(Lookup::Hit { .. }) = engine.lookup("k") {
+        panic!("a value the cache never sealed was returned");
+    }
+    let _ = local.get("smartcache:7:default:1:k");
+});
