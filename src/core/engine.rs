@@ -128,6 +128,9 @@ pub struct Engine<C: Clock, L: LocalStore> {
     /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
     deferred_demotions: Option<Vec<Handle>>,
     tombstones: tombstones::Tombstones,
+    /// The names invalidated lately (keys, tags, prefixes), apart from plain deletions: a write
+    /// of another tab that depends on one of them and was made before it is outdated too.
+    invalidations: tombstones::Tombstones,
 }
 
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
@@ -544,6 +547,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.reset_index();
         let stamp = self.next_stamp();
         self.tombstones.clear(stamp);
+        self.invalidations.clear(stamp);
         self.broadcast(Broadcast::Clear { stamp });
         self.events.push(Event::Cleared);
         Ok(())

@@ -131,7 +131,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     return;
                 }
                 self.note_removed(&key);
-                if self.forget_remote(&key) {
+                // Removed from storage here too: this tab's copy may sit in another tier than
+                // the one the deleting tab knew of.
+                if let Some(&handle) = self.index.get(key.as_str()) {
+                    self.forget_unless_storage_is_newer(handle, stamp);
                     self.events.push(Event::Removed {
                         key: Key::from(key.as_str()),
                         tier: Tier::Memory,
@@ -149,6 +152,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 let mut seeds: Vec<Key> = removed.iter().map(|k| Key::from(k.as_str())).collect();
                 if prefix {
                     self.spoil_loads_under(&name);
+                    self.tombstones.bury_prefix(&name, stamp);
+                    self.invalidations.bury_prefix(&name, stamp);
                     seeds.extend(self.keys_with_prefix(&name));
                 } else {
                     seeds.push(Key::from(name.as_str()));
@@ -159,6 +164,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 self.observe_stamp(stamp);
                 self.reset_index();
                 self.tombstones.clear(stamp);
+                self.invalidations.clear(stamp);
                 self.events.push(Event::Cleared);
             }
         }
@@ -177,8 +183,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let meta = meta
             .and_then(|bytes| Meta::from_bytes(&bytes, self.seal).ok())
             .filter(|m| m.key == key && m.stamp == stamp && m.writer == writer);
-        if self.tombstones.outdates(&key, stamp) {
-            // Removed here after it was written: storage must not keep it either.
+        // Removed here after it was written, or built from something invalidated after it was.
+        let built_on_invalidated = meta.as_ref().is_some_and(|m| {
+            m.depends_on
+                .iter()
+                .chain(&m.tags)
+                .any(|name| self.invalidations.outdates(name, stamp))
+        });
+        if self.tombstones.outdates(&key, stamp) || built_on_invalidated {
+            // Storage must not keep it either.
             if home == Tier::Local
                 && self
                     .stored_local_meta(&key)
@@ -194,7 +207,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return;
         }
         self.note_written(&key);
-        self.forget_remote(&key);
+        match self.index.get(key.as_str()).copied() {
+            // This tab's older copy lives in another tier than the winner: remove it there, or
+            // a reload would find it again once the winner is gone.
+            Some(handle) if ![home, Tier::Memory].contains(&self.entry(handle).home) => {
+                self.forget_unless_storage_is_newer(handle, stamp);
+            }
+            _ => {
+                self.forget_remote(&key);
+            }
+        }
         if let Some(meta) = meta {
             if home == Tier::Local {
                 if let Some(payload) = &payload {

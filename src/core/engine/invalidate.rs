@@ -70,6 +70,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let stamp = self.next_stamp();
         let seeds = self.keys_with_prefix(prefix);
         self.spoil_loads_under(prefix);
+        self.tombstones.bury_prefix(prefix, stamp);
+        self.invalidations.bury_prefix(prefix, stamp);
         let removed = self.invalidate_from(prefix, seeds.iter().map(|k| &**k), stamp);
         self.broadcast(Broadcast::Invalidate {
             name: prefix.to_string(),
@@ -101,6 +103,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         for seed in seeds.clone() {
             self.note_removed(seed);
             self.tombstones.bury(seed, stamp);
+            self.invalidations.bury(seed, stamp);
         }
         let removed = self.graph.closure(seeds, |n| {
             self.index.get_key_value(n).map(|(k, _)| k.clone())
@@ -116,6 +119,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             self.note_removed(&key);
             self.tombstones.bury(&key, stamp);
+            self.invalidations.bury(&key, stamp);
             self.forget_unless_storage_is_newer(handle, stamp);
             gone.push(key);
         }

@@ -66,6 +66,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             last_stamp: 0,
             deferred_demotions: Some(Vec::new()),
             tombstones: Default::default(),
+            invalidations: Default::default(),
         };
         engine.load_local();
         engine

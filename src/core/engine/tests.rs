@@ -379,6 +379,7 @@ mod invalidation;
 mod model;
 mod persistence;
 mod tabs;
+mod tabs_model;
 use persistence::persistence_fixture;
 
 proptest! {

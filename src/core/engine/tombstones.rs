@@ -13,7 +13,12 @@ pub(super) struct Tombstones {
     latest: HashMap<Key, u64>,
     /// The stamp of the latest `clear`: every write ordered before it is gone.
     cleared_at: u64,
+    /// Prefixes invalidated lately, with their stamps (a key under one, written before it, is gone).
+    prefixes: VecDeque<(Key, u64)>,
 }
+
+/// Prefix invalidations remembered; they are rarer than key removals.
+const MAX_PREFIXES: usize = 256;
 
 impl Tombstones {
     pub(super) fn bury(&mut self, key: &str, stamp: u64) {
@@ -31,15 +36,28 @@ impl Tombstones {
         }
     }
 
+    pub(super) fn bury_prefix(&mut self, prefix: &str, stamp: u64) {
+        self.prefixes.push_back((Key::from(prefix), stamp));
+        if self.prefixes.len() > MAX_PREFIXES {
+            self.prefixes.pop_front();
+        }
+    }
+
     pub(super) fn clear(&mut self, stamp: u64) {
         self.order.clear();
         self.latest.clear();
+        self.prefixes.clear();
         self.cleared_at = self.cleared_at.max(stamp);
     }
 
     /// Whether a write of `key` at `stamp` was removed here afterwards.
     pub(super) fn outdates(&self, key: &str, stamp: u64) -> bool {
-        stamp <= self.cleared_at || self.latest.get(key).is_some_and(|&at| stamp <= at)
+        stamp <= self.cleared_at
+            || self.latest.get(key).is_some_and(|&at| stamp <= at)
+            || self
+                .prefixes
+                .iter()
+                .any(|(prefix, at)| stamp <= *at && key.starts_with(&**prefix))
     }
 
     #[cfg(test)]
