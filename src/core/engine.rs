@@ -580,9 +580,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 break;
             }
             self.expiries.pop();
-            if let Some(entry) = self.entries.get(handle).filter(|e| e.write == write) {
-                let key = entry.key.clone();
-                self.note_removed(&key);
+            // An expiry spoils no load: what was read before it was valid when read.
+            if self.entries.get(handle).is_some_and(|e| e.write == write) {
                 self.remove(handle, RemovalCause::Expired);
             }
         }
