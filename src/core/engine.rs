@@ -149,6 +149,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         &self.config
     }
 
+    /// The seal of this namespace and version (`record::seal_seed`), for the IndexedDB backend's
+    /// compare-and-set.
+    pub fn seal(&self) -> u32 {
+        self.seal
+    }
+
     fn ensure_open(&self) -> Result<()> {
         if self.closed {
             Err(Error::Closed)
@@ -611,13 +617,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         match entry.home {
             Tier::Local => {
                 self.local_policy.remove(handle);
-                let storage_key = self.local_key(&entry.key);
-                self.local.remove(&storage_key);
+                self.remove_local_upto(&entry.key, entry.meta.stamp);
             }
             Tier::IndexedDb => {
                 self.idb_policy.remove(handle);
                 self.outbox.push(IdbOp::Delete {
                     key: entry.key.to_string(),
+                    upto: entry.meta.stamp,
                 });
             }
             Tier::Memory => {}

@@ -66,6 +66,18 @@ impl Graph {
         seeds: impl IntoIterator<Item = &'a str>,
         entry: impl Fn(&str) -> Option<Key>,
     ) -> Vec<Key> {
+        self.closure_keeping(seeds, entry, |_| false)
+    }
+
+    /// `closure`, where an entry for which `keep` holds (written after the invalidation, in
+    /// another tab) is neither removed nor followed: what depends on it was not built on what
+    /// was invalidated. Seeds are always followed.
+    pub fn closure_keeping<'a>(
+        &self,
+        seeds: impl IntoIterator<Item = &'a str>,
+        entry: impl Fn(&str) -> Option<Key>,
+        keep: impl Fn(&Key) -> bool,
+    ) -> Vec<Key> {
         let mut removed: HashSet<Key> = HashSet::new();
         let mut seen: HashSet<Key> = HashSet::new();
         let mut queue: VecDeque<Key> = seeds.into_iter().map(Key::from).collect();
@@ -73,12 +85,12 @@ impl Graph {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            if let Some(key) = entry(&name) {
+            if let Some(key) = entry(&name).filter(|k| !keep(k)) {
                 removed.insert(key);
             }
             let reached = [self.tagged.get(&name), self.dependents.get(&name)];
             for key in reached.into_iter().flatten().flatten() {
-                if removed.insert(key.clone()) {
+                if !keep(key) && removed.insert(key.clone()) {
                     queue.push_back(key.clone());
                 }
             }

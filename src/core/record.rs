@@ -53,6 +53,23 @@ pub fn seal_seed(namespace: &str, version: u64) -> u32 {
     xxh32(&bytes, 0x5eed_cac4)
 }
 
+/// The (stamp, writer) of a sealed metadata record, read from its fixed place at the end once the
+/// seal is checked: what IndexedDB's compare-and-set orders writes by. None for anything else.
+pub fn sealed_stamp(bytes: &[u8], seed: u32) -> Option<(u64, u32)> {
+    let body_len = bytes.len().checked_sub(SEAL_BYTES)?;
+    if bytes.first() != Some(&META_FORMAT) || body_len < 1 + 16 {
+        return None;
+    }
+    let (body, seal) = bytes.split_at(body_len);
+    if xxh32(body, seed).to_le_bytes() != seal {
+        return None;
+    }
+    let at = body_len - 16;
+    let stamp = u64::from_le_bytes(body[at..at + 8].try_into().ok()?);
+    let writer = u32::from_le_bytes(body[at + 8..at + 12].try_into().ok()?);
+    Some((stamp, writer))
+}
+
 /// The checksum that binds a payload envelope to its metadata.
 pub fn payload_sum(payload: &[u8]) -> u32 {
     xxh32(payload, 0)
@@ -301,6 +318,11 @@ mod tests {
         let m = meta();
         assert_eq!(Meta::from_bytes(&m.to_bytes(SEED), SEED).unwrap(), m);
         assert_eq!(m.to_bytes(SEED).len(), m.record_len());
+        assert_eq!(
+            sealed_stamp(&m.to_bytes(SEED), SEED),
+            Some((m.stamp, m.writer))
+        );
+        assert_eq!(sealed_stamp(&m.to_bytes(SEED), SEED + 1), None);
         assert_eq!(
             Meta::from_bytes(&Meta::default().to_bytes(SEED), SEED).unwrap(),
             Meta::default()

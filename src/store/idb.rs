@@ -5,6 +5,7 @@
 
 use super::timer::sleep;
 use crate::core::engine::IdbOp;
+use crate::core::record;
 use futures_util::future::{join_all, select, Either};
 use js_sys::Uint8Array;
 use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -17,7 +18,11 @@ const META: &str = "meta";
 const DATA: &str = "data";
 const INFO: &str = "info";
 
-type Record<'a> = (&'a [u8], &'a [u8]);
+/// What a batch does to one key.
+enum Change<'a> {
+    Put(&'a [u8], &'a [u8], (u64, u32)),
+    Delete(u64),
+}
 
 pub struct IdbStore {
     /// None once closed: every later operation fails, and the caller falls back.
@@ -122,22 +127,29 @@ impl IdbStore {
         Ok(records)
     }
 
-    /// Carries out a batch of operations in one transaction.
-    pub async fn apply(&self, ops: &[IdbOp]) -> Result<(), String> {
-        // What the batch leaves behind, per key: a record (metadata, payload), or none.
+    /// Carries out a batch of operations in one transaction. Puts and deletes are
+    /// compare-and-set on the stamps of the stored metadata (`seal` opens them): a record of a
+    /// later write, made by another tab, is never overwritten or removed.
+    pub async fn apply(&self, ops: &[IdbOp], seal: u32) -> Result<(), String> {
+        // What the batch leaves behind, per key: a record (metadata, payload, stamp), or a removal.
         let mut clear = false;
-        let mut last: BTreeMap<&str, Option<Record>> = BTreeMap::new();
+        let mut last: BTreeMap<&str, Change> = BTreeMap::new();
         for op in ops {
             match op {
                 IdbOp::Clear => {
                     clear = true;
                     last.clear();
                 }
-                IdbOp::Put { key, meta, payload } => {
-                    last.insert(key, Some((meta, payload)));
+                IdbOp::Put {
+                    key,
+                    meta,
+                    payload,
+                    stamp,
+                } => {
+                    last.insert(key, Change::Put(meta, payload, *stamp));
                 }
-                IdbOp::Delete { key } => {
-                    last.insert(key, None);
+                IdbOp::Delete { key, upto } => {
+                    last.insert(key, Change::Delete(*upto));
                 }
             }
         }
@@ -148,17 +160,28 @@ impl IdbStore {
             meta.clear().await.map_err(describe)?;
             data.clear().await.map_err(describe)?;
         }
+        // The stamps stored now, all asked for at once.
+        let keys: Vec<JsValue> = last.keys().map(|k| JsValue::from_str(k)).collect();
+        let stored = join_all(keys.iter().map(|k| meta.get(k.clone()))).await;
         let (mut metas, mut payloads) = (Vec::new(), Vec::new());
-        for (key, record) in &last {
-            let key = JsValue::from_str(key);
-            match record {
-                Some((m, p)) => {
-                    metas.push((Uint8Array::from(*m).into(), Some(key.clone())));
-                    payloads.push((Uint8Array::from(*p).into(), Some(key)));
+        for (((_, change), key), stored) in last.iter().zip(keys).zip(stored) {
+            let stored = stored.map_err(describe)?;
+            let stored = stored
+                .as_ref()
+                .and_then(bytes)
+                .and_then(|m| record::sealed_stamp(&m, seal));
+            match change {
+                Change::Put(m, p, stamp) => {
+                    if stored.is_none_or(|s| s <= *stamp) {
+                        metas.push((Uint8Array::from(&m[..]).into(), Some(key.clone())));
+                        payloads.push((Uint8Array::from(&p[..]).into(), Some(key)));
+                    }
                 }
-                None => {
-                    meta.delete(key.clone()).await.map_err(describe)?;
-                    data.delete(key).await.map_err(describe)?;
+                Change::Delete(upto) => {
+                    if stored.is_none_or(|(s, _)| s <= *upto) {
+                        meta.delete(key.clone()).await.map_err(describe)?;
+                        data.delete(key).await.map_err(describe)?;
+                    }
                 }
             }
         }

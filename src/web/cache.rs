@@ -140,7 +140,8 @@ async fn flush(shared: Rc<Shared>) {
     let ops = shared.engine.borrow_mut().take_outbox();
     if !ops.is_empty() {
         if let Some(idb) = &shared.idb {
-            if let Err(why) = idb.apply(&ops).await {
+            let seal = shared.engine.borrow().seal();
+            if let Err(why) = idb.apply(&ops, seal).await {
                 shared.with_engine(|e| e.idb_write_failed(&ops, &why));
             }
         }

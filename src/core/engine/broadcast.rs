@@ -7,7 +7,7 @@
 //! storage converges too. Invalidations are run again on the receiver's own graph, so edges the
 //! sender never heard of are still followed.
 
-use super::{tiers, Engine, Handle, Key};
+use super::{tiers, Engine, Handle, IdbOp, Key};
 use crate::core::clock::Clock;
 use crate::core::event::{Event, RemovalCause};
 use crate::core::memory::Policy;
@@ -158,7 +158,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 } else {
                     seeds.push(Key::from(name.as_str()));
                 }
-                self.invalidate_from(&name, seeds.iter().map(|k| &**k), stamp);
+                let gone = self.invalidate_from(&name, seeds.iter().map(|k| &**k), stamp);
+                let more: Vec<String> = gone.into_iter().filter(|k| !removed.contains(k)).collect();
+                self.echo_removals(&name, more, stamp);
             }
             Broadcast::Clear { stamp } => {
                 self.observe_stamp(stamp);
@@ -184,26 +186,60 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .and_then(|bytes| Meta::from_bytes(&bytes, self.seal).ok())
             .filter(|m| m.key == key && m.stamp == stamp && m.writer == writer);
         // Removed here after it was written, or built from something invalidated after it was.
-        let built_on_invalidated = meta.as_ref().is_some_and(|m| {
+        let invalidated_under = meta.as_ref().and_then(|m| {
             m.depends_on
                 .iter()
                 .chain(&m.tags)
-                .any(|name| self.invalidations.outdates(name, stamp))
+                .filter_map(|name| self.invalidations.removed_at(name))
+                .filter(|&at| stamp <= at)
+                .max()
         });
-        if self.tombstones.outdates(&key, stamp) || built_on_invalidated {
+        let built_on_invalidated = invalidated_under.is_some();
+        if let Some(at) = invalidated_under {
+            // The invalidation took this entry too, as it would have here had the entry been
+            // known: entries later built on it, as old as the invalidation, go as well.
+            self.tombstones.bury(&key, at);
+            self.invalidations.bury(&key, at);
+        }
+        let outdated = self.tombstones.outdates(&key, stamp) || built_on_invalidated;
+        if outdated
+            && home == Tier::Local
+            && self
+                .stored_local_meta(&key)
+                .is_some_and(|m| m.stamp == stamp)
+        {
             // Storage must not keep it either.
-            if home == Tier::Local
-                && self
-                    .stored_local_meta(&key)
-                    .is_some_and(|m| m.stamp == stamp)
-            {
-                let storage_key = self.local_key(&key);
-                self.local.remove(&storage_key);
-            }
+            let storage_key = self.local_key(&key);
+            self.local.remove(&storage_key);
+        }
+        if outdated && home == Tier::IndexedDb {
+            self.outbox.push(IdbOp::Delete {
+                key: key.clone(),
+                upto: stamp,
+            });
+        }
+        if let Some(at) = invalidated_under {
+            // Invalidated after it was written: so is this tab's copy if older, and whatever here
+            // was built on the key before the invalidation (even when this tab's copy is newer).
+            let gone = self.invalidate_from(&key, [key.as_str()], at);
+            self.echo_removals(&key, gone, at);
             return;
         }
         if self.newer_here(&key, stamp, writer) {
             // A later write of this tab wins; the other tab repairs storage when it hears of it.
+            return;
+        }
+        if outdated {
+            // It superseded this tab's copy and was itself removed after: neither stays.
+            if let Some(&handle) = self.index.get(key.as_str()) {
+                self.note_removed(&key);
+                self.forget(handle);
+                self.events.push(Event::Removed {
+                    key: Key::from(key.as_str()),
+                    tier: home,
+                    cause: RemovalCause::Replaced,
+                });
+            }
             return;
         }
         self.note_written(&key);
@@ -234,6 +270,21 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             tier: home,
             cause: RemovalCause::Replaced,
         });
+    }
+
+    /// Tells the other tabs what this tab removed for an invalidation (at `stamp`) beyond what
+    /// they told it: edges only this tab knew of. Every tab applies every tab's removals, so
+    /// all end with the same entries whatever each knew when it cascaded; each echo removes
+    /// something, so echoes end.
+    fn echo_removals(&mut self, name: &str, removed: Vec<String>, stamp: u64) {
+        if !removed.is_empty() {
+            self.broadcast(Broadcast::Invalidate {
+                name: name.to_string(),
+                prefix: false,
+                removed,
+                stamp,
+            });
+        }
     }
 
     /// Writes a winning remote value to localStorage when storage lacks it or holds an older

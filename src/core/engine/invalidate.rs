@@ -105,18 +105,22 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.tombstones.bury(seed, stamp);
             self.invalidations.bury(seed, stamp);
         }
-        let removed = self.graph.closure(seeds, |n| {
-            self.index.get_key_value(n).map(|(k, _)| k.clone())
-        });
+        // A write ordered after the invalidation (another tab's, seen first) stays, and so does
+        // what was built on it.
+        let removed = self.graph.closure_keeping(
+            seeds,
+            |n| self.index.get_key_value(n).map(|(k, _)| k.clone()),
+            |k| {
+                self.index
+                    .get(k)
+                    .is_some_and(|&h| self.entry(h).meta.stamp > stamp)
+            },
+        );
         let mut gone = Vec::with_capacity(removed.len());
         for key in removed {
             let Some(&handle) = self.index.get(&key) else {
                 continue;
             };
-            // A write ordered after the invalidation (another tab's, seen first) stays.
-            if self.entry(handle).meta.stamp > stamp {
-                continue;
-            }
             self.note_removed(&key);
             self.tombstones.bury(&key, stamp);
             self.invalidations.bury(&key, stamp);

@@ -201,17 +201,21 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// One metadata record read from IndexedDB at start-up.
     pub fn load_idb_record(&mut self, key: &str, meta_bytes: &[u8]) {
         let now = self.clock.now_ms();
+        // What a purge may delete: this record, never a later write another tab made meanwhile.
+        let upto = record::sealed_stamp(meta_bytes, self.seal).map_or(u64::MAX, |(s, _)| s);
         let meta = match Meta::from_bytes(meta_bytes, self.seal) {
             Ok(meta) if meta.key == key => meta,
             Err(Error::Outdated(_)) => {
                 self.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
+                    upto,
                 });
                 return;
             }
             Ok(_) | Err(_) => {
                 self.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
+                    upto,
                 });
                 let message = "purged at start-up: unreadable metadata".to_string();
                 self.fault(
@@ -226,6 +230,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if meta.expired(now) {
             self.outbox.push(super::IdbOp::Delete {
                 key: key.to_string(),
+                upto,
             });
             return;
         }
@@ -235,6 +240,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             if !meta.newer_than(&self.entry(existing).meta) {
                 self.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
+                    upto,
                 });
                 return;
             }

@@ -42,7 +42,8 @@ fn memory_only() -> SetOptions {
     opts(|o| o.tier = Some(TierChoice::Memory))
 }
 
-/// IndexedDB as the browser layer keeps it: metadata and payload records per key.
+/// IndexedDB as the browser layer keeps it: metadata and payload records per key, with the
+/// same compare-and-set on stamps as `store/idb.rs`.
 #[derive(Default)]
 struct Idb {
     records: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
@@ -50,13 +51,28 @@ struct Idb {
 
 impl Idb {
     fn flush(&mut self, engine: &mut TestEngine) {
+        let seal = engine.seal;
         for op in engine.take_outbox() {
+            let stored = |records: &BTreeMap<String, (Vec<u8>, Vec<u8>)>, key: &str| {
+                records
+                    .get(key)
+                    .and_then(|(meta, _)| record::sealed_stamp(meta, seal))
+            };
             match op {
-                IdbOp::Put { key, meta, payload } => {
-                    self.records.insert(key, (meta, payload));
+                IdbOp::Put {
+                    key,
+                    meta,
+                    payload,
+                    stamp,
+                } => {
+                    if stored(&self.records, &key).is_none_or(|s| s <= stamp) {
+                        self.records.insert(key, (meta, payload));
+                    }
                 }
-                IdbOp::Delete { key } => {
-                    self.records.remove(&key);
+                IdbOp::Delete { key, upto } => {
+                    if stored(&self.records, &key).is_none_or(|(s, _)| s <= upto) {
+                        self.records.remove(&key);
+                    }
                 }
                 IdbOp::Clear => self.records.clear(),
             }

@@ -15,15 +15,17 @@ use crate::core::store::{units, LocalStore, StoreError};
 /// An IndexedDB operation waiting for the next flush.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdbOp {
-    /// Store the metadata record and the payload envelope of `key`.
+    /// Store the metadata record and the payload envelope of `key`, unless the database holds
+    /// a later write of it (`stamp`: the record's (stamp, writer)). Tabs share the database, so
+    /// every put and delete is a compare-and-set in its transaction: it converges on the latest.
     Put {
         key: String,
         meta: Vec<u8>,
         payload: Vec<u8>,
+        stamp: (u64, u32),
     },
-    Delete {
-        key: String,
-    },
+    /// Remove `key`'s records unless they hold a write stamped after `upto`.
+    Delete { key: String, upto: u64 },
     /// Empty the namespace's database.
     Clear,
 }
@@ -51,6 +53,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             + meta_units
             + crate::core::text::packed_units(meta.payload_bytes as usize);
         2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64
+    }
+
+    /// Removes `key`'s localStorage value unless it holds a write stamped after `upto` (another
+    /// tab's, which this tab has not heard of yet).
+    pub(super) fn remove_local_upto(&mut self, key: &str, upto: u64) {
+        if self.stored_local_meta(key).is_some_and(|m| m.stamp > upto) {
+            return;
+        }
+        let storage_key = self.local_key(key);
+        self.local.remove(&storage_key);
     }
 
     /// Writes an entry to localStorage; false when it cannot live there (the caller falls back).
@@ -186,8 +198,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 continue;
             };
             let victim_key = entry.key.clone();
+            let upto = entry.meta.stamp;
             self.outbox.push(IdbOp::Delete {
                 key: victim_key.to_string(),
+                upto,
             });
             self.events.push(Event::Evicted {
                 key: victim_key,
@@ -215,10 +229,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             entry.home = Tier::IndexedDb;
             entry.stored_bytes = cost;
         }
+        let stamp = (
+            self.entry(handle).meta.stamp,
+            self.entry(handle).meta.writer,
+        );
         self.outbox.push(IdbOp::Put {
             key: key.to_string(),
             meta,
             payload,
+            stamp,
         });
         true
     }
@@ -229,7 +248,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             IdbOp::Put {
                 key: k, payload, ..
             } if k == key => Some(Some(payload.clone())),
-            IdbOp::Delete { key: k } if k == key => Some(None),
+            IdbOp::Delete { key: k, .. } if k == key => Some(None),
             IdbOp::Clear => Some(None),
             _ => None,
         })?

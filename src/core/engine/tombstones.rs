@@ -52,12 +52,24 @@ impl Tombstones {
 
     /// Whether a write of `key` at `stamp` was removed here afterwards.
     pub(super) fn outdates(&self, key: &str, stamp: u64) -> bool {
-        stamp <= self.cleared_at
-            || self.latest.get(key).is_some_and(|&at| stamp <= at)
-            || self
-                .prefixes
-                .iter()
-                .any(|(prefix, at)| stamp <= *at && key.starts_with(&**prefix))
+        self.removed_at(key).is_some_and(|at| stamp <= at)
+    }
+
+    /// The stamp of the latest removal here that covers `key` (by name, prefix or clear).
+    pub(super) fn removed_at(&self, key: &str) -> Option<u64> {
+        let by_prefix = self
+            .prefixes
+            .iter()
+            .filter(|(prefix, _)| key.starts_with(&**prefix))
+            .map(|&(_, at)| at);
+        let cleared = (self.cleared_at > 0).then_some(self.cleared_at);
+        self.latest
+            .get(key)
+            .copied()
+            .into_iter()
+            .chain(by_prefix)
+            .chain(cleared)
+            .max()
     }
 
     #[cfg(test)]
