@@ -171,3 +171,29 @@ fn a_stamp_near_the_end_of_time_from_another_tab_does_not_stop_the_clock() {
     a.set("k", b"2", SetOptions::default()).unwrap();
     assert_eq!(a.entries().len(), 1);
 }
+
+#[test]
+fn a_write_announced_before_it_is_visible_here_is_not_corruption() {
+    // Chromium may deliver the BroadcastChannel message before this renderer sees the other
+    // tab's localStorage write: here, the value is simply not in storage yet.
+    let clock = ManualClock::new(START);
+    let (shared, mut b_view) = (MemoryLocalStore::default(), MemoryLocalStore::default());
+    let idb = Idb::default();
+    let mut a = idb.reopen(&clock, config(|_| {}), &shared);
+    let mut b = idb.reopen(&clock, config(|_| {}), &b_view);
+    a.set("company:42", br#"{"v":1}"#, SetOptions::default())
+        .unwrap();
+    for message in a.take_broadcasts() {
+        b.apply_remote(message);
+    }
+    let mut idb = idb;
+    // b writes the announced value itself, from the message: its reads hit, nothing is a fault.
+    assert_eq!(idb.get(&mut b, "company:42").unwrap(), r#"{"v":1}"#);
+    assert_eq!(b.stats().faults, 0);
+    // And a value that is still not there (no payload travelled, e.g. IndexedDB's) is a miss
+    // without a fault, and storage is left alone.
+    b_view.remove("smartcache:7:default:1:company:42");
+    assert_eq!(idb.get(&mut b, "company:42"), None);
+    assert_eq!(b.stats().faults, 0);
+    assert!(shared.get("smartcache:7:default:1:company:42").is_some());
+}
