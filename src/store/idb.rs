@@ -12,7 +12,10 @@ use rexie::{ObjectStore, Rexie, TransactionMode};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::pin::pin;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 const META: &str = "meta";
 const DATA: &str = "data";
@@ -27,6 +30,15 @@ enum Change<'a> {
 pub struct IdbStore {
     /// None once closed: every later operation fails, and the caller falls back.
     db: RefCell<Option<Rexie>>,
+    /// A second connection that only listens for `versionchange` (rexie keeps its database's
+    /// handlers to itself): another page deleting or upgrading the database closes both, so
+    /// it is never blocked by this cache, and the cache is told (`listen`).
+    listener: RefCell<Option<Listener>>,
+}
+
+struct Listener {
+    db: web_sys::IdbDatabase,
+    _on_change: Closure<dyn FnMut()>,
 }
 
 /// `smartcache:{namespace length}:{namespace}:{version}`, unambiguous whatever the namespace holds.
@@ -41,6 +53,23 @@ fn describe(e: impl std::fmt::Debug) -> String {
 
 fn bytes(value: &JsValue) -> Option<Vec<u8>> {
     value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
+/// A plain connection to an existing database at version 1, or None.
+async fn open_raw(name: &str) -> Option<web_sys::IdbDatabase> {
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let request = factory.open_with_u32(name, 1).ok()?;
+    let opened = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(opened).await.ok()?;
+    request.set_onsuccess(None);
+    request.set_onerror(None);
+    request.result().ok()?.dyn_into().ok()
 }
 
 impl IdbStore {
@@ -64,7 +93,31 @@ impl IdbStore {
         };
         Ok(IdbStore {
             db: RefCell::new(Some(db)),
+            listener: RefCell::new(None),
         })
+    }
+
+    /// Calls `lost` (once) when another page deletes or upgrades the database; both connections
+    /// are closed first. Without a listening connection (it failed to open) nothing is called.
+    pub async fn listen(self: &Rc<Self>, name: &str, lost: impl FnOnce() + 'static) {
+        let Some(db) = open_raw(name).await else {
+            return;
+        };
+        let store = Rc::downgrade(self);
+        let mut lost = Some(lost);
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            if let Some(store) = store.upgrade() {
+                store.close();
+            }
+            if let Some(lost) = lost.take() {
+                lost();
+            }
+        });
+        db.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+        *self.listener.borrow_mut() = Some(Listener {
+            db,
+            _on_change: on_change,
+        });
     }
 
     /// Releases the connection (once its transactions finish), so that other pages may delete or
@@ -72,6 +125,10 @@ impl IdbStore {
     pub fn close(&self) {
         if let Some(db) = self.db.borrow_mut().take() {
             db.close();
+        }
+        if let Some(listener) = self.listener.borrow_mut().take() {
+            listener.db.set_onversionchange(None);
+            listener.db.close();
         }
     }
 

@@ -32,7 +32,7 @@ struct PendingRead {
 /// What the synchronous calls and the asynchronous IndexedDB work share.
 struct Shared {
     engine: RefCell<Engine<DateClock, BrowserLocalStore>>,
-    idb: Option<IdbStore>,
+    idb: Option<Rc<IdbStore>>,
     /// Reads asked for in this tick; they share one transaction.
     reads: RefCell<Vec<PendingRead>>,
     listener: RefCell<Option<Function>>,
@@ -198,7 +198,7 @@ impl WasmCache {
                     for (key, meta) in records {
                         engine.load_idb_record(&key, &meta);
                     }
-                    Some(store)
+                    Some(Rc::new(store))
                 }
                 Err(why) => {
                     engine.set_idb_available(false, &why);
@@ -210,6 +210,7 @@ impl WasmCache {
                 None
             }
         };
+        let database = crate::store::idb::database_name(&engine.config().namespace, version);
         let cross_tab = engine.config().cross_tab;
         let namespace = engine.config().namespace.clone();
         let shared = Rc::new(Shared {
@@ -221,6 +222,18 @@ impl WasmCache {
             outgoing: RefCell::new(Vec::new()),
             verbose: Cell::new(false),
         });
+        if let Some(idb) = shared.idb.clone() {
+            let weak = Rc::downgrade(&shared);
+            spawn_local(async move {
+                idb.listen(&database, move || {
+                    let Some(shared) = weak.upgrade() else { return };
+                    shared.with_engine(|e| {
+                        e.idb_lost("IndexedDB: another page deleted or upgraded the database")
+                    });
+                })
+                .await;
+            });
+        }
         if cross_tab {
             let weak = Rc::downgrade(&shared);
             let tabs = Tabs::join(&namespace, version, move |message| {

@@ -249,3 +249,38 @@ test('without IndexedDB the cache keeps working on memory and localStorage and r
   assert.equal(result.large, 500);
   await page.close();
 });
+
+test("another page deleting the cache's IndexedDB database is not blocked, and later writes survive in localStorage", async () => {
+  const a = await openPage();
+  const b = await openPage();
+  await inPage(a, async (m) => {
+    window.cache = await m.SmartCache.open({ namespace: 'taken' });
+    await window.cache.set('before', { rows: Array.from({ length: 4000 }, (_, i) => ({ i, name: `row ${i}` })) });
+  });
+  const deleted = await b.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase('smartcache:5:taken:1');
+        request.onsuccess = () => resolve('deleted');
+        request.onblocked = () => setTimeout(() => resolve('blocked'), 2000);
+        request.onerror = () => resolve('error');
+      }),
+  );
+  assert.equal(deleted, 'deleted');
+  const after = await inPage(a, async () => {
+    const faults = [];
+    window.cache.subscribe((e) => e.type === 'fault' && faults.push(e.code));
+    await window.cache.set('after', { rows: Array.from({ length: 4000 }, (_, i) => ({ i, name: `row ${i}` })) });
+    const tier = window.cache.entries().find((e) => e.key === 'after')?.tier;
+    await window.cache.close();
+    return { tier, faults };
+  });
+  assert.equal(after.tier, 'local');
+  const reread = await inPage(b, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'taken' });
+    return (await cache.get('after'))?.rows.length;
+  });
+  assert.equal(reread, 4000);
+  await a.close();
+  await b.close();
+});

@@ -294,6 +294,25 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
     }
 
+    /// IndexedDB went away under the cache (another page deleted or upgraded the database): the
+    /// writes still waiting for it move to localStorage, and the entries it held live on in
+    /// memory only, where memory holds them. The cache carries on without IndexedDB.
+    pub fn idb_lost(&mut self, why: &str) {
+        self.set_idb_available(false, why);
+        let pending = std::mem::take(&mut self.outbox);
+        self.idb_write_failed(&pending, why);
+        let homed: Vec<Handle> = self
+            .index
+            .values()
+            .copied()
+            .filter(|&h| self.entry(h).home == Tier::IndexedDb)
+            .collect();
+        for handle in homed {
+            self.idb_policy.remove(handle);
+            self.orphan(handle, None);
+        }
+    }
+
     /// Whether IndexedDB can be used; when it cannot, the cache carries on without it. The
     /// first call ends opening: localStorage entries found over its budget move on now.
     pub fn set_idb_available(&mut self, available: bool, why: &str) {

@@ -146,3 +146,34 @@ fn a_full_local_storage_demotes_in_batches() {
         "{flushes_with_demotions} of {demoted}"
     );
 }
+
+#[test]
+fn indexeddb_taken_away_moves_pending_writes_to_local_storage() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    engine
+        .set("flushed", &noise(70_000), SetOptions::default())
+        .unwrap();
+    idb.flush(&mut engine);
+    let pending = noise(80_000);
+    engine
+        .set("pending", &pending, SetOptions::default())
+        .unwrap();
+    assert!(engine.has_pending_writes());
+    engine.idb_lost("another page deleted the database");
+    idb.records.clear();
+    assert_eq!(tier_of(&mut engine, "pending"), "local");
+    // Later large writes go to localStorage while it has room.
+    engine
+        .set("later", &noise(90_000), SetOptions::default())
+        .unwrap();
+    assert_eq!(tier_of(&mut engine, "later"), "local");
+    let log = events(&mut engine);
+    assert_eq!(count(&log, "fault UNAVAILABLE"), 1, "{log:?}");
+    let mut reloaded = Engine::open(clock.clone(), config, local.clone());
+    reloaded.set_idb_available(false, "gone");
+    assert_eq!(
+        idb.get(&mut reloaded, "pending").unwrap().as_bytes(),
+        pending
+    );
+    assert!(idb.get(&mut reloaded, "later").is_some());
+}
