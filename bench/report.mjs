@@ -78,7 +78,15 @@ function invalidationSection({ entries, removed, ms }) {
   return [`### Invalidation`, '', `A ${removed.toLocaleString('en-US')}-entry cascade inside a ${entries.toLocaleString('en-US')}-entry cache: ${fmt(ms, 2)} ms for \`invalidate()\`, storage writes included.`].join('\n');
 }
 
-const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, indexeddb: indexedDbSection, hitratio: hitRatioSection, startup: startupSection, invalidation: invalidationSection };
+function budgetSection({ sets, rows }) {
+  const lines = [`### Small budgets (workload 7): ${sets.toLocaleString('en-US')} awaited sets`, '', '| localStorage budget | time (ms) | entries in localStorage | in IndexedDB |', '|---|---:|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.library} | ${fmt(r.ms, 0)} | ${r.local.toLocaleString('en-US')} | ${r.indexeddb.toLocaleString('en-US')} |`);
+  const ratio = rows.find((r) => r.library === '1 MiB').ms / rows.find((r) => r.library === '4 MiB').ms;
+  lines.push('', `Target: the 1 MiB run at most 2× the 4 MiB run — ${fmt(ratio, 2)}× ${mark(ratio <= 2)}.`);
+  return lines.join('\n');
+}
+
+const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, indexeddb: indexedDbSection, hitratio: hitRatioSection, startup: startupSection, invalidation: invalidationSection, budget: budgetSection };
 
 export function report(results) {
   const parts = [`## Benchmarks`, '', `${results.date.slice(0, 10)} · ${results.browser} · ${results.machine}`, ''];

@@ -29,7 +29,7 @@ async function packageSize() {
   }
   return { files, raw, gzip, wasmGzip };
 }
-const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation'];
+const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
 
 async function openBenchPage() {
