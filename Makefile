@@ -5,7 +5,7 @@ SHELL := bash
 # that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo test bench fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
+.PHONY: setup build demo test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -36,6 +36,12 @@ lint:
 
 test-scripts:
 	node --test tests/scripts/
+
+## soak: 10^6 mixed operations in 3 tabs with reloads, checked against a model; writes bench/results/soak.json
+soak:
+	@bash scripts/setup.sh --browser
+	@bash scripts/build.sh
+	node bench/soak/run.mjs $${SOAK_OPERATIONS:-1000000}
 
 ## fuzz: every decoder of stored or received data, FUZZ_SECONDS (default 300) per target
 fuzz:

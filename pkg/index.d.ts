@@ -80,20 +80,36 @@ export interface EntryInfo {
   hits: number;
 }
 
+export type TierName = 'memory' | 'local' | 'indexeddb';
+
+/** Storage faults: handled by the cache, reported as `fault` events and in `stats().faults`. */
+export type FaultCode = 'QUOTA_EXCEEDED' | 'CORRUPT_ENTRY' | 'UNAVAILABLE' | 'WRITE_FAILED' | 'READ_FAILED' | 'NO_ROOM';
+
 export type CacheEvent =
-  | { type: 'set' | 'hit' | 'miss' | 'evict' | 'expire' | 'prefetch'; key: string; tier?: string }
-  | { type: 'invalidate'; key: string; removed: string[] }
-  | { type: 'fault'; tier: string; code: string; message: string; key?: string }
-  /** Beyond API.md: `delete(key)` removed the key; `clear()` emptied the namespace. */
-  | { type: 'delete'; key: string; tier?: string }
-  | { type: 'clear' };
+  /** `remote`: written by another tab. */
+  | { type: 'set'; key: string; tier: TierName; remote?: boolean }
+  | { type: 'hit' | 'miss'; key: string; tier?: TierName }
+  | { type: 'evict' | 'expire'; key: string; tier: TierName }
+  | { type: 'delete'; key: string; tier?: TierName; remote?: boolean }
+  | { type: 'clear'; remote?: boolean }
+  | { type: 'invalidate'; key: string; removed: string[]; remote?: boolean }
+  | { type: 'fault'; tier: TierName; code: FaultCode; message: string; key?: string };
+
+/**
+ * Loads the value of `key`. The signal aborts when the result can no longer be used: the key, a
+ * dependency or a tag changed while it loaded (its callers are then served afresh), or the
+ * cache was closed.
+ */
+export type Loader<T> = (key: string, context: { signal: AbortSignal }) => Promise<T>;
 
 export type SmartCacheErrorCode =
   | 'INVALID_KEY'
   | 'NOT_SERIALIZABLE'
   | 'INVALID_OPTION'
   | 'ENTRY_TOO_LARGE'
-  | 'CLOSED';
+  | 'CLOSED'
+  /** No browser storage or WebAssembly to run on (Node, a server render, a worker without storage). */
+  | 'UNSUPPORTED';
 
 export class SmartCacheError extends Error {
   readonly name: 'SmartCacheError';
@@ -119,12 +135,12 @@ export interface CacheMethods {
    * revalidated in the background. Without a loader, the one registered for the longest matching
    * prefix is used (none: INVALID_OPTION).
    */
-  getOrLoad<T>(key: string, loader?: (key: string) => Promise<T>, options?: SetOptions): Promise<T>;
+  getOrLoad<T>(key: string, loader?: Loader<T>, options?: SetOptions): Promise<T>;
   /** Removes the key, tagged entries and all transitive dependents, in every tier; returns removed keys, sorted. */
   invalidate(keyOrTag: string): Promise<string[]>;
   /** `invalidate` for every key starting with `prefix`. */
   invalidatePrefix(prefix: string): Promise<string[]>;
-  registerLoader(prefix: string, loader: (key: string) => Promise<unknown>, options?: SetOptions): () => void;
+  registerLoader(prefix: string, loader: Loader<unknown>, options?: SetOptions): () => void;
   stats(): CacheStats;
   entries(): EntryInfo[];
   subscribe(listener: (event: CacheEvent) => void): () => void;

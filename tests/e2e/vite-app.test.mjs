@@ -38,7 +38,7 @@ test('npm pack, npm install into a Vite app, type-check, build and run', async (
     await page.goto(server.url);
     await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 15_000 });
     const result = await page.evaluate(() => window.__result);
-    assert.deepEqual(result, { name: 'Acme', rows: 1, code: 'INVALID_KEY', hits: 1 });
+    assert.deepEqual(result, { name: 'Acme', rows: 1, code: 'INVALID_KEY', hits: 1, loaded: 'Loaded' });
   } finally {
     await browser.close();
     await server.close();

@@ -1,5 +1,5 @@
 // A user's app: installs the packed smartcache tarball, imports it by name, and is built by Vite.
-import { SmartCache, SmartCacheError, getCachedData, setCachedData, type CacheStats } from 'smartcache';
+import { SmartCache, SmartCacheError, getCachedData, setCachedData, type CacheStats, type Loader, type CacheEvent } from 'smartcache';
 
 interface Company {
   id: number;
@@ -18,8 +18,12 @@ async function run(): Promise<Record<string, unknown>> {
   } catch (e) {
     code = e instanceof SmartCacheError ? e.code : 'wrong class';
   }
+  const loadCompany: Loader<Company> = async (key, { signal }) => ({ id: Number(key.split(':')[1]), name: signal.aborted ? 'aborted' : 'Loaded' });
+  const loaded = await cache.getOrLoad('company:7', loadCompany);
+  const events: CacheEvent['type'][] = [];
+  cache.subscribe((event) => events.push(event.type));
   const stats: CacheStats = cache.stats();
-  return { name: company?.name, rows: hit?.length, code, hits: stats.hits };
+  return { name: company?.name, rows: hit?.length, code, hits: stats.hits, loaded: loaded.name };
 }
 
 run().then(
