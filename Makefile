@@ -22,6 +22,7 @@ demo: build
 bench:
 	@bash scripts/setup.sh --browser
 	@bash scripts/build.sh
+	@bash scripts/build.sh --bench
 	node bench/run.mjs
 
 ## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
@@ -32,7 +33,8 @@ test:
 lint:
 	cargo fmt --check
 	cargo clippy -q --all-targets -- -D warnings
-	cargo clippy -q $(WASM) --lib --test browser_boundary -- -D warnings
+	cargo clippy -q $(WASM) --lib -- -D warnings
+	cargo clippy -q $(WASM) --features bench --lib --test browser_boundary -- -D warnings
 
 test-scripts:
 	node --test tests/scripts/
@@ -55,7 +57,7 @@ test-native:
 	cargo test -q
 
 test-browser:
-	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --test browser_boundary
+	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary
 
 test-e2e:
 	@bash scripts/build.sh

@@ -2,8 +2,8 @@
 //!   cargo run --release --example cascade
 
 use smartcache::core::clock::ManualClock;
+use smartcache::core::engine::options::{CacheOptionsInput, SetOptionsInput, TierChoice};
 use smartcache::core::engine::Engine;
-use smartcache::core::options::{CacheOptionsInput, SetOptionsInput, TierChoice};
 use smartcache::store::memory::MemoryLocalStore;
 use std::time::Instant;
 

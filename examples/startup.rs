@@ -2,8 +2,8 @@
 //!   cargo run --release --example startup
 
 use smartcache::core::clock::ManualClock;
+use smartcache::core::engine::options::{CacheOptionsInput, SetOptionsInput};
 use smartcache::core::engine::Engine;
-use smartcache::core::options::{CacheOptionsInput, SetOptionsInput};
 use smartcache::store::memory::MemoryLocalStore;
 use std::time::Instant;
 

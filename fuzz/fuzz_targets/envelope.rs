@@ -1,7 +1,7 @@
 //! The payload envelope: any bytes decode or fail closed; what decodes re-encodes to the same raw.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use smartcache::core::codec;
+use smartcache::core::format::codec;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(raw) = codec::decode(data) {

@@ -2,11 +2,11 @@
 //! loaded at start-up, then its payload read; never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use smartcache::core::checksum::xxh32;
+use smartcache::core::format::checksum::xxh32;
 use smartcache::core::clock::ManualClock;
 use smartcache::core::engine::{Engine, Lookup};
-use smartcache::core::options::CacheConfig;
-use smartcache::core::record::seal_seed;
+use smartcache::core::engine::options::CacheConfig;
+use smartcache::core::format::record::seal_seed;
 use smartcache::store::memory::MemoryLocalStore;
 
 fuzz_target!(|data: &[u8]| {

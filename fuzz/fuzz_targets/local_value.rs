@@ -4,9 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 use smartcache::core::clock::ManualClock;
 use smartcache::core::engine::{Engine, Lookup};
-use smartcache::core::options::CacheConfig;
-use smartcache::core::record::{local_payload, parse_local_meta, seal_seed};
-use smartcache::core::store::LocalStore;
+use smartcache::core::engine::options::CacheConfig;
+use smartcache::core::format::record::{local_payload, parse_local_meta, seal_seed};
+use smartcache::core::engine::store::LocalStore;
 use smartcache::store::memory::MemoryLocalStore;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,8 +2,8 @@
 //! so the field parser itself is explored. What parses re-serializes to the same bytes.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use smartcache::core::checksum::xxh32;
-use smartcache::core::record::{seal_seed, Meta};
+use smartcache::core::format::checksum::xxh32;
+use smartcache::core::format::record::{seal_seed, Meta};
 
 fuzz_target!(|data: &[u8]| {
     let seed = seal_seed("fuzz", 1);

@@ -4,7 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 use smartcache::core::clock::ManualClock;
 use smartcache::core::engine::{Broadcast, Engine};
-use smartcache::core::options::{CacheConfig, SetOptionsInput, Tier, TierChoice};
+use smartcache::core::engine::options::{CacheConfig, SetOptionsInput, TierChoice};
+use smartcache::core::types::Tier;
 use smartcache::store::memory::MemoryLocalStore;
 
 fn take<'a>(data: &mut &'a [u8], n: usize) -> &'a [u8] {

@@ -3,7 +3,7 @@
 //! transitively; its cost follows the number of entries removed and the edges that reach them,
 //! not the size of the cache. Cycles terminate.
 
-use super::engine::Key;
+use super::types::Key;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 #[derive(Debug, Default)]

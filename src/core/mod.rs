@@ -1,16 +1,11 @@
 //! The platform-free core: no web-sys, no js-sys. Everything here compiles and is tested natively.
+//! Dependencies point down the list: `types` imports nothing; `format`, `policy` and `graph`
+//! import only `types` and `error`; the `engine` imports them all.
 
-pub mod checksum;
 pub mod clock;
-pub mod codec;
 pub mod engine;
 pub mod error;
-pub mod event;
+pub mod format;
 pub mod graph;
-pub mod memory;
-pub mod options;
-pub mod record;
-pub mod slots;
-pub mod stats;
-pub mod store;
-pub mod text;
+pub mod policy;
+pub mod types;

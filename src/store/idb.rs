@@ -3,15 +3,13 @@
 //! entry's metadata record), a `data` store (its payload envelope) and an `info` store (the cache
 //! version the data was written under). The engine decides; this only carries out.
 
-use super::timer::sleep;
 use crate::core::engine::IdbOp;
-use crate::core::record;
-use futures_util::future::{join_all, select, Either};
+use crate::core::format::record;
+use futures_util::future::join_all;
 use js_sys::Uint8Array;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::pin::pin;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -73,24 +71,17 @@ async fn open_raw(name: &str) -> Option<web_sys::IdbDatabase> {
 }
 
 impl IdbStore {
-    /// Opens (creating) the namespace's database. Fails when IndexedDB is missing, refuses, or is
-    /// blocked for `timeout_ms`.
-    pub async fn open(namespace: &str, version: u64, timeout_ms: i32) -> Result<IdbStore, String> {
-        let build = Rexie::builder(&database_name(namespace, version))
+    /// Opens (creating) the namespace's database. Fails when IndexedDB is missing or refuses; the
+    /// caller bounds how long a blocked open may take.
+    pub async fn open(namespace: &str, version: u64) -> Result<IdbStore, String> {
+        let db = Rexie::builder(&database_name(namespace, version))
             .version(1)
             .add_object_store(ObjectStore::new(META))
             .add_object_store(ObjectStore::new(DATA))
             .add_object_store(ObjectStore::new(INFO))
-            .build();
-        let db = match select(pin!(build), pin!(sleep(timeout_ms))).await {
-            Either::Left((Ok(db), _)) => db,
-            Either::Left((Err(e), _)) => return Err(describe(e)),
-            Either::Right(_) => {
-                return Err(format!(
-                    "IndexedDB did not open within {timeout_ms} ms (blocked?)"
-                ))
-            }
-        };
+            .build()
+            .await
+            .map_err(describe)?;
         Ok(IdbStore {
             db: RefCell::new(Some(db)),
             listener: RefCell::new(None),

@@ -1,7 +1,7 @@
 //! `LocalStore` over the page's `window.localStorage`. When storage is disabled or throws on
 //! access, every read misses and every write reports `Unavailable`, and the cache carries on.
 
-use crate::core::store::{LocalStore, StoreError};
+use crate::core::engine::store::{LocalStore, StoreError};
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;

@@ -2,7 +2,7 @@
 //! share one map, so a test can reopen an engine on the same data (a reload) or run two at once
 //! (two tabs), and can plant foreign or damaged values.
 
-use crate::core::store::{units, LocalStore, StoreError};
+use crate::core::engine::store::{units, LocalStore, StoreError};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -5,5 +5,3 @@ pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod local;
 pub mod memory;
-#[cfg(target_arch = "wasm32")]
-pub mod timer;

@@ -5,14 +5,16 @@
 use super::convert;
 use super::options;
 use super::tabs::Tabs;
+use super::timer::sleep;
 use super::DateClock;
+use crate::core::engine::options::SetOptions;
 use crate::core::engine::{Broadcast, Engine, Lookup, Stored};
-use crate::core::options::SetOptions;
 use crate::store::idb::IdbStore;
 use crate::store::local::BrowserLocalStore;
-use crate::store::timer::sleep;
+use futures_util::future::{select, Either};
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
+use std::pin::pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local};
@@ -173,6 +175,17 @@ async fn read_batch(shared: Rc<Shared>) {
     }
 }
 
+/// Opens the database, or gives up after `IDB_OPEN_TIMEOUT_MS` (another page holds it blocked).
+async fn open_idb(namespace: &str, version: u64) -> Result<IdbStore, String> {
+    let open = IdbStore::open(namespace, version);
+    match select(pin!(open), pin!(sleep(IDB_OPEN_TIMEOUT_MS))).await {
+        Either::Left((opened, _)) => opened,
+        Either::Right(_) => Err(format!(
+            "IndexedDB did not open within {IDB_OPEN_TIMEOUT_MS} ms (blocked?)"
+        )),
+    }
+}
+
 #[wasm_bindgen]
 pub struct WasmCache {
     shared: Rc<Shared>,
@@ -189,7 +202,7 @@ impl WasmCache {
         // Random, so that two tabs writing in the same millisecond are still ordered alike.
         config.writer = (js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1;
         let version = config.version;
-        let idb = IdbStore::open(&config.namespace, version, IDB_OPEN_TIMEOUT_MS).await;
+        let idb = open_idb(&config.namespace, version).await;
         let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
         let idb = match idb {
             Ok(store) => match store.load_meta(version).await {

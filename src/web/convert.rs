@@ -1,7 +1,7 @@
 //! Core values to JavaScript values: errors, stats and entries, events.
 
+use crate::core::engine::event::{Event, RemovalCause};
 use crate::core::error::Error;
-use crate::core::event::{Event, RemovalCause};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -56,7 +56,7 @@ pub fn event(e: &Event) -> JsValue {
             message,
             key,
         } => {
-            set(&js, "code", &(*code).into());
+            set(&js, "code", &code.as_str().into());
             set(&js, "message", &message.as_str().into());
             ("fault", key.as_ref(), Some(tier))
         }

@@ -1,8 +1,8 @@
 //! Options objects from JavaScript, read field by field into the core's inputs. A field of the
 //! wrong type is `INVALID_OPTION` with its name; `undefined` and `null` mean "not given".
 
+use crate::core::engine::options::{CacheOptionsInput, SetOptionsInput, TierChoice};
 use crate::core::error::{Error, Result};
-use crate::core::options::{CacheOptionsInput, SetOptionsInput, TierChoice};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

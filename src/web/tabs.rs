@@ -3,7 +3,7 @@
 //! exceed the integers a JS number holds exactly).
 
 use crate::core::engine::Broadcast;
-use crate::core::options::Tier;
+use crate::core::types::Tier;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent};

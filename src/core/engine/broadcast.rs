@@ -9,11 +9,11 @@
 
 use super::{tiers, Engine, Handle, IdbOp, Key};
 use crate::core::clock::Clock;
-use crate::core::event::{Event, RemovalCause};
-use crate::core::memory::Policy;
-use crate::core::options::Tier;
-use crate::core::record::{self, Meta};
-use crate::core::store::LocalStore;
+use crate::core::engine::event::{Event, RemovalCause};
+use crate::core::engine::store::LocalStore;
+use crate::core::format::record::{self, Meta};
+use crate::core::policy::Policy;
+use crate::core::types::Tier;
 
 /// A change for the other tabs of this namespace and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +111,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if self.closed {
             return;
         }
+        self.applying_remote = true;
+        self.apply_remote_message(message);
+        self.applying_remote = false;
+    }
+
+    fn apply_remote_message(&mut self, message: Broadcast) {
         match message {
             Broadcast::Set {
                 key,

@@ -6,10 +6,10 @@
 
 use super::{Broadcast, Engine, Key, Stored};
 use crate::core::clock::Clock;
+use crate::core::engine::event::Event;
+use crate::core::engine::options::SetOptions;
+use crate::core::engine::store::LocalStore;
 use crate::core::error::{check_key, Result};
-use crate::core::event::Event;
-use crate::core::options::SetOptions;
-use crate::core::store::LocalStore;
 use std::collections::{HashMap, HashSet};
 
 /// Reads remembered per load; a load that reads more is spoiled rather than tracked further.

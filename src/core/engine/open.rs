@@ -4,14 +4,15 @@
 
 use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
 use crate::core::clock::Clock;
+use crate::core::engine::options::CacheConfig;
+use crate::core::engine::store::{units, LocalStore};
 use crate::core::error::Error;
+use crate::core::format::record::{self, Meta};
+use crate::core::format::text;
 use crate::core::graph::Graph;
-use crate::core::memory::{Policy, S3Fifo};
-use crate::core::options::{CacheConfig, Tier};
-use crate::core::record::{self, Meta};
-use crate::core::slots::Slots;
-use crate::core::store::{units, LocalStore};
-use crate::core::text;
+use crate::core::policy::slots::Slots;
+use crate::core::policy::{Policy, S3Fifo};
+use crate::core::types::{FaultCode, Tier};
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -53,7 +54,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             ordered: BTreeSet::new(),
             graph: Graph::default(),
             loads: Default::default(),
-            free: Vec::new(),
             writes: 0,
             expiries: BinaryHeap::new(),
             outbox: Vec::new(),
@@ -66,6 +66,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             last_stamp: 0,
             deferred_demotions: Some(Vec::new()),
             tombstones: Default::default(),
+            applying_remote: false,
             invalidations: Default::default(),
         };
         engine.load_local();
@@ -91,7 +92,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     let key = Some(Rc::from(key));
                     self.fault(
                         Tier::Local,
-                        "CORRUPT_ENTRY",
+                        FaultCode::CorruptEntry,
                         format!("purged at start-up: {why}"),
                         key,
                     );
@@ -166,9 +167,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Adds an entry to the index (written now, or found at start-up).
     pub(super) fn register(&mut self, meta: Meta, home: Tier, stored_bytes: u64) -> Handle {
-        let handle = self.free.pop().unwrap_or(self.index.len() as Handle);
         self.writes += 1;
-        if let Some(at) = meta.expires_at {
+        let key: Key = Rc::from(meta.key.as_str());
+        self.index_key(&key, &meta);
+        let expires_at = meta.expires_at;
+        let handle = self.entries.allocate(Entry {
+            key: key.clone(),
+            meta,
+            write: self.writes,
+            home,
+            stored_bytes,
+        });
+        self.index.insert(key, handle);
+        if let Some(at) = expires_at {
             self.expiries.push(Reverse((at, handle, self.writes)));
             // Records of deleted or rewritten entries wait for their time to pass: drop them
             // once they outnumber the live entries, so the heap stays bounded by those.
@@ -178,24 +189,18 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     .retain(|Reverse((_, h, w))| entries.get(*h).is_some_and(|e| e.write == *w));
             }
         }
-        let key: Key = Rc::from(meta.key.as_str());
-        self.index.insert(key.clone(), handle);
-        self.ordered.insert(key.clone());
-        self.graph.add(&key, &meta.tags, &meta.depends_on);
-        let entry = Entry {
-            key,
-            meta,
-            write: self.writes,
-            home,
-            stored_bytes,
-        };
         let at = handle as usize;
         if at >= self.hits.len() {
             self.hits.resize(at + 1, 0);
         }
         self.hits[at] = 0;
-        self.entries.insert(handle, entry);
         handle
+    }
+
+    /// The key's place in the prefix order and the dependency graph.
+    fn index_key(&mut self, key: &Key, meta: &Meta) {
+        self.ordered.insert(key.clone());
+        self.graph.add(key, &meta.tags, &meta.depends_on);
     }
 
     /// One metadata record read from IndexedDB at start-up.
@@ -220,7 +225,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 let message = "purged at start-up: unreadable metadata".to_string();
                 self.fault(
                     Tier::IndexedDb,
-                    "CORRUPT_ENTRY",
+                    FaultCode::CorruptEntry,
                     message,
                     Some(Rc::from(key)),
                 );

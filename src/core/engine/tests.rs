@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::core::clock::ManualClock;
-use crate::core::options::{CacheOptionsInput, SetOptionsInput};
+use crate::core::engine::options::{CacheOptionsInput, SetOptionsInput};
 use crate::store::memory::MemoryLocalStore;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -125,7 +125,7 @@ fn events(engine: &mut TestEngine) -> Vec<String> {
             Event::Evicted { key, tier } => format!("evict {key} {}", tier.as_str()),
             Event::Removed { key, cause, .. } => format!("{cause:?} {key}").to_lowercase(),
             Event::Fault { code, key, .. } => {
-                format!("fault {code} {}", key.as_deref().unwrap_or("-"))
+                format!("fault {} {}", code.as_str(), key.as_deref().unwrap_or("-"))
             }
             Event::Invalidated { key, removed } => {
                 format!("invalidate {key} {}", removed.join(","))

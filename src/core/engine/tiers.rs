@@ -4,13 +4,13 @@
 
 use super::{key_hash, Engine, Handle};
 use crate::core::clock::Clock;
+use crate::core::engine::event::Event;
+use crate::core::engine::store::{units, LocalStore, StoreError};
 use crate::core::error::{Error, Result};
-use crate::core::event::Event;
-use crate::core::memory::Policy;
-use crate::core::options::Tier;
-use crate::core::record::payload_sum;
-use crate::core::record::{self, Meta};
-use crate::core::store::{units, LocalStore, StoreError};
+use crate::core::format::record::payload_sum;
+use crate::core::format::record::{self, Meta};
+use crate::core::policy::Policy;
+use crate::core::types::{FaultCode, Tier};
 
 /// An IndexedDB operation waiting for the next flush.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +47,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// its storage key and its value.
     pub(super) fn local_cost(&self, meta: &Meta) -> u64 {
         // Exact from sizes (packed text has a fixed number of units) without building the value.
-        let meta_units =
-            crate::core::text::packed_units(crate::core::codec::HEADER_LEN + meta.record_len());
+        let meta_units = crate::core::format::text::packed_units(
+            crate::core::format::codec::HEADER_LEN + meta.record_len(),
+        );
         let value_units = record::HEAD_UNITS
             + meta_units
-            + crate::core::text::packed_units(meta.payload_bytes as usize);
+            + crate::core::format::text::packed_units(meta.payload_bytes as usize);
         2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64
     }
 
@@ -99,7 +100,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     if !self.local_policy.evict_one(&mut victims) {
                         let message =
                             "localStorage quota is full even without this cache's entries";
-                        self.fault(Tier::Local, "QUOTA_EXCEEDED", message.into(), Some(key));
+                        self.fault(
+                            Tier::Local,
+                            FaultCode::QuotaExceeded,
+                            message.into(),
+                            Some(key),
+                        );
                         return false;
                     }
                     self.demote_all(victims);
@@ -109,14 +115,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 }
                 Err(StoreError::Unavailable(why)) => {
                     self.local_policy.remove(handle);
-                    self.fault(Tier::Local, "UNAVAILABLE", why, Some(key));
+                    self.fault(Tier::Local, FaultCode::Unavailable, why, Some(key));
                     return false;
                 }
             }
         }
         if quota_hit {
             let message = "localStorage quota reached: older entries made room".to_string();
-            self.fault(Tier::Local, "QUOTA_EXCEEDED", message, Some(key));
+            self.fault(Tier::Local, FaultCode::QuotaExceeded, message, Some(key));
         }
         if let Some(entry) = self.entries.get_mut(handle) {
             entry.stored_bytes = cost;
@@ -183,7 +189,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             } else {
                 "no tier had room: dropped"
             };
-            self.fault(tier, "NO_ROOM", message.into(), Some(key));
+            self.fault(tier, FaultCode::NoRoom, message.into(), Some(key));
         }
         if !in_memory {
             self.forget(handle);
@@ -260,7 +266,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// A read of IndexedDB failed (the entry it was for reads as a miss).
     pub fn report_idb_fault(&mut self, why: &str) {
-        self.fault(Tier::IndexedDb, "READ_FAILED", why.to_string(), None);
+        self.fault(
+            Tier::IndexedDb,
+            FaultCode::ReadFailed,
+            why.to_string(),
+            None,
+        );
     }
 
     /// Hands the pending IndexedDB operations to the browser layer, oldest first.
@@ -285,7 +296,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             let key = entry.key.clone();
             self.idb_policy.remove(handle);
-            self.fault(Tier::IndexedDb, "WRITE_FAILED", why.to_string(), Some(key));
+            self.fault(
+                Tier::IndexedDb,
+                FaultCode::WriteFailed,
+                why.to_string(),
+                Some(key),
+            );
             if !self.write_local(handle, payload) {
                 self.orphan(handle, Some(Tier::IndexedDb));
             } else if let Some(entry) = self.entries.get_mut(handle) {
@@ -318,7 +334,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub fn set_idb_available(&mut self, available: bool, why: &str) {
         self.idb_available = available;
         if !available {
-            self.fault(Tier::IndexedDb, "UNAVAILABLE", why.to_string(), None);
+            self.fault(
+                Tier::IndexedDb,
+                FaultCode::Unavailable,
+                why.to_string(),
+                None,
+            );
         }
         if let Some(deferred) = self.deferred_demotions.take() {
             self.demote_all(deferred);

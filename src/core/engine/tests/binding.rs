@@ -4,7 +4,7 @@
 
 use super::persistence::persistence_fixture;
 use super::*;
-use crate::core::{codec, text};
+use crate::core::format::{codec, text};
 
 fn stored(namespace: &str, version: u64, key: &str) -> String {
     format!("smartcache:{}:{namespace}:{version}:{key}", namespace.len())
@@ -184,11 +184,15 @@ fn the_previous_releases_format_is_purged_without_a_fault() {
 fn a_hit_the_face_cannot_parse_is_taken_back_as_a_corrupt_miss() {
     let (mut engine, _clock, local, mut idb, _config) = persistence_fixture();
     // Well sealed, UTF-8, but not JSON: only the face's JSON.parse can tell.
-    engine.set("k", b"{not json", SetOptions::default()).unwrap();
+    engine
+        .set("k", b"{not json", SetOptions::default())
+        .unwrap();
     events(&mut engine);
     assert!(idb.get(&mut engine, "k").is_some());
     assert_eq!(engine.stats().hits, 1);
-    engine.refuse_read("k", "SyntaxError: Unexpected token n").unwrap();
+    engine
+        .refuse_read("k", "SyntaxError: Unexpected token n")
+        .unwrap();
     assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY k"]);
     let stats = engine.stats();
     assert_eq!((stats.hits, stats.misses, stats.local.hits), (0, 1, 0));

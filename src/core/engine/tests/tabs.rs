@@ -197,3 +197,22 @@ fn a_write_announced_before_it_is_visible_here_is_not_corruption() {
     assert_eq!(b.stats().faults, 0);
     assert!(shared.get("smartcache:7:default:1:company:42").is_some());
 }
+
+#[test]
+fn a_handle_freed_by_another_tab_is_not_reused_before_the_face_reports_its_accesses() {
+    let (mut a, mut b, mut idb) = two_tabs();
+    b.set("x", b"1", SetOptions::default()).unwrap();
+    let x = *b.index.get("x").unwrap();
+    // b's face served a hit on x from its live copy and holds it in its buffer.
+    a.delete("x").unwrap();
+    a.set("y", b"2", SetOptions::default()).unwrap();
+    deliver(&mut a, &mut b, &mut idb);
+    let y = *b.index.get("y").unwrap();
+    assert_ne!(
+        y, x,
+        "x's handle was handed to y while a hit on x was still buffered"
+    );
+    b.record_accesses(&[x], 0);
+    let hits: Vec<(String, u64)> = b.entries().into_iter().map(|e| (e.key, e.hits)).collect();
+    assert_eq!(hits, [("y".to_string(), 0)]);
+}

@@ -9,12 +9,13 @@
 
 mod lru;
 mod s3fifo;
+pub mod slots;
 
 pub use lru::Lru;
 pub use s3fifo::S3Fifo;
+pub use slots::Slots;
 
-/// Names an entry inside a policy.
-pub type Handle = u32;
+pub use crate::core::types::Handle;
 
 /// A byte-budgeted replacement policy.
 pub trait Policy {

@@ -1,8 +1,7 @@
 //! What the engine tells its observers. Removals carry their cause (moka's `RemovalCause`), so the
 //! JS face can drop live values and the devtools can tell an eviction from an expiry.
 
-use super::engine::Key;
-use super::options::Tier;
+use crate::core::types::{FaultCode, Key, Tier};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RemovalCause {
@@ -46,7 +45,7 @@ pub enum Event {
     /// A storage fault was handled (quota, corrupt entry, unavailable tier).
     Fault {
         tier: Tier,
-        code: &'static str,
+        code: FaultCode,
         message: String,
         key: Option<Key>,
     },
@@ -115,7 +114,7 @@ mod tests {
             Event::Miss { key: key() },
             Event::Fault {
                 tier: Tier::Local,
-                code: "QUOTA_EXCEEDED",
+                code: FaultCode::QuotaExceeded,
                 message: String::new(),
                 key: None,
             },

@@ -5,7 +5,7 @@
 //! is still below the surrogate range, so a packed string never holds a lone surrogate. The first
 //! unit says how many padding bits end the last data unit (0..=14), which pins the byte length.
 
-use super::error::{Error, Result};
+use crate::core::error::{Error, Result};
 
 /// First code unit used: U+4E00, the start of the CJK block, so a packed value reads as text in
 /// devtools; `BASE + 0x7FFF` = U+CDFF < U+D800.

@@ -8,7 +8,7 @@
 //! are untrusted: `decode` checks every field and the checksum of what it rebuilt, and fails closed.
 
 use super::checksum::xxh32;
-use super::error::{Error, Result};
+use crate::core::error::{Error, Result};
 
 pub const MAGIC: [u8; 2] = *b"SC";
 /// 2: records are sealed to their namespace, version and key (see `record`). Envelopes of format 1

@@ -10,7 +10,7 @@
 //! O(1) and stale queue entries are skipped (and compacted away when they pile up).
 
 use super::{Handle, Policy};
-use crate::core::slots::Slots;
+use crate::core::policy::slots::Slots;
 use std::collections::{HashMap, VecDeque};
 
 const MAX_FREQ: u8 = 3;
@@ -263,7 +263,7 @@ impl Policy for S3Fifo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::memory::Lru;
+    use crate::core::policy::Lru;
 
     /// Hit ratio of `policy` on a trace of keys (handle = key) where a miss inserts 100 bytes.
     fn hit_ratio(policy: &mut dyn Policy, trace: &[u32]) -> f64 {

@@ -13,8 +13,8 @@
 
 use super::checksum::xxh32;
 use super::codec;
-use super::error::{Error, Result};
 use super::text;
+use crate::core::error::{Error, Result};
 
 /// An entry's metadata, as persisted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -10,8 +10,12 @@
 //!   layer flushes in one transaction per batch, and reads come back through `ingest_indexed_db`.
 
 mod broadcast;
+pub mod event;
 mod invalidate;
 mod open;
+pub mod options;
+pub mod stats;
+pub mod store;
 mod tiers;
 mod tombstones;
 
@@ -19,24 +23,21 @@ pub use broadcast::Broadcast;
 pub use tiers::IdbOp;
 
 use super::clock::Clock;
-use super::codec;
 use super::error::{check_key, Error, Result};
-use super::event::{Event, RemovalCause};
+use super::format::codec;
+use super::format::record::{self, Meta};
 use super::graph::Graph;
-use super::memory::{Handle, Policy, S3Fifo};
-use super::options::{CacheConfig, SetOptions, Tier, TierChoice};
-use super::record::{self, Meta};
-use super::slots::Slots;
-use super::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
-use super::store::LocalStore;
+use super::policy::{Policy, S3Fifo, Slots};
+pub use super::types::{FaultCode, Handle, Key, Tier};
+use event::{Event, RemovalCause};
+use options::{CacheConfig, SetOptions, TierChoice};
+use stats::{hit_rate, CacheStats, EntryInfo, TierStats};
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
-
-/// Keys are shared between the index, the entries and the events.
-pub type Key = Rc<str>;
+use store::LocalStore;
 
 /// One entry: its metadata, where it lives durably and what that costs there.
 #[derive(Debug, Clone)]
@@ -108,7 +109,6 @@ pub struct Engine<C: Clock, L: LocalStore> {
     ordered: BTreeSet<Key>,
     graph: Graph,
     loads: invalidate::Loads,
-    free: Vec<Handle>,
     writes: u64,
     /// (expires_at, handle, write) of entries with a ttl, soonest first.
     expiries: BinaryHeap<Reverse<(u64, Handle, u64)>>,
@@ -128,6 +128,8 @@ pub struct Engine<C: Clock, L: LocalStore> {
     /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
     deferred_demotions: Option<Vec<Handle>>,
     tombstones: tombstones::Tombstones,
+    /// While another tab's message is applied: handles freed then are quarantined.
+    applying_remote: bool,
     /// The names invalidated lately (keys, tags, prefixes), apart from plain deletions: a write
     /// of another tab that depends on one of them and was made before it is outdated too.
     invalidations: tombstones::Tombstones,
@@ -180,6 +182,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         spoils_loads: bool,
     ) -> Result<Stored> {
         self.ensure_open()?;
+        // The face reported its buffered accesses before this call: freed handles may be reused.
+        self.entries.recycle();
         check_key(key)?;
         self.purge_expired();
         let now = self.clock.now_ms();
@@ -230,7 +234,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             let key = self.entry(handle).key.clone();
             self.fault(
                 Tier::Memory,
-                "NO_ROOM",
+                FaultCode::NoRoom,
                 "no tier could take the entry".into(),
                 Some(key),
             );
@@ -359,6 +363,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Counts hits the face served from its live copies (by entry id) and misses it saw.
     pub fn record_accesses(&mut self, ids: &[Handle], misses: u64) {
+        self.entries.recycle();
         self.counters.misses += misses;
         // Every access was a hit when it happened, even if the entry has gone since.
         self.counters.hits += ids.len() as u64;
@@ -477,7 +482,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     fn corrupt(&mut self, handle: Handle, tier: Tier, error: Error) -> Lookup {
         let key = self.entry(handle).key.clone();
-        self.fault(tier, error.code(), error.to_string(), Some(key.clone()));
+        self.fault(
+            tier,
+            FaultCode::CorruptEntry,
+            error.to_string(),
+            Some(key.clone()),
+        );
         self.remove(handle, RemovalCause::Deleted);
         self.missed(&key)
     }
@@ -567,7 +577,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ordered.clear();
         self.graph.clear();
         self.spoil_all_loads();
-        self.free.clear();
         self.expiries.clear();
         self.memory.clear();
         self.local_policy.clear();
@@ -606,7 +615,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Drops an entry from every tier and the index, silently (the caller reports why).
     fn forget(&mut self, handle: Handle) {
-        let Some(entry) = self.entries.remove(handle) else {
+        // The face may hold accesses under this handle recorded before another tab's message
+        // removed the entry: its handle waits until the face has reported them.
+        let removed = if self.applying_remote {
+            self.entries.quarantine(handle)
+        } else {
+            self.entries.release(handle)
+        };
+        let Some(entry) = removed else {
             return;
         };
         self.index.remove(&entry.key);
@@ -628,10 +644,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             Tier::Memory => {}
         }
-        self.free.push(handle);
     }
 
-    fn fault(&mut self, tier: Tier, code: &'static str, message: String, key: Option<Key>) {
+    fn fault(&mut self, tier: Tier, code: FaultCode, message: String, key: Option<Key>) {
         self.counters.faults += 1;
         self.events.push(Event::Fault {
             tier,

@@ -1,7 +1,7 @@
 //! Plain least-recently-used, byte-budgeted: the reference the S3-FIFO policy must beat.
 
 use super::{Handle, Policy};
-use crate::core::slots::Slots;
+use crate::core::policy::slots::Slots;
 use std::collections::BTreeMap;
 
 #[derive(Debug)]

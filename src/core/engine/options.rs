@@ -1,30 +1,12 @@
 //! Options of API.md as they arrive (loosely typed, from JavaScript) and as the engine uses them
 //! (validated). Every rule about what an option may be lives here, so it is tested natively.
 
-use super::error::{check_key, Error, Result};
+use crate::core::error::{check_key, Error, Result};
 
 pub const MIB: u64 = 1024 * 1024;
 /// Largest integer a JavaScript number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 const MAX_NAMESPACE_UNITS: usize = 128;
-
-/// Where an entry lives durably.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tier {
-    Memory,
-    Local,
-    IndexedDb,
-}
-
-impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Memory => "memory",
-            Tier::Local => "local",
-            Tier::IndexedDb => "indexeddb",
-        }
-    }
-}
 
 /// The `tier` of `SetOptions`: a tier, or the placement policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

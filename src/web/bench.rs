@@ -1,0 +1,68 @@
+//! What only the benchmarks call, built with the `bench` feature into `pkg/wasm-bench/` and never
+//! shipped: trace replay through the tiers' policies (the same code the cache runs, driven by a
+//! trace) and the codec as the persistent tiers use it.
+
+use super::convert;
+use crate::core::error::Error;
+use crate::core::format::{codec, text};
+use crate::core::policy::{Lru, Policy, S3Fifo};
+use wasm_bindgen::prelude::*;
+
+/// Ids the replay accepts: the policies size per-handle arrays by the largest id.
+const MAX_TRACE_ID: u32 = 1 << 24;
+/// The largest budget a policy can split into its queues without overflow (2^53: exact in f64).
+const MAX_BUDGET: f64 = 9_007_199_254_740_992.0;
+
+/// Encodes a value's JSON text as the persistent tiers store it: enveloped, LZ4-compressed when
+/// larger than `compress_above` and worth it, packed at 15 bits per UTF-16 unit.
+#[wasm_bindgen(js_name = packValue)]
+pub fn pack_value(json: &str, compress_above: usize) -> String {
+    text::pack(&codec::encode(json.as_bytes(), compress_above))
+}
+
+/// The inverse of `packValue`; anything it did not make fails with code `CORRUPT_ENTRY`.
+#[wasm_bindgen(js_name = unpackValue)]
+pub fn unpack_value(packed: &str) -> Result<String, JsValue> {
+    let raw = text::unpack(packed)
+        .and_then(|bytes| codec::decode(&bytes))
+        .map_err(convert::error)?;
+    String::from_utf8(raw)
+        .map_err(|_| convert::error(Error::Corrupt("payload is not UTF-8 text".into())))
+}
+
+/// Replays `keys` (ids) with their `sizes` through `policy` ("s3fifo" or "lru") with a byte
+/// `budget`; a miss inserts. Returns the number of hits.
+#[wasm_bindgen(js_name = replayTrace)]
+pub fn replay_trace(
+    policy: &str,
+    budget: f64,
+    keys: &[u32],
+    sizes: &[u32],
+) -> Result<f64, JsValue> {
+    if keys.len() != sizes.len() {
+        return Err(JsValue::from_str("keys and sizes differ in length"));
+    }
+    if keys.iter().any(|&k| k >= MAX_TRACE_ID) {
+        return Err(JsValue::from_str("trace ids must be below 2^24"));
+    }
+    if !((0.0..=MAX_BUDGET).contains(&budget) && budget.fract() == 0.0) {
+        return Err(JsValue::from_str("budget must be a whole number of bytes"));
+    }
+    let mut policy: Box<dyn Policy> = match policy {
+        "s3fifo" => Box::new(S3Fifo::new(budget as u64)),
+        "lru" => Box::new(Lru::new(budget as u64)),
+        other => return Err(JsValue::from_str(&format!("unknown policy {other}"))),
+    };
+    let mut hits = 0u64;
+    let mut evicted = Vec::new();
+    for (&key, &size) in keys.iter().zip(sizes) {
+        if policy.contains(key) {
+            hits += 1;
+            policy.touch(key);
+        } else {
+            policy.insert(key, u64::from(key), u64::from(size), &mut evicted);
+            evicted.clear();
+        }
+    }
+    Ok(hits as f64)
+}
