@@ -79,7 +79,8 @@ class Model {
 
 export async function soak({ operations = 1_000_000, tabs = 3, reloadEvery = 100_000, seed = 1, log = () => {} } = {}) {
   const server = await serveFolder(root);
-  const browser = await launchBrowser();
+  // gc() in the pages, so that the heap measured is what is live, not what awaits collection.
+  const browser = await launchBrowser({ extraArgs: ['--js-flags=--expose-gc'] });
   const random = rng(seed);
   let version = 0;
   const next = () => ++version;
@@ -124,8 +125,17 @@ export async function soak({ operations = 1_000_000, tabs = 3, reloadEvery = 100
       max.heap = Math.max(max.heap, m.heap);
       const over = [];
       if (m.memory > 512 * 1024) over.push(`memory ${m.memory}`);
-      if (m.local > 256 * 1024 || m.localStored > 256 * 1024) over.push(`local ${m.local}/${m.localStored}`);
+      if (m.local > 256 * 1024) over.push(`local ${m.local}`);
       if (m.indexeddb > 4 * 1024 * 1024) over.push(`indexeddb ${m.indexeddb}`);
+      // What localStorage holds, as this tab sees it: other tabs' removals reach a renderer's
+      // view of storage with some delay, so a reading over the budget counts only if it is
+      // still over once they have had time to arrive.
+      if (m.localStored > 256 * 1024) {
+        await new Promise((r) => setTimeout(r, 500));
+        const again = await pages[tab].evaluate(() => import('/bench/soak/tab.js').then((t) => t.measure()));
+        if (again.localStored > 256 * 1024) over.push(`localStorage holds ${again.localStored}`);
+        max.storageLag = Math.max(max.storageLag ?? 0, m.localStored - 256 * 1024);
+      }
       if (over.length) budgetsBroken.push({ at: done, tab, over });
       if (Math.floor(done / reloadEvery) !== Math.floor((done - ops.length) / reloadEvery)) {
         for (const page of pages) await open(page);
@@ -148,6 +158,9 @@ export async function soak({ operations = 1_000_000, tabs = 3, reloadEvery = 100
     firstBudgetBroken: budgetsBroken.slice(0, 5),
     maxWasmBytes: max.wasm,
     maxHeapBytes: max.heap,
+    // Bytes over the budget that localStorage seemed to hold before other tabs' removals reached
+    // the measuring tab's view of it (0: never seen).
+    maxStorageLagBytes: max.storageLag ?? 0,
   };
 }
 

@@ -66,6 +66,7 @@ export async function runBatch(ops) {
 
 /** Budgets as the cache counts them and as localStorage holds them, and memory in use. */
 export async function measure() {
+  globalThis.gc?.();
   const stats = cache.stats();
   let localUnits = 0;
   for (let i = 0; i < localStorage.length; i++) {

@@ -60,7 +60,7 @@ function dropOtherDatabases(current) {
 
 export class SmartCache {
   #core;
-  /** key -> { key, value, id, expiresAt, staleAt } (0 = never for the times) */
+  /** key -> { value, id, expiresAt, staleAt } (0 = never for the times) */
   #live = new Map();
   #accesses = new Uint32Array(ACCESS_BATCH);
   #accessCount = 0;
@@ -128,16 +128,15 @@ export class SmartCache {
     let found = call(() => this.#core.get(key));
     if (found instanceof Promise) found = await found.catch((error) => Promise.reject(fromCore(error)));
     // The cache may have been closed while IndexedDB was read.
-    if (this.#closed) return found === undefined ? undefined : this.#parse(key, found[0]);
+    if (this.#closed) return found === undefined ? undefined : this.#parse(key, found.json);
     if (this.#core.hasPendingWrites()) this.#flushSoon();
     if (found === undefined) {
       // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
       return this.#live.get(key)?.value;
     }
-    const [json, id, expiresAt, inMemory, staleAt] = found;
-    const value = this.#parse(key, json);
+    const value = this.#parse(key, found.json);
     if (value === undefined) return undefined;
-    if (inMemory) this.#live.set(key, { key, value, id, expiresAt, staleAt });
+    this.#keep(key, value, found);
     return value;
   }
 
@@ -285,9 +284,9 @@ export class SmartCache {
     return result;
   }
 
-  /** Keeps the live copy the engine says the memory tier holds: `[id, expiresAt, inMemory, staleAt]`. */
-  #keep(key, value, [id, expiresAt, inMemory, staleAt]) {
-    if (inMemory) this.#live.set(key, { key, value, id, expiresAt, staleAt });
+  /** Keeps the live copy the engine says the memory tier holds (`stored`: { id, expiresAt, staleAt, inMemory }). */
+  #keep(key, value, { id, expiresAt, staleAt, inMemory }) {
+    if (inMemory) this.#live.set(key, { value, id, expiresAt, staleAt });
     else this.#live.delete(key);
   }
 
@@ -396,33 +395,19 @@ export class SmartCache {
   }
 
   #onCoreEvent(event) {
-    switch (event.type) {
-      case 'spoiled': {
-        // Internal: a load under way is out of date. Later callers start afresh; its loader may stop.
-        const run = this.#loads.get(event.load);
-        if (run === undefined) return;
-        if (this.#loading.get(run.key) === run) this.#loading.delete(run.key);
-        run.controller.abort(new DOMException(`"${run.key}" changed while it loaded`, 'AbortError'));
-        return;
-      }
-      case 'evict':
-        if (event.tier === 'memory') this.#live.delete(event.key);
-        break;
-      case 'expire':
-      case 'delete':
-        this.#live.delete(event.key);
-        break;
-      case 'invalidate':
-        for (const key of event.removed) this.#live.delete(key);
-        break;
-      case 'set':
-        // Another tab wrote the key: this tab's live copy is out of date.
-        if (event.remote) this.#live.delete(event.key);
-        break;
-      case 'clear':
-        this.#live.clear();
-        break;
+    if (event.type === 'spoiled') {
+      // Internal: a load under way is out of date. Later callers start afresh; its loader may stop.
+      const run = this.#loads.get(event.load);
+      if (run === undefined) return;
+      if (this.#loading.get(run.key) === run) this.#loading.delete(run.key);
+      run.controller.abort(new DOMException(`"${run.key}" changed while it loaded`, 'AbortError'));
+      return;
     }
+    // Which live copies the event takes away is the engine's decision (`drop`).
+    if (event.drop === 'key') this.#live.delete(event.key);
+    else if (event.drop === 'removed') for (const key of event.removed) this.#live.delete(key);
+    else if (event.drop === 'all') this.#live.clear();
+    if (event.drop !== undefined) delete event.drop;
     if (this.#listeners.size !== 0) this.#emit(event);
   }
 

@@ -1,6 +1,7 @@
 //! Core values to JavaScript values: errors, stats and entries, events.
 
 use crate::core::engine::event::{Event, RemovalCause};
+use crate::core::engine::{Lookup, Stored};
 use crate::core::error::Error;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -15,6 +16,40 @@ pub fn error(e: Error) -> JsValue {
 fn set(target: &JsValue, name: &str, value: &JsValue) {
     // Setting a plain data property on an object we just made cannot fail.
     let _ = js_sys::Reflect::set(target, &name.into(), value);
+}
+
+/// What the face keeps of a stored entry for its live copy, as one named object:
+/// `{ id, expiresAt, staleAt, inMemory }` (0 = never for the times), and `json` for a hit.
+pub fn stored(stored: Stored, json: Option<&[u8]>) -> JsValue {
+    let js: JsValue = js_sys::Object::new().into();
+    set(&js, "id", &f64::from(stored.id).into());
+    set(
+        &js,
+        "expiresAt",
+        &stored.expires_at.map_or(0.0, |at| at as f64).into(),
+    );
+    set(
+        &js,
+        "staleAt",
+        &stored.stale_at.map_or(0.0, |at| at as f64).into(),
+    );
+    set(&js, "inMemory", &stored.in_memory.into());
+    if let Some(json) = json {
+        set(
+            &js,
+            "json",
+            &JsValue::from_str(&String::from_utf8_lossy(json)),
+        );
+    }
+    js
+}
+
+/// A lookup as the face reads it: a `stored` object with its `json` for a hit, else `undefined`.
+pub fn lookup(lookup: Lookup) -> JsValue {
+    match lookup {
+        Lookup::Hit { json, stored: s } => stored(s, Some(&json)),
+        Lookup::Miss | Lookup::ReadIndexedDb { .. } => JsValue::UNDEFINED,
+    }
 }
 
 /// Structs of the core (stats, entries) as plain JS objects.
@@ -71,6 +106,9 @@ pub fn event(e: &Event) -> JsValue {
             ("spoiled", None, None)
         }
     };
+    if let Some(drop) = e.live_drop() {
+        set(&js, "drop", &drop.as_str().into());
+    }
     set(&js, "type", &kind.into());
     if let Some(key) = key {
         set(&js, "key", &JsValue::from_str(key));

@@ -5,6 +5,7 @@
 mod bench;
 mod cache;
 mod convert;
+mod driver;
 mod options;
 mod tabs;
 mod timer;

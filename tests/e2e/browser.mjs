@@ -17,12 +17,12 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function launchBrowser() {
+export async function launchBrowser({ extraArgs = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'smartcache-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   return {
     context,

@@ -58,20 +58,46 @@ pub enum Event {
     },
 }
 
+/// Which live copies of the JS face an event takes away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveDrop {
+    /// The event's key.
+    Key,
+    /// Every key of the event's `removed` list.
+    Removed,
+    /// All of them.
+    All,
+}
+
+impl LiveDrop {
+    /// The name the face reads in an event's `drop` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LiveDrop::Key => "key",
+            LiveDrop::Removed => "removed",
+            LiveDrop::All => "all",
+        }
+    }
+}
+
 impl Event {
+    /// The live copies the face must drop for this event: decided here, once.
+    pub fn live_drop(&self) -> Option<LiveDrop> {
+        match self {
+            Event::Evicted {
+                tier: Tier::Memory, ..
+            }
+            | Event::Removed { .. } => Some(LiveDrop::Key),
+            Event::Invalidated { .. } => Some(LiveDrop::Removed),
+            Event::Cleared => Some(LiveDrop::All),
+            _ => None,
+        }
+    }
+
     /// Whether the face must drop its live copy of the event's key (or, for `Cleared`, of all keys).
     /// Such events reach the face even when nobody subscribes.
     pub fn drops_live_value(&self) -> bool {
-        matches!(
-            self,
-            Event::Evicted {
-                tier: Tier::Memory,
-                ..
-            } | Event::Removed { .. }
-                | Event::Invalidated { .. }
-                | Event::Cleared
-                | Event::LoadSpoiled { .. }
-        )
+        self.live_drop().is_some() || matches!(self, Event::LoadSpoiled { .. })
     }
 }
 

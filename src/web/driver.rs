@@ -1,0 +1,212 @@
+//! The driver of the engine in the browser: what the synchronous calls of `WasmCache` and the
+//! asynchronous work (IndexedDB batches and reads, other tabs' messages, the IndexedDB listener)
+//! share, and that asynchronous work itself. The engine decides; this carries out.
+
+use super::convert;
+use super::tabs::Tabs;
+use super::timer::sleep;
+use super::DateClock;
+use crate::core::engine::options::CacheConfig;
+use crate::core::engine::{Broadcast, Engine, Lookup};
+use crate::store::idb::{database_name, IdbStore};
+use crate::store::local::BrowserLocalStore;
+use futures_util::future::{select, Either};
+use js_sys::Function;
+use std::cell::{Cell, RefCell};
+use std::pin::pin;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+
+/// How long `open` waits for a blocked IndexedDB before carrying on without it.
+const IDB_OPEN_TIMEOUT_MS: i32 = 3_000;
+
+/// A `get` waiting for its payload from IndexedDB.
+pub(super) struct PendingRead {
+    pub(super) key: String,
+    pub(super) write: u64,
+    pub(super) resolve: Function,
+}
+
+/// What the synchronous calls and the asynchronous IndexedDB work share.
+pub(super) struct Shared {
+    pub(super) engine: RefCell<Engine<DateClock, BrowserLocalStore>>,
+    pub(super) idb: Option<Rc<IdbStore>>,
+    /// Reads asked for in this tick; they share one transaction.
+    pub(super) reads: RefCell<Vec<PendingRead>>,
+    pub(super) listener: RefCell<Option<Function>>,
+    pub(super) tabs: RefCell<Option<Tabs>>,
+    /// Changes for the other tabs, posted together at the next task.
+    pub(super) outgoing: RefCell<Vec<Broadcast>>,
+    /// Whether anybody subscribed: otherwise only events that drop live values are sent.
+    pub(super) verbose: Cell<bool>,
+}
+
+impl Shared {
+    /// Opens the engine over localStorage and, when it answers in time, IndexedDB; joins the
+    /// other tabs and listens for IndexedDB being taken away.
+    pub(super) async fn open(config: CacheConfig) -> Rc<Shared> {
+        let version = config.version;
+        let idb = open_idb(&config.namespace, version).await;
+        let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
+        let idb = match idb {
+            Ok(store) => match store.load_meta(version).await {
+                Ok(records) => {
+                    engine.set_idb_available(true, "");
+                    for (key, meta) in records {
+                        engine.load_idb_record(&key, &meta);
+                    }
+                    Some(Rc::new(store))
+                }
+                Err(why) => {
+                    engine.set_idb_available(false, &why);
+                    None
+                }
+            },
+            Err(why) => {
+                engine.set_idb_available(false, &why);
+                None
+            }
+        };
+        let database = database_name(&engine.config().namespace, version);
+        let cross_tab = engine.config().cross_tab;
+        let namespace = engine.config().namespace.clone();
+        let shared = Rc::new(Shared {
+            engine: RefCell::new(engine),
+            idb,
+            reads: RefCell::new(Vec::new()),
+            listener: RefCell::new(None),
+            tabs: RefCell::new(None),
+            outgoing: RefCell::new(Vec::new()),
+            verbose: Cell::new(false),
+        });
+        if let Some(idb) = shared.idb.clone() {
+            let weak = Rc::downgrade(&shared);
+            spawn_local(async move {
+                idb.listen(&database, move || {
+                    let Some(shared) = weak.upgrade() else { return };
+                    shared.with_engine(|e| {
+                        e.idb_lost("IndexedDB: another page deleted or upgraded the database")
+                    });
+                })
+                .await;
+            });
+        }
+        if cross_tab {
+            let weak = Rc::downgrade(&shared);
+            let tabs = Tabs::join(&namespace, version, move |message| {
+                let Some(shared) = weak.upgrade() else { return };
+                shared.with_engine(|e| e.apply_remote(message));
+                if shared.engine.borrow().has_pending_writes() {
+                    spawn_local(flush(shared));
+                }
+            });
+            *shared.tabs.borrow_mut() = tabs;
+        }
+        shared
+    }
+
+    /// Hands the engine's events to the listener, outside any borrow of the engine (a listener
+    /// may call back into the cache).
+    pub(super) fn flush_events(&self) {
+        let verbose = self.verbose.get();
+        let events: Vec<_> = self
+            .engine
+            .borrow_mut()
+            .drain_events()
+            .filter(|e| verbose || e.drops_live_value())
+            .collect();
+        let listener = self.listener.borrow().clone();
+        if let Some(listener) = listener {
+            for event in &events {
+                // A throwing listener must not break the engine: the face guards its subscribers.
+                let _ = listener.call1(&JsValue::NULL, &convert::event(event));
+            }
+        }
+    }
+
+    pub(super) fn with_engine<T>(
+        self: &Rc<Self>,
+        f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T,
+    ) -> T {
+        let result = f(&mut self.engine.borrow_mut());
+        self.flush_events();
+        self.tell_other_tabs();
+        result
+    }
+
+    /// Sends the engine's changes to the other tabs once storage holds them (IndexedDB writes
+    /// waiting for a flush hold the messages back), one message for all the changes made before
+    /// the page next yields to its task queue.
+    pub(super) fn tell_other_tabs(self: &Rc<Self>) {
+        let messages = {
+            let mut engine = self.engine.borrow_mut();
+            if engine.has_pending_writes() {
+                return;
+            }
+            engine.take_broadcasts()
+        };
+        if messages.is_empty() || self.tabs.borrow().is_none() {
+            return;
+        }
+        let first_of_task = self.outgoing.borrow().is_empty();
+        self.outgoing.borrow_mut().extend(messages);
+        if first_of_task {
+            let shared = self.clone();
+            spawn_local(async move {
+                sleep(0).await;
+                let batch = std::mem::take(&mut *shared.outgoing.borrow_mut());
+                if let Some(tabs) = shared.tabs.borrow().as_ref() {
+                    tabs.post(&batch);
+                }
+            });
+        }
+    }
+}
+
+/// Carries out the pending IndexedDB operations, then tells the other tabs what changed.
+pub(super) async fn flush(shared: Rc<Shared>) {
+    let ops = shared.engine.borrow_mut().take_outbox();
+    if !ops.is_empty() {
+        if let Some(idb) = &shared.idb {
+            let seal = shared.engine.borrow().seal();
+            if let Err(why) = idb.apply(&ops, seal).await {
+                shared.with_engine(|e| e.idb_write_failed(&ops, &why));
+            }
+        }
+    }
+    shared.tell_other_tabs();
+}
+
+/// Reads the payloads of the pending `get`s in one transaction and answers each.
+pub(super) async fn read_batch(shared: Rc<Shared>) {
+    let reads = std::mem::take(&mut *shared.reads.borrow_mut());
+    let keys: Vec<String> = reads.iter().map(|r| r.key.clone()).collect();
+    let payloads = match &shared.idb {
+        Some(idb) => idb.read_many(&keys).await,
+        None => Err("IndexedDB is not open".into()),
+    };
+    for (i, read) in reads.iter().enumerate() {
+        let found = shared.with_engine(|e| match &payloads {
+            Ok(payloads) => e.ingest_indexed_db(&read.key, read.write, payloads[i].clone()),
+            Err(why) => {
+                // The entry may be fine: the read failed, so this get misses and the entry stays.
+                e.report_idb_fault(why);
+                e.miss(&read.key).map(|()| Lookup::Miss)
+            }
+        });
+        let answer = found.map(convert::lookup).unwrap_or(JsValue::UNDEFINED);
+        let _ = read.resolve.call1(&JsValue::NULL, &answer);
+    }
+}
+
+/// Opens the database, or gives up after `IDB_OPEN_TIMEOUT_MS` (another page holds it blocked).
+async fn open_idb(namespace: &str, version: u64) -> Result<IdbStore, String> {
+    let open = IdbStore::open(namespace, version);
+    match select(pin!(open), pin!(sleep(IDB_OPEN_TIMEOUT_MS))).await {
+        Either::Left((opened, _)) => opened,
+        Either::Right(_) => Err(format!(
+            "IndexedDB did not open within {IDB_OPEN_TIMEOUT_MS} ms (blocked?)"
+        )),
+    }
+}
