@@ -17,7 +17,7 @@ pub enum Error {
     #[error("the cache is closed")]
     Closed,
     #[error("corrupt stored entry: {0}")]
-    Corrupt(String),
+    Corrupt(Corruption),
     /// Written by an earlier release in a format this one no longer reads: purged, not a fault.
     #[error("stored entry of an older format: {0}")]
     Outdated(String),
@@ -35,6 +35,67 @@ impl Error {
             Error::Corrupt(_) | Error::Outdated(_) => "CORRUPT_ENTRY",
         }
     }
+}
+
+/// Why stored bytes were refused: each check of the decoders that fail closed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Corruption {
+    #[error("shorter than the envelope header")]
+    ShortEnvelope,
+    #[error("not a smartcache envelope")]
+    NotAnEnvelope,
+    #[error("unknown envelope format version")]
+    UnknownEnvelopeFormat,
+    #[error("unknown envelope flags")]
+    UnknownEnvelopeFlags,
+    #[error("raw length is impossible for its compressed body")]
+    ImpossibleRawLength,
+    #[error("LZ4 body does not decode")]
+    Lz4Body,
+    #[error("decoded length differs from the header")]
+    BodyLength,
+    #[error("checksum mismatch")]
+    Checksum,
+    #[error("packed text: {0}")]
+    PackedText(&'static str),
+    #[error("metadata is truncated")]
+    MetadataTruncated,
+    #[error("metadata text is not UTF-8")]
+    MetadataNotUtf8,
+    #[error("metadata list is longer than its record")]
+    MetadataListTooLong,
+    #[error("unknown metadata format")]
+    UnknownMetadataFormat,
+    #[error("bad metadata flag")]
+    MetadataFlag,
+    #[error("trailing bytes after metadata")]
+    MetadataTrailingBytes,
+    #[error("metadata seal does not match this namespace, version and record")]
+    Seal,
+    #[error("value is shorter than its header")]
+    ValueShorterThanHeader,
+    #[error("metadata is cut short")]
+    MetadataCutShort,
+    #[error("the value vanished while it was read")]
+    ValueVanished,
+    #[error("value belongs to another key")]
+    ForeignKey,
+    #[error("value length differs from its metadata")]
+    ValueLength,
+    #[error("the IndexedDB record is missing")]
+    RecordMissing,
+    #[error("the payload belongs to another record")]
+    ForeignPayload,
+    #[error("payload length differs from its metadata")]
+    PayloadLength,
+    #[error("the payload is not UTF-8 text")]
+    PayloadNotUtf8,
+    /// The JS face's `JSON.parse` refused it (its message).
+    #[error("the payload is not JSON: {0}")]
+    PayloadNotJson(String),
+    #[error("the localStorage value was edited")]
+    Edited,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -83,7 +144,7 @@ mod tests {
             Error::InvalidOption(String::new()),
             Error::EntryTooLarge { size: 1 },
             Error::Closed,
-            Error::Corrupt(String::new()),
+            Error::Corrupt(Corruption::Checksum),
         ]
         .iter()
         .map(Error::code)

@@ -3,7 +3,7 @@
 //! trace) and the codec as the persistent tiers use it.
 
 use super::convert;
-use crate::core::error::Error;
+use crate::core::error::{Corruption, Error};
 use crate::core::format::{codec, text};
 use crate::core::policy::{Lru, Policy, S3Fifo};
 use wasm_bindgen::prelude::*;
@@ -26,8 +26,7 @@ pub fn unpack_value(packed: &str) -> Result<String, JsValue> {
     let raw = text::unpack(packed)
         .and_then(|bytes| codec::decode(&bytes))
         .map_err(convert::error)?;
-    String::from_utf8(raw)
-        .map_err(|_| convert::error(Error::Corrupt("payload is not UTF-8 text".into())))
+    String::from_utf8(raw).map_err(|_| convert::error(Error::Corrupt(Corruption::PayloadNotUtf8)))
 }
 
 /// Replays `keys` (ids) with their `sizes` through `policy` ("s3fifo" or "lru") with a byte

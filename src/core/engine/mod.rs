@@ -23,7 +23,7 @@ pub use broadcast::Broadcast;
 pub use tiers::IdbOp;
 
 use super::clock::Clock;
-use super::error::{check_key, Error, Result};
+use super::error::{check_key, Corruption, Error, Result};
 use super::format::codec;
 use super::format::record::{self, Meta};
 use super::graph::Graph;
@@ -426,8 +426,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             // Deleted, expired or rewritten while the read was under way.
             return Ok(self.missed(key));
         };
-        let payload =
-            payload.ok_or_else(|| Error::Corrupt("the IndexedDB record is missing".into()));
+        let payload = payload.ok_or(Error::Corrupt(Corruption::RecordMissing));
         Ok(self.finish_read(handle, Tier::IndexedDb, payload))
     }
 
@@ -439,18 +438,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let json = payload.and_then(|p| {
             // The payload must be the one this metadata was sealed with, not another entry's.
             if record::payload_sum(&p) != sum {
-                return Err(Error::Corrupt(
-                    "the payload belongs to another record".into(),
-                ));
+                return Err(Error::Corrupt(Corruption::ForeignPayload));
             }
             let json = codec::decode(&p)?;
             if json.len() as u64 != raw_bytes {
-                return Err(Error::Corrupt(
-                    "payload length differs from its metadata".into(),
-                ));
+                return Err(Error::Corrupt(Corruption::PayloadLength));
             }
-            std::str::from_utf8(&json)
-                .map_err(|_| Error::Corrupt("the payload is not UTF-8 text".into()))?;
+            std::str::from_utf8(&json).map_err(|_| Error::Corrupt(Corruption::PayloadNotUtf8))?;
             Ok(json)
         });
         let json = match json {
@@ -512,7 +506,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 Tier::Memory => &mut self.counters.memory_hits,
             };
             *tier_hits = tier_hits.saturating_sub(1);
-            let error = Error::Corrupt(format!("the payload is not JSON: {why}"));
+            let error = Error::Corrupt(Corruption::PayloadNotJson(why.to_string()));
             self.corrupt(handle, tier, error);
         }
         Ok(())

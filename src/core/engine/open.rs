@@ -6,7 +6,7 @@ use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
 use crate::core::clock::Clock;
 use crate::core::engine::options::CacheConfig;
 use crate::core::engine::store::{units, LocalStore};
-use crate::core::error::Error;
+use crate::core::error::{Corruption, Error};
 use crate::core::format::record::{self, Meta};
 use crate::core::format::text;
 use crate::core::graph::Graph;
@@ -143,24 +143,22 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let (total, mut head) = self
             .local
             .head(storage_key, record::HEAD_UNITS + GUESS)
-            .ok_or_else(|| Error::Corrupt("value vanished".into()))?;
+            .ok_or(Error::Corrupt(Corruption::ValueVanished))?;
         let meta_units = record::local_meta_units(&head)?;
         if meta_units > GUESS {
             head = self
                 .local
                 .head(storage_key, record::HEAD_UNITS + meta_units)
-                .ok_or_else(|| Error::Corrupt("value vanished".into()))?
+                .ok_or(Error::Corrupt(Corruption::ValueVanished))?
                 .1;
         }
         let meta = record::parse_local_meta(&head, self.seal)?;
         if meta.key != key {
-            return Err(Error::Corrupt("value belongs to another key".into()));
+            return Err(Error::Corrupt(Corruption::ForeignKey));
         }
         let payload_units = text::packed_units(meta.payload_bytes as usize);
         if total != record::HEAD_UNITS + meta_units + payload_units {
-            return Err(Error::Corrupt(
-                "value length differs from its metadata".into(),
-            ));
+            return Err(Error::Corrupt(Corruption::ValueLength));
         }
         Ok((meta, total))
     }

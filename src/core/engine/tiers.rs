@@ -6,7 +6,7 @@ use super::{key_hash, Engine, Handle};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
 use crate::core::engine::store::{units, LocalStore, StoreError};
-use crate::core::error::{Error, Result};
+use crate::core::error::{Corruption, Error, Result};
 use crate::core::format::record::payload_sum;
 use crate::core::format::record::{self, Meta};
 use crate::core::policy::Policy;
@@ -143,7 +143,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             if (meta.stamp, meta.writer) != (entry.meta.stamp, entry.meta.writer) {
                 return Ok(None);
             }
-            return Err(Error::Corrupt("the localStorage value was edited".into()));
+            return Err(Error::Corrupt(Corruption::Edited));
         }
         record::local_payload(&value).map(Some)
     }

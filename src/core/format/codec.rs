@@ -8,7 +8,7 @@
 //! are untrusted: `decode` checks every field and the checksum of what it rebuilt, and fails closed.
 
 use super::checksum::xxh32;
-use crate::core::error::{Error, Result};
+use crate::core::error::{Corruption, Error, Result};
 
 pub const MAGIC: [u8; 2] = *b"SC";
 /// 2: records are sealed to their namespace, version and key (see `record`). Envelopes of format 1
@@ -50,44 +50,43 @@ pub fn is_compressed(stored: &[u8]) -> bool {
 
 /// Opens an envelope, checking magic, format, flags, length and checksum.
 pub fn decode(stored: &[u8]) -> Result<Vec<u8>> {
-    let corrupt = |why: &str| Error::Corrupt(why.to_string());
     if stored.len() < HEADER_LEN {
-        return Err(corrupt("shorter than the envelope header"));
+        return Err(Error::Corrupt(Corruption::ShortEnvelope));
     }
     if stored[0..2] != MAGIC {
-        return Err(corrupt("not a smartcache envelope"));
+        return Err(Error::Corrupt(Corruption::NotAnEnvelope));
     }
     if (OLDEST_KNOWN_FORMAT..FORMAT_VERSION).contains(&stored[2]) {
         return Err(Error::Outdated("envelope of an earlier format".into()));
     }
     if stored[2] != FORMAT_VERSION {
-        return Err(corrupt("unknown envelope format version"));
+        return Err(Error::Corrupt(Corruption::UnknownEnvelopeFormat));
     }
     let flags = stored[3];
     if flags & !KNOWN_FLAGS != 0 {
-        return Err(corrupt("unknown envelope flags"));
+        return Err(Error::Corrupt(Corruption::UnknownEnvelopeFlags));
     }
     let raw_len = u32::from_le_bytes([stored[4], stored[5], stored[6], stored[7]]) as usize;
     let checksum = u32::from_le_bytes([stored[8], stored[9], stored[10], stored[11]]);
     let body = &stored[HEADER_LEN..];
     let raw = if flags & FLAG_LZ4 != 0 {
         if raw_len > body.len().saturating_mul(LZ4_MAX_RATIO) {
-            return Err(corrupt("raw length is impossible for its compressed body"));
+            return Err(Error::Corrupt(Corruption::ImpossibleRawLength));
         }
         let raw = lz4_flex::block::decompress(body, raw_len)
-            .map_err(|e| Error::Corrupt(format!("LZ4 body does not decode: {e}")))?;
+            .map_err(|_| Error::Corrupt(Corruption::Lz4Body))?;
         if raw.len() != raw_len {
-            return Err(corrupt("decompressed length differs from the header"));
+            return Err(Error::Corrupt(Corruption::BodyLength));
         }
         raw
     } else {
         if body.len() != raw_len {
-            return Err(corrupt("body length differs from the header"));
+            return Err(Error::Corrupt(Corruption::BodyLength));
         }
         body.to_vec()
     };
     if xxh32(&raw, 0) != checksum {
-        return Err(corrupt("checksum mismatch"));
+        return Err(Error::Corrupt(Corruption::Checksum));
     }
     Ok(raw)
 }

@@ -14,7 +14,7 @@
 use super::checksum::xxh32;
 use super::codec;
 use super::text;
-use crate::core::error::{Error, Result};
+use crate::core::error::{Corruption, Error, Result};
 
 /// An entry's metadata, as persisted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,7 +94,7 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         if self.bytes.len() < n {
-            return Err(Error::Corrupt("metadata is truncated".into()));
+            return Err(Error::Corrupt(Corruption::MetadataTruncated));
         }
         let (head, rest) = self.bytes.split_at(n);
         self.bytes = rest;
@@ -120,16 +120,14 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<String> {
         let len = self.u32()? as usize;
         String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| Error::Corrupt("metadata text is not UTF-8".into()))
+            .map_err(|_| Error::Corrupt(Corruption::MetadataNotUtf8))
     }
 
     fn list(&mut self) -> Result<Vec<String>> {
         let count = self.u32()? as usize;
         // Each string takes at least its 4-byte length: a larger count is forged.
         if count > self.bytes.len() / 4 {
-            return Err(Error::Corrupt(
-                "metadata list is longer than its record".into(),
-            ));
+            return Err(Error::Corrupt(Corruption::MetadataListTooLong));
         }
         (0..count).map(|_| self.string()).collect()
     }
@@ -179,22 +177,20 @@ impl Meta {
         match bytes.first() {
             Some(&META_FORMAT) => {}
             Some(1) => return Err(Error::Outdated("metadata of an earlier format".into())),
-            _ => return Err(Error::Corrupt("unknown metadata format".into())),
+            _ => return Err(Error::Corrupt(Corruption::UnknownMetadataFormat)),
         }
         let Some(body_len) = bytes.len().checked_sub(SEAL_BYTES) else {
-            return Err(Error::Corrupt("metadata is truncated".into()));
+            return Err(Error::Corrupt(Corruption::MetadataTruncated));
         };
         let (body, seal) = bytes.split_at(body_len);
         if xxh32(body, seed).to_le_bytes() != seal {
-            return Err(Error::Corrupt(
-                "metadata seal does not match this namespace, version and record".into(),
-            ));
+            return Err(Error::Corrupt(Corruption::Seal));
         }
         let mut r = Reader { bytes: &body[1..] };
         let compressed = match r.u8()? {
             0 => false,
             1 => true,
-            _ => return Err(Error::Corrupt("bad metadata flag".into())),
+            _ => return Err(Error::Corrupt(Corruption::MetadataFlag)),
         };
         let key = r.string()?;
         let created_at = r.u64()?;
@@ -209,7 +205,7 @@ impl Meta {
         let writer = r.u32()?;
         let payload_sum = r.u32()?;
         if !r.bytes.is_empty() {
-            return Err(Error::Corrupt("trailing bytes after metadata".into()));
+            return Err(Error::Corrupt(Corruption::MetadataTrailingBytes));
         }
         Ok(Meta {
             key,
@@ -280,12 +276,12 @@ fn split_local(value: &str) -> Result<(&str, &str)> {
     // Packed units are 3 UTF-8 bytes each, so unit offsets are byte offsets times three.
     let head = value
         .get(..HEAD_UNITS * 3)
-        .ok_or_else(|| Error::Corrupt("value is shorter than its header".into()))?;
+        .ok_or(Error::Corrupt(Corruption::ValueShorterThanHeader))?;
     let meta_units = local_meta_units(head)?;
     let meta_end = (HEAD_UNITS + meta_units) * 3;
     let meta_text = value
         .get(HEAD_UNITS * 3..meta_end)
-        .ok_or_else(|| Error::Corrupt("metadata is cut short".into()))?;
+        .ok_or(Error::Corrupt(Corruption::MetadataCutShort))?;
     Ok((meta_text, &value[meta_end..]))
 }
 

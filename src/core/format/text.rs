@@ -5,7 +5,7 @@
 //! is still below the surrogate range, so a packed string never holds a lone surrogate. The first
 //! unit says how many padding bits end the last data unit (0..=14), which pins the byte length.
 
-use crate::core::error::{Error, Result};
+use crate::core::error::{Corruption, Error, Result};
 
 /// First code unit used: U+4E00, the start of the CJK block, so a packed value reads as text in
 /// devtools; `BASE + 0x7FFF` = U+CDFF < U+D800.
@@ -49,7 +49,7 @@ pub fn pack(bytes: &[u8]) -> String {
 
 /// Unpacks a string made by `pack`; anything else is `Error::Corrupt`.
 pub fn unpack(text: &str) -> Result<Vec<u8>> {
-    let corrupt = |why: &str| Error::Corrupt(format!("packed text: {why}"));
+    let corrupt = |why: &'static str| Error::Corrupt(Corruption::PackedText(why));
     let mut chars = text.chars();
     let pad = match chars.next() {
         Some(c) => value(c).ok_or_else(|| corrupt("bad header unit"))?,
@@ -94,9 +94,9 @@ pub fn unpack_header(text: &str) -> Result<u32> {
     let mut chars = text.chars();
     match (chars.next().and_then(value), chars.next().and_then(value)) {
         (Some(high), Some(low)) => Ok((high << BITS) | low),
-        _ => Err(Error::Corrupt(
-            "packed header is missing or out of range".into(),
-        )),
+        _ => Err(Error::Corrupt(Corruption::PackedText(
+            "header missing or out of range",
+        ))),
     }
 }
 
