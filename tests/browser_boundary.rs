@@ -149,7 +149,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
     assert_eq!(field("inMemory").as_bool(), Some(true));
     assert_eq!(field("expiresAt").as_f64(), Some(0.0));
     cache.record_accesses(&[field("id").as_f64().unwrap() as u32], 0);
-    let stats = cache.stats();
+    let stats = cache.stats().unwrap();
     assert_eq!(
         Reflect::get(&stats, &"hits".into()).unwrap().as_f64(),
         Some(1.0)
@@ -159,7 +159,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
         Reflect::get(&memory, &"entries".into()).unwrap().as_f64(),
         Some(5.0)
     );
-    let entries: js_sys::Array = cache.entries().dyn_into().unwrap();
+    let entries: js_sys::Array = cache.entries().unwrap().dyn_into().unwrap();
     let first = entries.get(0);
     assert_eq!(
         Reflect::get(&first, &"key".into())

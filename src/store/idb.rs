@@ -45,8 +45,19 @@ pub fn database_name(namespace: &str, version: u64) -> String {
     format!("smartcache:{units}:{namespace}:{version}")
 }
 
-fn describe(e: impl std::fmt::Debug) -> String {
-    format!("IndexedDB: {e:?}")
+/// Why an IndexedDB operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdbError {
+    #[error("IndexedDB: the connection was closed")]
+    Closed,
+    #[error("IndexedDB: {0}")]
+    Failed(String),
+}
+
+impl From<rexie::Error> for IdbError {
+    fn from(e: rexie::Error) -> Self {
+        IdbError::Failed(e.to_string())
+    }
 }
 
 fn bytes(value: &JsValue) -> Option<Vec<u8>> {
@@ -73,15 +84,14 @@ async fn open_raw(name: &str) -> Option<web_sys::IdbDatabase> {
 impl IdbStore {
     /// Opens (creating) the namespace's database. Fails when IndexedDB is missing or refuses; the
     /// caller bounds how long a blocked open may take.
-    pub async fn open(namespace: &str, version: u64) -> Result<IdbStore, String> {
+    pub async fn open(namespace: &str, version: u64) -> Result<IdbStore, IdbError> {
         let db = Rexie::builder(&database_name(namespace, version))
             .version(1)
             .add_object_store(ObjectStore::new(META))
             .add_object_store(ObjectStore::new(DATA))
             .add_object_store(ObjectStore::new(INFO))
             .build()
-            .await
-            .map_err(describe)?;
+            .await?;
         Ok(IdbStore {
             db: RefCell::new(Some(db)),
             listener: RefCell::new(None),
@@ -127,28 +137,22 @@ impl IdbStore {
         &self,
         stores: &[&str],
         mode: TransactionMode,
-    ) -> Result<rexie::Transaction, String> {
+    ) -> Result<rexie::Transaction, IdbError> {
         let db = self.db.borrow();
-        let db = db.as_ref().ok_or("IndexedDB: the connection was closed")?;
-        db.transaction(stores, mode).map_err(describe)
+        let db = db.as_ref().ok_or(IdbError::Closed)?;
+        Ok(db.transaction(stores, mode)?)
     }
 
     /// Every metadata record, by key, in one transaction that first empties the database when
     /// it was written under another cache version.
-    pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, String> {
+    pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, IdbError> {
         let tx = self.transaction(&[META, DATA, INFO], TransactionMode::ReadWrite)?;
-        let (meta, info) = (
-            tx.store(META).map_err(describe)?,
-            tx.store(INFO).map_err(describe)?,
-        );
-        let stored = info
-            .get(JsValue::from_str("version"))
-            .await
-            .map_err(describe)?;
+        let (meta, info) = (tx.store(META)?, tx.store(INFO)?);
+        let stored = info.get(JsValue::from_str("version")).await?;
         let records = if stored.and_then(|v| v.as_f64()) == Some(version as f64) {
             // Both come back in key order.
-            let keys = meta.get_all_keys(None, None).await.map_err(describe)?;
-            let values = meta.get_all(None, None).await.map_err(describe)?;
+            let keys = meta.get_all_keys(None, None).await?;
+            let values = meta.get_all(None, None).await?;
             keys.iter()
                 .zip(values.iter())
                 .map(|(k, v)| {
@@ -159,26 +163,21 @@ impl IdbStore {
                 })
                 .collect()
         } else {
-            meta.clear().await.map_err(describe)?;
-            tx.store(DATA)
-                .map_err(describe)?
-                .clear()
-                .await
-                .map_err(describe)?;
+            meta.clear().await?;
+            tx.store(DATA)?.clear().await?;
             let value = JsValue::from_f64(version as f64);
             info.put(&value, Some(&JsValue::from_str("version")))
-                .await
-                .map_err(describe)?;
+                .await?;
             Vec::new()
         };
-        tx.done().await.map_err(describe)?;
+        tx.done().await?;
         Ok(records)
     }
 
     /// Carries out a batch of operations in one transaction. Puts and deletes are
     /// compare-and-set on the stamps of the stored metadata (`seal` opens them): a record of a
     /// later write, made by another tab, is never overwritten or removed.
-    pub async fn apply(&self, ops: &[IdbOp], seal: u32) -> Result<(), String> {
+    pub async fn apply(&self, ops: &[IdbOp], seal: u32) -> Result<(), IdbError> {
         // What the batch leaves behind, per key: a record (metadata, payload, stamp), or a removal.
         let mut clear = false;
         let mut last: BTreeMap<&str, Change> = BTreeMap::new();
@@ -202,18 +201,18 @@ impl IdbStore {
             }
         }
         let tx = self.transaction(&[META, DATA], TransactionMode::ReadWrite)?;
-        let meta = tx.store(META).map_err(describe)?;
-        let data = tx.store(DATA).map_err(describe)?;
+        let meta = tx.store(META)?;
+        let data = tx.store(DATA)?;
         if clear {
-            meta.clear().await.map_err(describe)?;
-            data.clear().await.map_err(describe)?;
+            meta.clear().await?;
+            data.clear().await?;
         }
         // The stamps stored now, all asked for at once.
         let keys: Vec<JsValue> = last.keys().map(|k| JsValue::from_str(k)).collect();
         let stored = join_all(keys.iter().map(|k| meta.get(k.clone()))).await;
-        let (mut metas, mut payloads) = (Vec::new(), Vec::new());
+        let (mut metas, mut payloads, mut removals) = (Vec::new(), Vec::new(), Vec::new());
         for (((_, change), key), stored) in last.iter().zip(keys).zip(stored) {
-            let stored = stored.map_err(describe)?;
+            let stored = stored?;
             let stored = stored
                 .as_ref()
                 .and_then(bytes)
@@ -227,29 +226,34 @@ impl IdbStore {
                 }
                 Change::Delete(upto) => {
                     if stored.is_none_or(|(s, _)| s <= *upto) {
-                        meta.delete(key.clone()).await.map_err(describe)?;
-                        data.delete(key).await.map_err(describe)?;
+                        removals.push(key);
                     }
                 }
             }
         }
-        // Issued at once, awaited together: one round trip for the whole batch.
-        meta.put_all(metas.into_iter()).await.map_err(describe)?;
-        data.put_all(payloads.into_iter()).await.map_err(describe)?;
-        tx.done().await.map_err(describe)?;
+        // Issued at once, awaited together: one round trip for the writes of the batch.
+        let deletes = removals
+            .iter()
+            .flat_map(|key| [meta.delete(key.clone()), data.delete(key.clone())]);
+        for deleted in join_all(deletes).await {
+            deleted?;
+        }
+        meta.put_all(metas.into_iter()).await?;
+        data.put_all(payloads.into_iter()).await?;
+        tx.done().await?;
         Ok(())
     }
 
     /// The payload envelopes stored for `keys`, read in one transaction.
-    pub async fn read_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
+    pub async fn read_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, IdbError> {
         let tx = self.transaction(&[DATA], TransactionMode::ReadOnly)?;
-        let store = tx.store(DATA).map_err(describe)?;
+        let store = tx.store(DATA)?;
         // All requests are issued before any is awaited.
         let reads = keys.iter().map(|key| store.get(JsValue::from_str(key)));
         let values = join_all(reads).await;
         values
             .into_iter()
-            .map(|value| value.map(|v| v.as_ref().and_then(bytes)).map_err(describe))
+            .map(|value| Ok(value?.as_ref().and_then(bytes)))
             .collect()
     }
 }

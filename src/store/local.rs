@@ -74,14 +74,17 @@ impl LocalStore for BrowserLocalStore {
             if is_quota_error(&e) {
                 StoreError::Quota
             } else {
-                StoreError::Unavailable(format!("{e:?}"))
+                StoreError::Unavailable(super::describe(&e))
             }
         })
     }
 
-    fn remove(&mut self, key: &str) {
-        if let Some(storage) = &self.storage {
-            let _ = storage.remove_item(key);
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        match &self.storage {
+            Some(storage) => storage
+                .remove_item(key)
+                .map_err(|e| StoreError::Unavailable(super::describe(&e))),
+            None => Ok(()),
         }
     }
 }

@@ -82,7 +82,8 @@ impl LocalStore for MemoryLocalStore {
         Ok(())
     }
 
-    fn remove(&mut self, key: &str) {
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
         self.0.borrow_mut().items.remove(key);
+        Ok(())
     }
 }

@@ -223,11 +223,11 @@ impl WasmCache {
             .map_err(convert::error)
     }
 
-    pub fn stats(&self) -> JsValue {
+    pub fn stats(&self) -> JsResult<JsValue> {
         convert::plain(&self.shared.with_engine(|e| e.stats()))
     }
 
-    pub fn entries(&self) -> JsValue {
+    pub fn entries(&self) -> JsResult<JsValue> {
         convert::plain(&self.shared.with_engine(|e| e.entries()))
     }
 

@@ -52,10 +52,13 @@ pub fn lookup(lookup: Lookup) -> JsValue {
     }
 }
 
-/// Structs of the core (stats, entries) as plain JS objects.
-pub fn plain<T: Serialize>(value: &T) -> JsValue {
+/// Structs of the core (stats, entries) as plain JS objects; a value that cannot be represented
+/// is an error thrown at the caller, never a silent `undefined`.
+pub fn plain<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+    value
+        .serialize(&serializer)
+        .map_err(|e| js_sys::Error::new(&format!("smartcache: {e}")).into())
 }
 
 /// An engine event as the `CacheEvent` of API.md.

@@ -8,7 +8,7 @@ use super::timer::sleep;
 use super::DateClock;
 use crate::core::engine::options::CacheConfig;
 use crate::core::engine::{Broadcast, Engine, Lookup};
-use crate::store::idb::{database_name, IdbStore};
+use crate::store::idb::{database_name, IdbError, IdbStore};
 use crate::store::local::BrowserLocalStore;
 use futures_util::future::{select, Either};
 use js_sys::Function;
@@ -59,12 +59,12 @@ impl Shared {
                     Some(Rc::new(store))
                 }
                 Err(why) => {
-                    engine.set_idb_available(false, &why);
+                    engine.set_idb_available(false, &why.to_string());
                     None
                 }
             },
             Err(why) => {
-                engine.set_idb_available(false, &why);
+                engine.set_idb_available(false, &why.to_string());
                 None
             }
         };
@@ -171,7 +171,7 @@ pub(super) async fn flush(shared: Rc<Shared>) {
         if let Some(idb) = &shared.idb {
             let seal = shared.engine.borrow().seal();
             if let Err(why) = idb.apply(&ops, seal).await {
-                shared.with_engine(|e| e.idb_write_failed(&ops, &why));
+                shared.with_engine(|e| e.idb_write_failed(&ops, &why.to_string()));
             }
         }
     }
@@ -184,14 +184,14 @@ pub(super) async fn read_batch(shared: Rc<Shared>) {
     let keys: Vec<String> = reads.iter().map(|r| r.key.clone()).collect();
     let payloads = match &shared.idb {
         Some(idb) => idb.read_many(&keys).await,
-        None => Err("IndexedDB is not open".into()),
+        None => Err(IdbError::Closed),
     };
     for (i, read) in reads.iter().enumerate() {
         let found = shared.with_engine(|e| match &payloads {
             Ok(payloads) => e.ingest_indexed_db(&read.key, read.write, payloads[i].clone()),
             Err(why) => {
                 // The entry may be fine: the read failed, so this get misses and the entry stays.
-                e.report_idb_fault(why);
+                e.report_idb_fault(&why.to_string());
                 e.miss(&read.key).map(|()| Lookup::Miss)
             }
         });
@@ -201,12 +201,12 @@ pub(super) async fn read_batch(shared: Rc<Shared>) {
 }
 
 /// Opens the database, or gives up after `IDB_OPEN_TIMEOUT_MS` (another page holds it blocked).
-async fn open_idb(namespace: &str, version: u64) -> Result<IdbStore, String> {
+async fn open_idb(namespace: &str, version: u64) -> Result<IdbStore, IdbError> {
     let open = IdbStore::open(namespace, version);
     match select(pin!(open), pin!(sleep(IDB_OPEN_TIMEOUT_MS))).await {
         Either::Left((opened, _)) => opened,
-        Either::Right(_) => Err(format!(
-            "IndexedDB did not open within {IDB_OPEN_TIMEOUT_MS} ms (blocked?)"
-        )),
+        Either::Right(_) => Err(IdbError::Failed(format!(
+            "did not open within {IDB_OPEN_TIMEOUT_MS} ms (blocked?)"
+        ))),
     }
 }

@@ -216,7 +216,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         {
             // Storage must not keep it either.
             let storage_key = self.local_key(&key);
-            self.local.remove(&storage_key);
+            self.remove_local_key(&storage_key);
         }
         if outdated && home == Tier::IndexedDb {
             self.outbox.push(IdbOp::Delete {

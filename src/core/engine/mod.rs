@@ -550,7 +550,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub fn clear(&mut self) -> Result<()> {
         self.ensure_open()?;
         for storage_key in self.local.keys_with_prefix(&self.namespace_prefix) {
-            self.local.remove(&storage_key);
+            self.remove_local_key(&storage_key);
         }
         self.outbox.clear();
         self.outbox.push(IdbOp::Clear);

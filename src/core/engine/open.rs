@@ -79,16 +79,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         for storage_key in self.local.keys_with_prefix(&self.namespace_prefix) {
             let Some(key) = storage_key.strip_prefix(&self.local_prefix) else {
                 // Written under another version: never readable again.
-                self.local.remove(&storage_key);
+                self.remove_local_key(&storage_key);
                 continue;
             };
             match self.read_local_head(&storage_key, key) {
-                Ok((meta, _)) if meta.expired(now) => self.local.remove(&storage_key),
+                Ok((meta, _)) if meta.expired(now) => self.remove_local_key(&storage_key),
                 Ok((meta, value_units)) => found.push((meta, value_units)),
                 // The previous release's format: never readable again, and not a fault.
-                Err(Error::Outdated(_)) => self.local.remove(&storage_key),
+                Err(Error::Outdated(_)) => self.remove_local_key(&storage_key),
                 Err(why) => {
-                    self.local.remove(&storage_key);
+                    self.remove_local_key(&storage_key);
                     let key = Some(Rc::from(key));
                     self.fault(
                         Tier::Local,

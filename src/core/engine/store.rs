@@ -18,12 +18,14 @@ pub trait LocalStore {
     fn head(&self, key: &str, units: usize) -> Option<(usize, String)>;
     fn get(&self, key: &str) -> Option<String>;
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
-    fn remove(&mut self, key: &str);
+    /// Removes `key`; an error says why the store refused (the value may still be there).
+    fn remove(&mut self, key: &str) -> Result<(), StoreError>;
 }
 
 /// UTF-16 units of a string, as localStorage counts them.
 pub fn units(s: &str) -> usize {
-    // Packed values are all 3-byte units; count the cheap way when the string says so.
+    // ASCII (storage keys, mostly) has one unit per byte. Packed values are never ASCII: every
+    // packed unit is 3 UTF-8 bytes and one UTF-16 unit, which `encode_utf16` counts.
     if s.is_ascii() {
         s.len()
     } else {

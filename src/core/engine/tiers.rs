@@ -56,6 +56,18 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64
     }
 
+    /// Removes a localStorage key; a refusal is an `UNAVAILABLE` fault (the value may linger, and
+    /// reads check what they find).
+    pub(super) fn remove_local_key(&mut self, storage_key: &str) {
+        let why = match self.local.remove(storage_key) {
+            Ok(()) => return,
+            Err(StoreError::Unavailable(why)) => why,
+            Err(StoreError::Quota) => "localStorage refused a removal (quota)".into(),
+        };
+        let message = format!("could not remove {storage_key}: {why}");
+        self.fault(Tier::Local, FaultCode::Unavailable, message, None);
+    }
+
     /// Removes `key`'s localStorage value unless it holds a write stamped after `upto` (another
     /// tab's, which this tab has not heard of yet).
     pub(super) fn remove_local_upto(&mut self, key: &str, upto: u64) {
@@ -63,7 +75,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return;
         }
         let storage_key = self.local_key(key);
-        self.local.remove(&storage_key);
+        self.remove_local_key(&storage_key);
     }
 
     /// Writes an entry to localStorage; false when it cannot live there (the caller falls back).
@@ -157,7 +169,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             };
             let key = entry.key.clone();
             let payload = self.read_local(victim);
-            self.local.remove(&self.local_key(&key));
+            let storage_key = self.local_key(&key);
+            self.remove_local_key(&storage_key);
             self.events.push(Event::Evicted {
                 key: key.clone(),
                 tier: Tier::Local,

@@ -192,7 +192,7 @@ fn a_write_announced_before_it_is_visible_here_is_not_corruption() {
     assert_eq!(b.stats().faults, 0);
     // And a value that is still not there (no payload travelled, e.g. IndexedDB's) is a miss
     // without a fault, and storage is left alone.
-    b_view.remove("smartcache:7:default:1:company:42");
+    b_view.remove("smartcache:7:default:1:company:42").unwrap();
     assert_eq!(idb.get(&mut b, "company:42"), None);
     assert_eq!(b.stats().faults, 0);
     assert!(shared.get("smartcache:7:default:1:company:42").is_some());
