@@ -3,6 +3,9 @@
 //! The [`core`] decides what to keep, where and for how long, and is platform-free; [`web`] is the
 //! thin `wasm-bindgen` boundary that the npm package in `pkg/` drives.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
 pub mod core;
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 /// A source of wall-clock time in epoch milliseconds.
 pub trait Clock {
+    /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
 }
 
@@ -15,10 +16,12 @@ pub trait Clock {
 pub struct ManualClock(Rc<Cell<u64>>);
 
 impl ManualClock {
+    /// A clock that reads `start_ms` until advanced.
     pub fn new(start_ms: u64) -> Self {
         Self(Rc::new(Cell::new(start_ms)))
     }
 
+    /// Moves time on by `ms` for every clone.
     pub fn advance(&self, ms: u64) {
         self.0.set(self.0.get() + ms);
     }

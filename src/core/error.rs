@@ -6,16 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// `INVALID_KEY`: not a string, empty, or longer than 1024 units.
     #[error("invalid key: {0}")]
     InvalidKey(String),
+    /// `NOT_SERIALIZABLE`: the value would not come back deep-equal from JSON.
     #[error("value is not JSON-serializable: {0}")]
     NotSerializable(String),
+    /// `INVALID_OPTION`: an option of the wrong type or out of range.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+    /// `ENTRY_TOO_LARGE`: the stored entry exceeds the budget of every tier it may go to.
     #[error("entry of {size} bytes exceeds the budget of every tier it may go to")]
-    EntryTooLarge { size: u64 },
+    EntryTooLarge {
+        /// Its stored size.
+        size: u64,
+    },
+    /// `CLOSED`: the cache was closed.
     #[error("the cache is closed")]
     Closed,
+    /// Stored bytes failed a check: a `CORRUPT_ENTRY` fault, never thrown at the app.
     #[error("corrupt stored entry: {0}")]
     Corrupt(Corruption),
     /// Written by an earlier release in a format this one no longer reads: purged, not a fault.
@@ -40,6 +49,7 @@ impl Error {
 /// Why stored bytes were refused: each check of the decoders that fail closed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
+#[allow(missing_docs)] // each variant's `#[error]` text is what it documents
 pub enum Corruption {
     #[error("shorter than the envelope header")]
     ShortEnvelope,
@@ -98,6 +108,7 @@ pub enum Corruption {
     Edited,
 }
 
+/// The core's results.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Longest key, in UTF-16 units as JavaScript counts them.

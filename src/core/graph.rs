@@ -6,6 +6,7 @@
 use super::types::Key;
 use std::collections::{HashMap, HashSet, VecDeque};
 
+/// Who depends on what: entries by tag, and dependents by the name they depend on.
 #[derive(Debug, Default)]
 pub struct Graph {
     /// tag -> entries carrying it
@@ -35,6 +36,7 @@ fn unlink(map: &mut HashMap<Key, HashSet<Key>>, from: &str, to: &str) {
 }
 
 impl Graph {
+    /// Records the edges of an entry.
     pub fn add(&mut self, key: &Key, tags: &[String], depends_on: &[String]) {
         for tag in tags {
             link(&mut self.tagged, tag, key);
@@ -44,6 +46,7 @@ impl Graph {
         }
     }
 
+    /// Forgets the edges of an entry.
     pub fn remove(&mut self, key: &str, tags: &[String], depends_on: &[String]) {
         for tag in tags {
             unlink(&mut self.tagged, tag, key);
@@ -53,6 +56,7 @@ impl Graph {
         }
     }
 
+    /// Forgets every edge.
     pub fn clear(&mut self) {
         self.tagged.clear();
         self.dependents.clear();

@@ -25,6 +25,8 @@ enum Change<'a> {
     Delete(u64),
 }
 
+/// One namespace and version's database.
+#[derive(Debug)]
 pub struct IdbStore {
     /// None once closed: every later operation fails, and the caller falls back.
     db: RefCell<Option<Rexie>>,
@@ -34,6 +36,7 @@ pub struct IdbStore {
     listener: RefCell<Option<Listener>>,
 }
 
+#[derive(Debug)]
 struct Listener {
     db: web_sys::IdbDatabase,
     _on_change: Closure<dyn FnMut()>,
@@ -48,8 +51,10 @@ pub fn database_name(namespace: &str, version: u64) -> String {
 /// Why an IndexedDB operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdbError {
+    /// The connection was closed (by the cache, or because another page deleted the database).
     #[error("IndexedDB: the connection was closed")]
     Closed,
+    /// A request or transaction failed.
     #[error("IndexedDB: {0}")]
     Failed(String),
 }

@@ -17,11 +17,14 @@ extern "C" {
     fn get_item(this: &RawStorage, key: &str) -> Result<Option<JsString>, JsValue>;
 }
 
+/// The page's localStorage, when there is one.
+#[derive(Debug)]
 pub struct BrowserLocalStore {
     storage: Option<Storage>,
 }
 
 impl BrowserLocalStore {
+    /// The window's localStorage; none when it is missing or refused.
     pub fn new() -> Self {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         Self { storage }

@@ -13,6 +13,7 @@ struct Inner {
     quota_units: Option<usize>,
 }
 
+/// localStorage in a map, for native tests; clones share it.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryLocalStore(Rc<RefCell<Inner>>);
 
@@ -24,6 +25,7 @@ impl MemoryLocalStore {
         store
     }
 
+    /// UTF-16 units of every key and value held.
     pub fn used_units(&self) -> usize {
         self.0
             .borrow()
@@ -33,6 +35,7 @@ impl MemoryLocalStore {
             .sum()
     }
 
+    /// Every key held, sorted.
     pub fn keys(&self) -> Vec<String> {
         self.0.borrow().items.keys().cloned().collect()
     }

@@ -25,7 +25,9 @@ fn strings(list: Vec<String>) -> Array {
     list.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
+/// One cache, as the JS face drives it.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct WasmCache {
     shared: Rc<Shared>,
 }
@@ -104,11 +106,13 @@ impl WasmCache {
         set_options(options).map(|_| ())
     }
 
+    /// `invalidate(keyOrTag)`: the removed keys, sorted.
     pub fn invalidate(&self, name: &str) -> JsResult<Array> {
         let removed = self.shared.with_engine(|e| e.invalidate(name));
         removed.map(strings).map_err(convert::error)
     }
 
+    /// `invalidatePrefix(prefix)`: the removed keys, sorted.
     #[wasm_bindgen(js_name = invalidatePrefix)]
     pub fn invalidate_prefix(&self, prefix: &str) -> JsResult<Array> {
         let removed = self.shared.with_engine(|e| e.invalidate_prefix(prefix));
@@ -123,6 +127,7 @@ impl WasmCache {
         Ok(self.shared.engine.borrow_mut().begin_load(key, &options) as f64)
     }
 
+    /// The load `token` is over, stored or not.
     #[wasm_bindgen(js_name = endLoad)]
     pub fn end_load(&self, token: f64) {
         self.shared.engine.borrow_mut().end_load(token as u64);
@@ -205,32 +210,38 @@ impl WasmCache {
             .map_err(convert::error)
     }
 
+    /// Whether some tier holds `key`.
     pub fn has(&self, key: &str) -> JsResult<bool> {
         self.shared
             .with_engine(|e| e.has(key))
             .map_err(convert::error)
     }
 
+    /// Removes `key` from every tier; whether it was there.
     pub fn delete(&self, key: &str) -> JsResult<bool> {
         self.shared
             .with_engine(|e| e.delete(key))
             .map_err(convert::error)
     }
 
+    /// Empties this namespace in every tier.
     pub fn clear(&self) -> JsResult<()> {
         self.shared
             .with_engine(|e| e.clear())
             .map_err(convert::error)
     }
 
+    /// `stats()` as a plain object.
     pub fn stats(&self) -> JsResult<JsValue> {
         convert::plain(&self.shared.with_engine(|e| e.stats()))
     }
 
+    /// `entries()` as plain objects.
     pub fn entries(&self) -> JsResult<JsValue> {
         convert::plain(&self.shared.with_engine(|e| e.entries()))
     }
 
+    /// Closes the cache: releases IndexedDB and the channel; later calls fail with `CLOSED`.
     pub fn close(&self) {
         self.shared.engine.borrow_mut().close();
         if let Some(idb) = &self.shared.idb {

@@ -22,6 +22,7 @@ use wasm_bindgen_futures::spawn_local;
 const IDB_OPEN_TIMEOUT_MS: i32 = 3_000;
 
 /// A `get` waiting for its payload from IndexedDB.
+#[derive(Debug)]
 pub(super) struct PendingRead {
     pub(super) key: String,
     pub(super) write: u64,
@@ -29,6 +30,7 @@ pub(super) struct PendingRead {
 }
 
 /// What the synchronous calls and the asynchronous IndexedDB work share.
+#[derive(Debug)]
 pub(super) struct Shared {
     pub(super) engine: RefCell<Engine<DateClock, BrowserLocalStore>>,
     pub(super) idb: Option<Rc<IdbStore>>,

@@ -8,6 +8,7 @@ use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent};
 
+#[derive(Debug)]
 pub struct Tabs {
     channel: BroadcastChannel,
     _on_message: Closure<dyn FnMut(MessageEvent)>,

@@ -21,25 +21,40 @@ pub enum Broadcast {
     /// `key` was written to `home`, with this sealed metadata record (none for memory-only
     /// entries) and, for localStorage entries, the payload envelope.
     Set {
+        /// The key written.
         key: String,
+        /// The tier that holds it durably.
         home: Tier,
+        /// Its sealed metadata record (none for memory-only entries).
         meta: Option<Vec<u8>>,
+        /// Its payload envelope, for localStorage entries (receivers repair storage from it).
         payload: Option<Vec<u8>>,
+        /// The write's stamp.
         stamp: u64,
+        /// The writing engine's id, the tie-breaker of equal stamps.
         writer: u32,
     },
+    /// `delete(key)`.
     Delete {
+        /// The key deleted.
         key: String,
+        /// The deletion's stamp.
         stamp: u64,
     },
     /// `invalidate(name)` (or, with `prefix`, `invalidatePrefix(name)`) removed these keys.
     Invalidate {
+        /// The key or tag (or, with `prefix`, the prefix) invalidated.
         name: String,
+        /// Whether `name` is a prefix.
         prefix: bool,
+        /// What the sender removed (receivers run the invalidation on their own graph too).
         removed: Vec<String>,
+        /// The invalidation's stamp: writes ordered before it are removed.
         stamp: u64,
     },
+    /// `clear()`.
     Clear {
+        /// The clear's stamp.
         stamp: u64,
     },
 }

@@ -3,6 +3,7 @@
 
 use crate::core::types::{FaultCode, Key, Tier};
 
+/// Why an entry left every tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RemovalCause {
     /// Its `ttlMs` ran out.
@@ -13,40 +14,60 @@ pub enum RemovalCause {
     Replaced,
 }
 
+/// An event of the engine, for the face (live copies) and subscribers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// An entry was written.
     Set {
+        /// Its key.
         key: Key,
+        /// Its durable home.
         tier: Tier,
     },
+    /// A read found the entry.
     Hit {
+        /// Its key.
         key: Key,
+        /// The tier that served it.
         tier: Tier,
     },
+    /// A read found nothing.
     Miss {
+        /// The key read.
         key: Key,
     },
     /// The entry left `tier` to make room there; it may live on in another tier.
     Evicted {
+        /// Its key.
         key: Key,
+        /// The tier it left.
         tier: Tier,
     },
     /// The entry is gone from every tier.
     Removed {
+        /// Its key.
         key: Key,
+        /// The tier that held it.
         tier: Tier,
+        /// Why it went.
         cause: RemovalCause,
     },
     /// `invalidate(key)` or `invalidatePrefix(key)` removed these entries from every tier.
     Invalidated {
+        /// The key, tag or prefix invalidated.
         key: Key,
+        /// What this engine removed, sorted.
         removed: Vec<Key>,
     },
     /// A storage fault was handled (quota, corrupt entry, unavailable tier).
     Fault {
+        /// The tier at fault.
         tier: Tier,
+        /// What happened.
         code: FaultCode,
+        /// Details for people.
         message: String,
+        /// The entry concerned, when there is one.
         key: Option<Key>,
     },
     /// Everything in the namespace went at once.
@@ -54,6 +75,7 @@ pub enum Event {
     /// Something the load `load` (a `begin_load` token) involves changed: it will store nothing,
     /// so the face aborts its signal and lets later callers start afresh. Not for subscribers.
     LoadSpoiled {
+        /// The `begin_load` token of the load.
         load: u64,
     },
 }

@@ -56,6 +56,7 @@ struct Entry {
 pub struct Stored {
     /// Names the entry in `record_accesses` until it is removed; then it may name another.
     pub id: Handle,
+    /// When the entry expires (epoch ms), if it has a ttl.
     pub expires_at: Option<u64>,
     /// After this, the entry is stale: served, and reloaded in the background by `getOrLoad`.
     pub stale_at: Option<u64>,
@@ -66,13 +67,18 @@ pub struct Stored {
 /// The answer of `lookup`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
+    /// No tier holds the key.
     Miss,
+    /// A persistent tier held it: its JSON text, and what the face keeps of it.
     Hit {
+        /// The value's JSON text.
         json: Vec<u8>,
+        /// What the face keeps for its live copy.
         stored: Stored,
     },
     /// The payload is in IndexedDB: read it and hand it to `ingest_indexed_db` with this `write`.
     ReadIndexedDb {
+        /// The write the read is for: a read that comes back after a rewrite is ignored.
         write: u64,
     },
 }
@@ -87,6 +93,7 @@ struct Counters {
     faults: u64,
 }
 
+/// The engine of one cache (namespace and version): every rule, no browser.
 pub struct Engine<C: Clock, L: LocalStore> {
     clock: C,
     config: CacheConfig,
@@ -135,6 +142,17 @@ pub struct Engine<C: Clock, L: LocalStore> {
     invalidations: tombstones::Tombstones,
 }
 
+impl<C: Clock, L: LocalStore> std::fmt::Debug for Engine<C, L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("namespace", &self.config.namespace)
+            .field("version", &self.config.version)
+            .field("entries", &self.index.len())
+            .field("closed", &self.closed)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
 const STAMP_SHIFT: u32 = 12;
 /// How far another tab's clock may run ahead of this one's and still be followed.
@@ -147,6 +165,7 @@ fn key_hash(key: &str) -> u64 {
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
+    /// The options the engine was opened with.
     pub fn config(&self) -> &CacheConfig {
         &self.config
     }
@@ -539,6 +558,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         })
     }
 
+    /// Whether some tier holds `key` (unexpired).
     pub fn has(&mut self, key: &str) -> Result<bool> {
         self.ensure_open()?;
         check_key(key)?;
@@ -577,6 +597,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.idb_policy.clear();
     }
 
+    /// Refuses every later call with `CLOSED`.
     pub fn close(&mut self) {
         self.closed = true;
     }
@@ -650,6 +671,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         });
     }
 
+    /// Counters and sizes, as `stats()` of API.md.
     pub fn stats(&mut self) -> CacheStats {
         self.purge_expired();
         let c = &self.counters;

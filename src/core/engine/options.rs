@@ -3,6 +3,7 @@
 
 use crate::core::error::{check_key, Error, Result};
 
+/// A mebibyte.
 pub const MIB: u64 = 1024 * 1024;
 /// Largest integer a JavaScript number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -11,10 +12,14 @@ const MAX_NAMESPACE_UNITS: usize = 128;
 /// The `tier` of `SetOptions`: a tier, or the placement policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TierChoice {
+    /// The placement policy: by stored size.
     #[default]
     Auto,
+    /// Memory only, never persisted.
     Memory,
+    /// localStorage.
     Local,
+    /// IndexedDB.
     IndexedDb,
 }
 
@@ -36,30 +41,50 @@ impl TierChoice {
 /// `CacheOptions` as given (each field read from the JS object of the same name, camelCased).
 #[derive(Debug, Clone, Default)]
 pub struct CacheOptionsInput {
+    /// `namespace`.
     pub namespace: Option<String>,
+    /// `version`.
     pub version: Option<f64>,
+    /// `memoryBytes`.
     pub memory_bytes: Option<f64>,
+    /// `localStorageBytes`.
     pub local_storage_bytes: Option<f64>,
+    /// `indexedDbBytes`.
     pub indexed_db_bytes: Option<f64>,
+    /// `largeEntryBytes`.
     pub large_entry_bytes: Option<f64>,
+    /// `compressAboveBytes`.
     pub compress_above_bytes: Option<f64>,
+    /// `defaultTtlMs`.
     pub default_ttl_ms: Option<f64>,
+    /// `crossTab`.
     pub cross_tab: Option<bool>,
+    /// `predict` (parsed; preloading is not built yet).
     pub predict: Option<bool>,
 }
 
 /// `CacheOptions` with defaults applied and every value checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CacheConfig {
+    /// Isolates storage keys, the database and the channel.
     pub namespace: String,
+    /// Entries of another version are purged.
     pub version: u64,
+    /// Budget of the memory tier, bytes of JSON text.
     pub memory_bytes: u64,
+    /// Budget of localStorage, as the browser counts (2 bytes per UTF-16 unit, keys included).
     pub local_storage_bytes: u64,
+    /// Budget of IndexedDB.
     pub indexed_db_bytes: u64,
+    /// Above this stored size, `auto` places an entry in IndexedDB.
     pub large_entry_bytes: u64,
+    /// Smaller payloads are stored uncompressed.
     pub compress_above_bytes: u64,
+    /// The ttl of entries set without one.
     pub default_ttl_ms: Option<u64>,
+    /// Whether other tabs hear of changes.
     pub cross_tab: bool,
+    /// Whether preloading is asked for (not built yet: it changes nothing).
     pub predict: bool,
     /// This engine's id in the order of writes all tabs agree on (random in the browser); 0 lets
     /// the engine pick one.
@@ -112,6 +137,7 @@ fn millis(name: &str, value: Option<f64>) -> Result<Option<u64>> {
 }
 
 impl CacheOptionsInput {
+    /// Checks every option against API.md and fills in the defaults.
     pub fn validate(self) -> Result<CacheConfig> {
         let namespace = self.namespace.unwrap_or_else(|| "default".into());
         let units = namespace.encode_utf16().count();
@@ -139,20 +165,30 @@ impl CacheOptionsInput {
 /// `SetOptions` as given (each field read from the JS object of the same name, camelCased).
 #[derive(Debug, Clone, Default)]
 pub struct SetOptionsInput {
+    /// `ttlMs`.
     pub ttl_ms: Option<f64>,
+    /// `staleMs`.
     pub stale_ms: Option<f64>,
+    /// `tier`.
     pub tier: Option<TierChoice>,
+    /// `dependsOn`.
     pub depends_on: Option<Vec<String>>,
+    /// `tags`.
     pub tags: Option<Vec<String>>,
 }
 
 /// `SetOptions`, checked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SetOptions {
+    /// After this, reads miss and the entry is purged.
     pub ttl_ms: Option<u64>,
+    /// After this, the entry is stale: served, and reloaded in the background by `getOrLoad`.
     pub stale_ms: Option<u64>,
+    /// Where the entry may go.
     pub tier: TierChoice,
+    /// Keys or tags the entry is derived from.
     pub depends_on: Vec<String>,
+    /// Labels that `invalidate(tag)` removes it by.
     pub tags: Vec<String>,
 }
 
@@ -167,6 +203,7 @@ fn names(option: &str, list: Option<Vec<String>>) -> Result<Vec<String>> {
 }
 
 impl SetOptionsInput {
+    /// Checks every option against API.md.
     pub fn validate(self) -> Result<SetOptions> {
         Ok(SetOptions {
             ttl_ms: millis("ttlMs", self.ttl_ms)?,

@@ -2,45 +2,74 @@
 
 use serde::Serialize;
 
+/// One tier in `stats()`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct TierStats {
+    /// Entries the tier holds.
     pub entries: u64,
+    /// Bytes it holds, as its budget counts them.
     pub bytes: u64,
+    /// Reads it served.
     pub hits: u64,
 }
 
+/// `stats()` of API.md.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheStats {
+    /// Reads that found a value.
     pub hits: u64,
+    /// Reads that did not.
     pub misses: u64,
+    /// hits / (hits + misses), 0 when none.
     pub hit_rate: f64,
+    /// The memory tier.
     pub memory: TierStats,
+    /// localStorage.
     pub local: TierStats,
+    /// IndexedDB.
     pub indexeddb: TierStats,
+    /// Persisted payload before compression.
     pub raw_bytes: u64,
+    /// Persisted payload after compression.
     pub stored_bytes: u64,
+    /// Preloads done (0 until the predictor exists).
     pub prefetched: u64,
+    /// Preloaded entries later read (0 until the predictor exists).
     pub prefetch_hits: u64,
+    /// Storage faults handled.
     pub faults: u64,
 }
 
+/// One entry in `entries()`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryInfo {
+    /// Its key.
     pub key: String,
+    /// Its durable home.
     pub tier: &'static str,
+    /// Whether the memory tier holds a live copy now.
     pub in_memory: bool,
+    /// Bytes of its JSON text.
     pub raw_bytes: u64,
+    /// Bytes it takes in its home tier.
     pub stored_bytes: u64,
+    /// Whether its stored payload is LZ4-compressed.
     pub compressed: bool,
+    /// When it was written, epoch ms.
     pub created_at: u64,
+    /// When it expires.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
+    /// When it turns stale.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stale_at: Option<u64>,
+    /// Its tags.
     pub tags: Vec<String>,
+    /// What it depends on.
     pub depends_on: Vec<String>,
+    /// Reads it served.
     pub hits: u64,
 }
 

@@ -11,12 +11,15 @@ pub enum StoreError {
     Unavailable(String),
 }
 
+/// A synchronous string store that counts like localStorage.
 pub trait LocalStore {
     /// Every key that starts with `prefix`, in no particular order.
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
     /// The value's length in UTF-16 units and its first `units` units.
     fn head(&self, key: &str, units: usize) -> Option<(usize, String)>;
+    /// The whole value of `key`.
     fn get(&self, key: &str) -> Option<String>;
+    /// Writes `value` under `key`, or says why the store refused.
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Removes `key`; an error says why the store refused (the value may still be there).
     fn remove(&mut self, key: &str) -> Result<(), StoreError>;

@@ -19,13 +19,22 @@ pub enum IdbOp {
     /// a later write of it (`stamp`: the record's (stamp, writer)). Tabs share the database, so
     /// every put and delete is a compare-and-set in its transaction: it converges on the latest.
     Put {
+        /// The key.
         key: String,
+        /// Its sealed metadata record.
         meta: Vec<u8>,
+        /// Its payload envelope.
         payload: Vec<u8>,
+        /// The record's (stamp, writer).
         stamp: (u64, u32),
     },
     /// Remove `key`'s records unless they hold a write stamped after `upto`.
-    Delete { key: String, upto: u64 },
+    Delete {
+        /// The key.
+        key: String,
+        /// The latest stamp the removal covers.
+        upto: u64,
+    },
     /// Empty the namespace's database.
     Clear,
 }
@@ -273,6 +282,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         })?
     }
 
+    /// Whether IndexedDB operations wait for the next flush.
     pub fn has_pending_writes(&self) -> bool {
         !self.outbox.is_empty()
     }

@@ -10,11 +10,13 @@
 use super::checksum::xxh32;
 use crate::core::error::{Corruption, Error, Result};
 
+/// The first two bytes of every envelope.
 pub const MAGIC: [u8; 2] = *b"SC";
 /// 2: records are sealed to their namespace, version and key (see `record`). Envelopes of format 1
 /// come from the previous release: they read as `Error::Outdated` and are purged.
 pub const FORMAT_VERSION: u8 = 2;
 const OLDEST_KNOWN_FORMAT: u8 = 1;
+/// Bytes of the envelope before its body.
 pub const HEADER_LEN: usize = 12;
 const FLAG_LZ4: u8 = 0b0000_0001;
 const KNOWN_FLAGS: u8 = FLAG_LZ4;

@@ -21,15 +21,21 @@ use crate::core::error::{Corruption, Error, Result};
 pub struct Meta {
     /// The cache key; a value copied under another key is foreign.
     pub key: String,
+    /// When it was written, epoch ms.
     pub created_at: u64,
+    /// When it expires.
     pub expires_at: Option<u64>,
+    /// When it turns stale.
     pub stale_at: Option<u64>,
     /// Length of the value's JSON text.
     pub raw_bytes: u64,
     /// Size of the stored payload envelope, in bytes.
     pub payload_bytes: u64,
+    /// Whether the payload is LZ4-compressed.
     pub compressed: bool,
+    /// Its tags.
     pub tags: Vec<String>,
+    /// What it depends on.
     pub depends_on: Vec<String>,
     /// The write's place in the order every tab agrees on: (stamp, writer), later wins.
     pub stamp: u64,

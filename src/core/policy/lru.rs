@@ -4,6 +4,7 @@ use super::{Handle, Policy};
 use crate::core::policy::slots::Slots;
 use std::collections::BTreeMap;
 
+/// Least recently used: the reference S3-FIFO is measured against.
 #[derive(Debug)]
 pub struct Lru {
     budget: u64,
@@ -15,6 +16,7 @@ pub struct Lru {
 }
 
 impl Lru {
+    /// An empty policy holding at most `budget` bytes.
     pub fn new(budget: u64) -> Self {
         Self {
             budget,

@@ -36,14 +36,19 @@ pub trait Policy {
     fn touch(&mut self, handle: Handle);
     /// Forgets `handle`; returns whether it was held.
     fn remove(&mut self, handle: Handle) -> bool;
+    /// Whether `handle` is held.
     fn contains(&self, handle: Handle) -> bool;
     /// Sum of the weights held; never above `budget()`.
     fn weight(&self) -> u64;
+    /// The most the weights may sum to.
     fn budget(&self) -> u64;
+    /// Handles held.
     fn len(&self) -> usize;
+    /// Whether nothing is held.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Forgets everything.
     fn clear(&mut self);
 }
 

@@ -30,6 +30,7 @@ struct Fifo {
     weight: u64,
 }
 
+/// S3-FIFO: small, main and ghost FIFO queues (the cache's policy in every tier).
 #[derive(Debug)]
 pub struct S3Fifo {
     budget: u64,
@@ -48,6 +49,7 @@ pub struct S3Fifo {
 }
 
 impl S3Fifo {
+    /// An empty policy holding at most `budget` bytes.
     pub fn new(budget: u64) -> Self {
         Self {
             budget,

@@ -56,10 +56,12 @@ impl<T> Slots<T> {
         self.free.append(&mut self.quarantined);
     }
 
+    /// The value at `handle`.
     pub fn get(&self, handle: Handle) -> Option<&T> {
         self.items.get(handle as usize)?.as_ref()
     }
 
+    /// The value at `handle`, to change.
     pub fn get_mut(&mut self, handle: Handle) -> Option<&mut T> {
         self.items.get_mut(handle as usize)?.as_mut()
     }
@@ -77,6 +79,7 @@ impl<T> Slots<T> {
         old
     }
 
+    /// Takes the value at `handle` out, leaving the handle to the caller.
     pub fn remove(&mut self, handle: Handle) -> Option<T> {
         let old = self.items.get_mut(handle as usize)?.take();
         if old.is_some() {
@@ -85,14 +88,17 @@ impl<T> Slots<T> {
         old
     }
 
+    /// Values held.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether none is held.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// Drops every value and handle.
     pub fn clear(&mut self) {
         self.items.clear();
         self.len = 0;
