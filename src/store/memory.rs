@@ -1,8 +1,15 @@
+//! In-process stores for native tests: a `LocalStore` counting like localStorage, and an IndexedDB
+//! (`MemoryIdb`) that carries out the engine's outbox as the browser backend does.
+//!
 //! An in-process `LocalStore` with a quota counted like localStorage's, for native tests. Clones
 //! share one map, so a test can reopen an engine on the same data (a reload) or run two at once
 //! (two tabs), and can plant foreign or damaged values.
 
+use crate::core::clock::{Clock, ManualClock};
+use crate::core::engine::options::CacheConfig;
 use crate::core::engine::store::{units, LocalStore, StoreError};
+use crate::core::engine::{Engine, IdbOp, Lookup, Stored};
+use crate::core::format::record;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -88,5 +95,88 @@ impl LocalStore for MemoryLocalStore {
     fn remove(&mut self, key: &str) -> Result<(), StoreError> {
         self.0.borrow_mut().items.remove(key);
         Ok(())
+    }
+}
+
+/// IndexedDB as the browser layer keeps it: metadata and payload records per key, with the
+/// same compare-and-set on stamps as `store/idb.rs`.
+#[derive(Debug, Default)]
+pub struct MemoryIdb {
+    /// Metadata record and payload envelope by key.
+    pub records: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
+}
+
+impl MemoryIdb {
+    /// Carries out the engine's outbox as `IdbStore::apply` does.
+    pub fn flush<C: Clock, L: LocalStore>(&mut self, engine: &mut Engine<C, L>) {
+        let seal = engine.seal();
+        for op in engine.take_outbox() {
+            let stored = |records: &BTreeMap<String, (Vec<u8>, Vec<u8>)>, key: &str| {
+                records
+                    .get(key)
+                    .and_then(|(meta, _)| record::sealed_stamp(meta, seal))
+            };
+            match op {
+                IdbOp::Put {
+                    key,
+                    meta,
+                    payload,
+                    stamp,
+                } => {
+                    if stored(&self.records, &key).is_none_or(|s| s <= stamp) {
+                        self.records.insert(key, (meta, payload));
+                    }
+                }
+                IdbOp::Delete { key, upto } => {
+                    if stored(&self.records, &key).is_none_or(|(s, _)| s <= upto) {
+                        self.records.remove(&key);
+                    }
+                }
+                IdbOp::Clear => self.records.clear(),
+            }
+        }
+    }
+
+    /// A page load: a new engine over the same localStorage, fed this database's metadata.
+    pub fn reopen(
+        &self,
+        clock: &ManualClock,
+        config: CacheConfig,
+        local: &MemoryLocalStore,
+    ) -> Engine<ManualClock, MemoryLocalStore> {
+        let mut engine = Engine::open(clock.clone(), config, local.clone());
+        engine.set_idb_available(true, "");
+        for (key, (meta, _)) in &self.records {
+            engine.load_idb_record(key, meta);
+        }
+        engine
+    }
+
+    /// `get` as the face does it: memory is the face's, so this reads the durable tiers.
+    pub fn get<C: Clock, L: LocalStore>(
+        &mut self,
+        engine: &mut Engine<C, L>,
+        key: &str,
+    ) -> Option<String> {
+        self.read(engine, key).map(|(json, _)| json)
+    }
+
+    /// The value found in a durable tier, with what the face keeps of it.
+    pub fn read<C: Clock, L: LocalStore>(
+        &mut self,
+        engine: &mut Engine<C, L>,
+        key: &str,
+    ) -> Option<(String, Stored)> {
+        let found = match engine.lookup(key).unwrap() {
+            Lookup::ReadIndexedDb { write } => {
+                let payload = self.records.get(key).map(|(_, p)| p.clone());
+                engine.ingest_indexed_db(key, write, payload).unwrap()
+            }
+            other => other,
+        };
+        match found {
+            Lookup::Hit { json, stored } => Some((String::from_utf8(json).unwrap(), stored)),
+            _ => None,
+        }
     }
 }

@@ -4,9 +4,8 @@
 use super::*;
 use crate::core::clock::ManualClock;
 use crate::core::engine::options::{CacheOptionsInput, SetOptionsInput};
-use crate::store::memory::MemoryLocalStore;
+use crate::store::memory::{MemoryIdb, MemoryLocalStore};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
 type TestEngine = Engine<ManualClock, MemoryLocalStore>;
 
@@ -42,78 +41,8 @@ fn memory_only() -> SetOptions {
     opts(|o| o.tier = Some(TierChoice::Memory))
 }
 
-/// IndexedDB as the browser layer keeps it: metadata and payload records per key, with the
-/// same compare-and-set on stamps as `store/idb.rs`.
-#[derive(Default)]
-struct Idb {
-    records: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
-}
-
-impl Idb {
-    fn flush(&mut self, engine: &mut TestEngine) {
-        let seal = engine.seal;
-        for op in engine.take_outbox() {
-            let stored = |records: &BTreeMap<String, (Vec<u8>, Vec<u8>)>, key: &str| {
-                records
-                    .get(key)
-                    .and_then(|(meta, _)| record::sealed_stamp(meta, seal))
-            };
-            match op {
-                IdbOp::Put {
-                    key,
-                    meta,
-                    payload,
-                    stamp,
-                } => {
-                    if stored(&self.records, &key).is_none_or(|s| s <= stamp) {
-                        self.records.insert(key, (meta, payload));
-                    }
-                }
-                IdbOp::Delete { key, upto } => {
-                    if stored(&self.records, &key).is_none_or(|(s, _)| s <= upto) {
-                        self.records.remove(&key);
-                    }
-                }
-                IdbOp::Clear => self.records.clear(),
-            }
-        }
-    }
-
-    /// A page load: a new engine over the same localStorage, fed this database's metadata.
-    fn reopen(
-        &self,
-        clock: &ManualClock,
-        config: CacheConfig,
-        local: &MemoryLocalStore,
-    ) -> TestEngine {
-        let mut engine = Engine::open(clock.clone(), config, local.clone());
-        engine.set_idb_available(true, "");
-        for (key, (meta, _)) in &self.records {
-            engine.load_idb_record(key, meta);
-        }
-        engine
-    }
-
-    /// `get` as the face does it: memory is the face's, so this reads the durable tiers.
-    fn get(&mut self, engine: &mut TestEngine, key: &str) -> Option<String> {
-        self.read(engine, key).map(|(json, _)| json)
-    }
-
-    /// The value found in a durable tier, with what the face keeps of it.
-    fn read(&mut self, engine: &mut TestEngine, key: &str) -> Option<(String, Stored)> {
-        let found = match engine.lookup(key).unwrap() {
-            Lookup::ReadIndexedDb { write } => {
-                let payload = self.records.get(key).map(|(_, p)| p.clone());
-                engine.ingest_indexed_db(key, write, payload).unwrap()
-            }
-            other => other,
-        };
-        match found {
-            Lookup::Hit { json, stored } => Some((String::from_utf8(json).unwrap(), stored)),
-            _ => None,
-        }
-    }
-}
+/// The in-process IndexedDB of `store/memory.rs`.
+type Idb = MemoryIdb;
 
 fn events(engine: &mut TestEngine) -> Vec<String> {
     engine
