@@ -31,6 +31,7 @@ test:
 	@$(MAKE) --no-print-directory lint test-scripts test-native test-fuzz test-browser test-e2e
 
 lint:
+	python3 scripts/module-cycles.py
 	cargo fmt --check
 	cargo clippy -q --all-targets -- -D warnings
 	cargo clippy -q $(WASM) --lib -- -D warnings

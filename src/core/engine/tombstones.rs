@@ -2,7 +2,7 @@
 //! was made before it but arrives after it is recognised as older and not brought back. Bounded:
 //! messages arrive within moments, so the latest `MAX_TOMBSTONES` removals are enough.
 
-use super::Key;
+use crate::core::types::Key;
 use std::collections::{HashMap, VecDeque};
 
 const MAX_TOMBSTONES: usize = 2_048;

@@ -1,7 +1,8 @@
 //! Plain least-recently-used, byte-budgeted: the reference the S3-FIFO policy must beat.
 
-use super::{Handle, Policy};
+use super::replacement::Policy;
 use crate::core::policy::slots::Slots;
+use crate::core::types::Handle;
 use std::collections::BTreeMap;
 
 /// Least recently used: the reference S3-FIFO is measured against.

@@ -8,6 +8,7 @@
 //! benchmarks hold it against.
 
 mod lru;
+mod replacement;
 mod s3fifo;
 pub mod slots;
 
@@ -16,41 +17,7 @@ pub use s3fifo::S3Fifo;
 pub use slots::Slots;
 
 pub use crate::core::types::Handle;
-
-/// A byte-budgeted replacement policy.
-pub trait Policy {
-    /// Inserts `handle`, or re-weighs it if held. `key_hash` identifies the key across handles
-    /// (for policies that remember evicted keys). Handles pushed out to make room are appended to
-    /// `evicted` (never `handle` itself). Returns false, changing nothing, when `weight` exceeds
-    /// the budget.
-    fn insert(
-        &mut self,
-        handle: Handle,
-        key_hash: u64,
-        weight: u64,
-        evicted: &mut Vec<Handle>,
-    ) -> bool;
-    /// Evicts one entry chosen by the policy, appending it to `evicted`; false when empty.
-    fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool;
-    /// Records one access; unknown handles are ignored.
-    fn touch(&mut self, handle: Handle);
-    /// Forgets `handle`; returns whether it was held.
-    fn remove(&mut self, handle: Handle) -> bool;
-    /// Whether `handle` is held.
-    fn contains(&self, handle: Handle) -> bool;
-    /// Sum of the weights held; never above `budget()`.
-    fn weight(&self) -> u64;
-    /// The most the weights may sum to.
-    fn budget(&self) -> u64;
-    /// Handles held.
-    fn len(&self) -> usize;
-    /// Whether nothing is held.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// Forgets everything.
-    fn clear(&mut self);
-}
+pub use replacement::Policy;
 
 #[cfg(test)]
 mod tests {

@@ -9,8 +9,9 @@
 //! Queues hold `(handle, stamp)`; a slot's stamp says which queue entry is current, so removal is
 //! O(1) and stale queue entries are skipped (and compacted away when they pile up).
 
-use super::{Handle, Policy};
+use super::replacement::Policy;
 use crate::core::policy::slots::Slots;
+use crate::core::types::Handle;
 use std::collections::{HashMap, VecDeque};
 
 const MAX_FREQ: u8 = 3;
