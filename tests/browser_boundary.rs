@@ -95,7 +95,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
         "[]",
     ];
     for options in bad_options {
-        let err = WasmCache::open(js(options)).await.err().expect(options);
+        let err = WasmCache::open(js(options)).await.expect_err(options);
         assert_eq!(code_of(err), "INVALID_OPTION", "{options}");
     }
 
