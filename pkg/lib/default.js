@@ -1,6 +1,7 @@
 // The seed's functions on a default instance: `configure`, `smartCache`, `getCachedData`,
 // `setCachedData`, `invalidateCachedData`. The instance opens on first use.
 import { SmartCache } from './cache.js';
+import { EMPTY_STATS } from './contract.js';
 import { checkKey } from './error.js';
 
 let current = null;
@@ -59,7 +60,6 @@ function instance() {
   return configure();
 }
 
-const emptyTier = () => ({ entries: 0, bytes: 0, hits: 0 });
 
 /** The default instance, with the methods of SmartCache. */
 export const smartCache = {
@@ -89,8 +89,7 @@ export const smartCache = {
   stats() {
     const open = openNow();
     if (open) return open.stats();
-    const counters = { hits: 0, misses: 0, hitRate: 0, rawBytes: 0, storedBytes: 0, prefetched: 0, prefetchHits: 0, faults: 0 };
-    return { ...counters, memory: emptyTier(), local: emptyTier(), indexeddb: emptyTier() };
+    return structuredClone(EMPTY_STATS);
   },
   entries: () => openNow()?.entries() ?? [],
   subscribe(listener) {

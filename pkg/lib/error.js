@@ -1,5 +1,8 @@
 // SmartCacheError and the checks that must run in JavaScript: a key's type and well-formedness
 // (Rust only ever sees well-formed strings) for the synchronous `peek`.
+import { ERROR_CODES, MAX_KEY_UNITS } from './contract.js';
+
+export { MAX_KEY_UNITS };
 
 export class SmartCacheError extends Error {
   constructor(code, message) {
@@ -9,7 +12,7 @@ export class SmartCacheError extends Error {
   }
 }
 
-const CODES = new Set(['INVALID_KEY', 'NOT_SERIALIZABLE', 'INVALID_OPTION', 'ENTRY_TOO_LARGE', 'CLOSED', 'UNSUPPORTED']);
+const CODES = new Set(ERROR_CODES);
 
 /** Turns an error thrown by the wasm core (a plain Error with a `code`) into a SmartCacheError. */
 export function fromCore(error) {
@@ -17,7 +20,6 @@ export function fromCore(error) {
   return new SmartCacheError(error.code, error.message);
 }
 
-export const MAX_KEY_UNITS = 1024;
 
 export function checkKey(key) {
   if (typeof key !== 'string') {

@@ -1,6 +1,7 @@
-//! The one error type of the core. Each variant carries the `code` that the JS face puts on its
-//! `SmartCacheError`; storage faults (`Corrupt`) are never thrown at the application, they are
-//! counted and reported as `fault` events.
+//! The one error type of the core. The variants the application can cause carry the `code` that
+//! the JS face puts on its `SmartCacheError` (`INVALID_KEY`, `NOT_SERIALIZABLE`, `INVALID_OPTION`,
+//! `ENTRY_TOO_LARGE`, `CLOSED`); `Corrupt` and `Outdated` never reach the application: they become
+//! `CORRUPT_ENTRY` faults (counted, reported as `fault` events) or silent purges.
 
 /// Everything the core can refuse or fail on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,6 +111,17 @@ pub enum Corruption {
 
 /// The core's results.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Every `SmartCacheError` code of API.md. `UNSUPPORTED` is raised by the JS face alone (there is
+/// no engine to run where it applies); the others come from `Error::code`.
+pub const ERROR_CODES: [&str; 6] = [
+    "INVALID_KEY",
+    "NOT_SERIALIZABLE",
+    "INVALID_OPTION",
+    "ENTRY_TOO_LARGE",
+    "CLOSED",
+    "UNSUPPORTED",
+];
 
 /// Longest key, in UTF-16 units as JavaScript counts them.
 pub const MAX_KEY_UNITS: usize = 1024;

@@ -1,11 +1,11 @@
-//! The memory tier's admission and eviction policy, over entry handles and byte weights (the
-//! entry's serialized size). The live values themselves sit in a JavaScript `Map` next to the page;
-//! this module decides which entries stay there within the byte budget.
+//! Admission and eviction over entry handles and byte weights, for every tier: the engine holds
+//! one policy per tier (memory: bytes of JSON text; localStorage and IndexedDB: stored bytes as
+//! each counts them) and asks it which entries stay within the tier's budget.
 //!
-//! Entries are named by small integer handles that the caller chooses (the engine's slab indices)
-//! and may reuse once an entry is gone, so that recording an access is an array index, not a hash
-//! of the key. `S3Fifo` is the cache's policy; `Lru` is the plain reference that tests and
-//! benchmarks hold it against.
+//! Entries are named by small integer handles that `Slots` hands out (the engine's slot indices)
+//! and reuses once an entry is gone, so that recording an access is an array index, not a hash of
+//! the key. `S3Fifo` is the cache's policy; `Lru` is the plain reference that tests and benchmarks
+//! hold it against.
 
 mod lru;
 mod replacement;
