@@ -35,7 +35,7 @@ lint:
 	cargo fmt --check
 	cargo clippy -q --all-targets -- -D warnings
 	cargo clippy -q $(WASM) --lib -- -D warnings
-	cargo clippy -q $(WASM) --features bench --lib --test browser_boundary -- -D warnings
+	cargo clippy -q $(WASM) --features bench --lib --test browser_boundary --test browser_stores -- -D warnings
 
 test-scripts:
 	node --test tests/scripts/
@@ -58,7 +58,7 @@ test-native:
 	cargo test -q
 
 test-browser:
-	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary
+	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores
 
 test-e2e:
 	@bash scripts/build.sh

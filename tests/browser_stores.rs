@@ -1,0 +1,133 @@
+//! The browser backends in headless Chromium: localStorage's head read (what start-up relies on)
+//! and IndexedDB's apply (compare-and-set on stamps, order within a batch), read_many, load_meta
+//! and close. Native tests drive the engine against in-process fakes of these; this proves the
+//! real ones behave the same way.
+#![cfg(target_arch = "wasm32")]
+
+use smartcache::core::engine::store::LocalStore;
+use smartcache::core::engine::IdbOp;
+use smartcache::core::format::record::{seal_seed, Meta};
+use smartcache::store::idb::{IdbError, IdbStore};
+use smartcache::store::local::BrowserLocalStore;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn local() -> BrowserLocalStore {
+    let store = BrowserLocalStore::new();
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    store
+}
+
+#[wasm_bindgen_test]
+fn local_storage_head_reads_the_length_and_the_first_units_of_packed_text() {
+    let mut store = local();
+    // Packed text is non-ASCII: each unit is one UTF-16 unit and three UTF-8 bytes.
+    let value: String = "\u{4e00}\u{4e01}\u{4e02}\u{4e03}".repeat(100);
+    store.set("smartcache:1:t:1:k", &value).unwrap();
+    store.set("other:k", "x").unwrap();
+    let (total, head) = store.head("smartcache:1:t:1:k", 6).unwrap();
+    assert_eq!(total, 400);
+    assert_eq!(head, "\u{4e00}\u{4e01}\u{4e02}\u{4e03}\u{4e00}\u{4e01}");
+    let (total, head) = store.head("other:k", 10).unwrap();
+    assert_eq!((total, head.as_str()), (1, "x"));
+    assert_eq!(store.head("missing", 2), None);
+    assert_eq!(
+        store.keys_with_prefix("smartcache:1:t:"),
+        ["smartcache:1:t:1:k"]
+    );
+    store.remove("smartcache:1:t:1:k").unwrap();
+    assert_eq!(store.get("smartcache:1:t:1:k"), None);
+}
+
+fn meta(key: &str, stamp: u64, seed: u32) -> Vec<u8> {
+    Meta {
+        key: key.into(),
+        stamp,
+        writer: 1,
+        ..Meta::default()
+    }
+    .to_bytes(seed)
+}
+
+fn put(key: &str, stamp: u64, payload: &[u8], seed: u32) -> IdbOp {
+    IdbOp::Put {
+        key: key.into(),
+        meta: meta(key, stamp, seed),
+        payload: payload.to_vec(),
+        stamp: (stamp, 1),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
+    let namespace = "browser-stores";
+    let seed = seal_seed(namespace, 1);
+    let store = IdbStore::open(namespace, 1).await.unwrap();
+    assert_eq!(store.load_meta(1).await.unwrap(), Vec::new());
+    store
+        .apply(
+            &[
+                IdbOp::Clear,
+                put("a", 10, b"a10", seed),
+                put("b", 10, b"b10", seed),
+            ],
+            seed,
+        )
+        .await
+        .unwrap();
+    // An older write never overwrites a newer one; a newer one does.
+    store
+        .apply(
+            &[put("a", 5, b"a5", seed), put("b", 20, b"b20", seed)],
+            seed,
+        )
+        .await
+        .unwrap();
+    let read = store
+        .read_many(&["a".into(), "b".into(), "c".into()])
+        .await
+        .unwrap();
+    assert_eq!(read, [Some(b"a10".to_vec()), Some(b"b20".to_vec()), None]);
+    // A removal covering an older stamp leaves a newer write; one covering it removes it.
+    let delete = |key: &str, upto| IdbOp::Delete {
+        key: key.into(),
+        upto,
+    };
+    store
+        .apply(&[delete("a", 9), delete("b", 20)], seed)
+        .await
+        .unwrap();
+    let read = store.read_many(&["a".into(), "b".into()]).await.unwrap();
+    assert_eq!(read, [Some(b"a10".to_vec()), None]);
+    // Within one batch, the last operation on a key is what stays.
+    store
+        .apply(
+            &[
+                put("c", 30, b"c30", seed),
+                delete("c", 30),
+                put("d", 30, b"d", seed),
+            ],
+            seed,
+        )
+        .await
+        .unwrap();
+    let keys: Vec<String> = store
+        .load_meta(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, ["a", "d"]);
+    // Another version empties the database.
+    assert_eq!(store.load_meta(2).await.unwrap(), Vec::new());
+    store.close();
+    assert_eq!(store.read_many(&["a".into()]).await, Err(IdbError::Closed));
+}
