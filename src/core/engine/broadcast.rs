@@ -7,6 +7,7 @@
 //! storage converges too. Invalidations are run again on the receiver's own graph, so edges the
 //! sender never heard of are still followed.
 
+use super::tombstones::Tombstones;
 use super::{tiers, Engine, Handle, IdbOp, Key};
 use crate::core::clock::Clock;
 use crate::core::engine::event::{Event, RemovalCause};
@@ -59,16 +60,35 @@ pub enum Broadcast {
     },
 }
 
+/// This tab's part in the order of writes that every tab agrees on, and what it tells the others.
+#[derive(Debug, Default)]
+pub(super) struct TabState {
+    /// This engine's id, the tie-breaker of equal stamps.
+    pub(super) writer: u32,
+    /// The latest stamp made or seen here (a hybrid logical clock: milliseconds << 12, plus a
+    /// counter), so that a write made after seeing another tab's is ordered after it.
+    pub(super) last_stamp: u64,
+    /// Changes for the other tabs, sent once storage holds them.
+    pub(super) outgoing: Vec<Broadcast>,
+    /// What this tab removed lately, and when.
+    pub(super) tombstones: Tombstones,
+    /// The names invalidated lately (keys, tags, prefixes), apart from plain deletions: a write
+    /// of another tab that depends on one of them and was made before it is outdated too.
+    pub(super) invalidations: Tombstones,
+    /// While another tab's message is applied: handles freed then are quarantined.
+    pub(super) applying: bool,
+}
+
 impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub(super) fn broadcast(&mut self, message: Broadcast) {
         if self.config.cross_tab {
-            self.broadcasts.push(message);
+            self.tabs.outgoing.push(message);
         }
     }
 
     /// The changes to send to the other tabs, once what they describe is in storage.
     pub fn take_broadcasts(&mut self) -> Vec<Broadcast> {
-        std::mem::take(&mut self.broadcasts)
+        std::mem::take(&mut self.tabs.outgoing)
     }
 
     /// Drops this tab's entry for `key` without touching storage.
@@ -83,8 +103,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn forget_index_only(&mut self, handle: Handle) {
         if let Some(entry) = self.entries.get_mut(handle) {
             match entry.home {
-                Tier::Local => self.local_policy.remove(handle),
-                Tier::IndexedDb => self.idb_policy.remove(handle),
+                Tier::Local => self.policies.local.remove(handle),
+                Tier::IndexedDb => self.policies.idb.remove(handle),
                 Tier::Memory => false,
             };
             entry.home = Tier::Memory;
@@ -126,9 +146,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if self.closed {
             return;
         }
-        self.applying_remote = true;
+        self.tabs.applying = true;
         self.apply_remote_message(message);
-        self.applying_remote = false;
+        self.tabs.applying = false;
     }
 
     fn apply_remote_message(&mut self, message: Broadcast) {
@@ -143,7 +163,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             } => self.apply_remote_set(key, home, meta, payload, stamp, writer),
             Broadcast::Delete { key, stamp } => {
                 self.observe_stamp(stamp);
-                self.tombstones.bury(&key, stamp);
+                self.tabs.tombstones.bury(&key, stamp);
                 if self
                     .index
                     .get(key.as_str())
@@ -173,8 +193,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 let mut seeds: Vec<Key> = removed.iter().map(|k| Key::from(k.as_str())).collect();
                 if prefix {
                     self.spoil_loads_under(&name);
-                    self.tombstones.bury_prefix(&name, stamp);
-                    self.invalidations.bury_prefix(&name, stamp);
+                    self.tabs.tombstones.bury_prefix(&name, stamp);
+                    self.tabs.invalidations.bury_prefix(&name, stamp);
                     seeds.extend(self.keys_with_prefix(&name));
                 } else {
                     seeds.push(Key::from(name.as_str()));
@@ -186,8 +206,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Broadcast::Clear { stamp } => {
                 self.observe_stamp(stamp);
                 self.reset_index();
-                self.tombstones.clear(stamp);
-                self.invalidations.clear(stamp);
+                self.tabs.tombstones.clear(stamp);
+                self.tabs.invalidations.clear(stamp);
                 self.events.push(Event::Cleared);
             }
         }
@@ -204,14 +224,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     ) {
         self.observe_stamp(stamp);
         let meta = meta
-            .and_then(|bytes| Meta::from_bytes(&bytes, self.seal).ok())
+            .and_then(|bytes| Meta::from_bytes(&bytes, self.stores.seal).ok())
             .filter(|m| m.key == key && m.stamp == stamp && m.writer == writer);
         // Removed here after it was written, or built from something invalidated after it was.
         let invalidated_under = meta.as_ref().and_then(|m| {
             m.depends_on
                 .iter()
                 .chain(&m.tags)
-                .filter_map(|name| self.invalidations.removed_at(name))
+                .filter_map(|name| self.tabs.invalidations.removed_at(name))
                 .filter(|&at| stamp <= at)
                 .max()
         });
@@ -219,10 +239,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if let Some(at) = invalidated_under {
             // The invalidation took this entry too, as it would have here had the entry been
             // known: entries later built on it, as old as the invalidation, go as well.
-            self.tombstones.bury(&key, at);
-            self.invalidations.bury(&key, at);
+            self.tabs.tombstones.bury(&key, at);
+            self.tabs.invalidations.bury(&key, at);
         }
-        let outdated = self.tombstones.outdates(&key, stamp) || built_on_invalidated;
+        let outdated = self.tabs.tombstones.outdates(&key, stamp) || built_on_invalidated;
         if outdated
             && home == Tier::Local
             && self
@@ -234,7 +254,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.remove_local_key(&storage_key);
         }
         if outdated && home == Tier::IndexedDb {
-            self.outbox.push(IdbOp::Delete {
+            self.stores.outbox.push(IdbOp::Delete {
                 key: key.clone(),
                 upto: stamp,
             });
@@ -318,9 +338,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if stored.is_some_and(|s| !meta.newer_than(&s)) {
             return;
         }
-        let value = record::local_value(meta, self.seal, payload);
+        let value = record::local_value(meta, self.stores.seal, payload);
         let storage_key = self.local_key(&meta.key);
         // A full quota here is the writer's to handle: it placed the entry.
-        let _ = self.local.set(&storage_key, &value);
+        let _ = self.stores.local.set(&storage_key, &value);
     }
 }

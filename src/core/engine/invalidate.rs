@@ -70,8 +70,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let stamp = self.next_stamp();
         let seeds = self.keys_with_prefix(prefix);
         self.spoil_loads_under(prefix);
-        self.tombstones.bury_prefix(prefix, stamp);
-        self.invalidations.bury_prefix(prefix, stamp);
+        self.tabs.tombstones.bury_prefix(prefix, stamp);
+        self.tabs.invalidations.bury_prefix(prefix, stamp);
         let removed = self.invalidate_from(prefix, seeds.iter().map(|k| &**k), stamp);
         self.broadcast(Broadcast::Invalidate {
             name: prefix.to_string(),
@@ -102,8 +102,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     ) -> Vec<String> {
         for seed in seeds.clone() {
             self.note_removed(seed);
-            self.tombstones.bury(seed, stamp);
-            self.invalidations.bury(seed, stamp);
+            self.tabs.tombstones.bury(seed, stamp);
+            self.tabs.invalidations.bury(seed, stamp);
         }
         // A write ordered after the invalidation (another tab's, seen first) stays, and so does
         // what was built on it.
@@ -122,8 +122,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 continue;
             };
             self.note_removed(&key);
-            self.tombstones.bury(&key, stamp);
-            self.invalidations.bury(&key, stamp);
+            self.tabs.tombstones.bury(&key, stamp);
+            self.tabs.invalidations.bury(&key, stamp);
             self.forget_unless_storage_is_newer(handle, stamp);
             gone.push(key);
         }

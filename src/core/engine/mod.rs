@@ -14,6 +14,8 @@ pub mod event;
 mod invalidate;
 mod open;
 pub mod options;
+mod read;
+mod report;
 pub mod stats;
 pub mod store;
 mod tiers;
@@ -23,7 +25,7 @@ pub use broadcast::Broadcast;
 pub use tiers::IdbOp;
 
 use super::clock::Clock;
-use super::error::{check_key, Corruption, Error, Result};
+use super::error::{check_key, Error, Result};
 use super::format::codec;
 use super::format::record::{self, Meta};
 use super::graph::Graph;
@@ -31,12 +33,10 @@ use super::policy::{Policy, S3Fifo, Slots};
 pub use super::types::{FaultCode, Handle, Key, Tier};
 use event::{Event, RemovalCause};
 use options::{CacheConfig, SetOptions, TierChoice};
-use stats::{hit_rate, CacheStats, EntryInfo, TierStats};
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
 use store::LocalStore;
 
 /// One entry: its metadata, where it lives durably and what that costs there.
@@ -97,15 +97,10 @@ struct Counters {
 pub struct Engine<C: Clock, L: LocalStore> {
     clock: C,
     config: CacheConfig,
-    local: L,
-    /// `smartcache:{namespace length}:{namespace}:` — every localStorage key of this namespace.
-    namespace_prefix: String,
-    /// `namespace_prefix` + `{version}:` — the keys of this version.
-    local_prefix: String,
-    idb_available: bool,
-    memory: S3Fifo,
-    local_policy: S3Fifo,
-    idb_policy: S3Fifo,
+    /// The persistent tiers: localStorage, what is known of IndexedDB, and the seal.
+    stores: Stores<L>,
+    /// Every tier's replacement policy, by handle.
+    policies: Policies,
     /// Entries by handle; the handle is also the entry's name in each tier's policy.
     entries: Slots<Entry>,
     /// Hits by handle, apart from the entries: a dense array that `record_accesses` updates
@@ -116,30 +111,23 @@ pub struct Engine<C: Clock, L: LocalStore> {
     ordered: BTreeSet<Key>,
     graph: Graph,
     loads: invalidate::Loads,
+    /// Counts writes: stale expiries and IndexedDB reads of an earlier write are ignored.
     writes: u64,
     /// (expires_at, handle, write) of entries with a ttl, soonest first.
     expiries: BinaryHeap<Reverse<(u64, Handle, u64)>>,
-    outbox: Vec<IdbOp>,
-    broadcasts: Vec<Broadcast>,
+    /// This tab's part in the order of writes all tabs agree on, and what it tells them.
+    tabs: broadcast::TabState,
     counters: Counters,
     events: Vec<Event>,
     closed: bool,
-    /// `record::seal_seed` of this namespace and version: every record is sealed with it.
-    seal: u32,
-    /// This engine's id, the tie-breaker of equal stamps.
-    writer: u32,
-    /// The latest stamp made or seen here (a hybrid logical clock: milliseconds << 12, plus a
-    /// counter), so that a write made after seeing another tab's is ordered after it.
-    last_stamp: u64,
-    /// While opening: localStorage entries over its budget, moved once IndexedDB has answered
-    /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
-    deferred_demotions: Option<Vec<Handle>>,
-    tombstones: tombstones::Tombstones,
-    /// While another tab's message is applied: handles freed then are quarantined.
-    applying_remote: bool,
-    /// The names invalidated lately (keys, tags, prefixes), apart from plain deletions: a write
-    /// of another tab that depends on one of them and was made before it is outdated too.
-    invalidations: tombstones::Tombstones,
+}
+
+/// The replacement policy of each tier.
+#[derive(Debug)]
+struct Policies {
+    memory: S3Fifo,
+    local: S3Fifo,
+    idb: S3Fifo,
 }
 
 impl<C: Clock, L: LocalStore> std::fmt::Debug for Engine<C, L> {
@@ -151,6 +139,24 @@ impl<C: Clock, L: LocalStore> std::fmt::Debug for Engine<C, L> {
             .field("closed", &self.closed)
             .finish_non_exhaustive()
     }
+}
+
+/// The persistent tiers as the engine drives them.
+#[derive(Debug)]
+struct Stores<L> {
+    local: L,
+    /// `smartcache:{namespace length}:{namespace}:` — every localStorage key of this namespace.
+    namespace_prefix: String,
+    /// `namespace_prefix` + `{version}:` — the keys of this version.
+    local_prefix: String,
+    /// `record::seal_seed` of this namespace and version: every record is sealed with it.
+    seal: u32,
+    idb_available: bool,
+    /// IndexedDB operations waiting for the browser layer's next flush.
+    outbox: Vec<IdbOp>,
+    /// While opening: localStorage entries over its budget, moved once IndexedDB has answered
+    /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
+    deferred_demotions: Option<Vec<Handle>>,
 }
 
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.
@@ -173,7 +179,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// The seal of this namespace and version (`record::seal_seed`), for the IndexedDB backend's
     /// compare-and-set.
     pub fn seal(&self) -> u32 {
-        self.seal
+        self.stores.seal
     }
 
     fn ensure_open(&self) -> Result<()> {
@@ -215,7 +221,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let meta = Meta {
             key: key.to_string(),
             stamp,
-            writer: self.writer,
+            writer: self.tabs.writer,
             payload_sum: record::payload_sum(&payload),
             created_at: now,
             expires_at: options
@@ -242,7 +248,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             let placed = match tier {
                 Tier::Local => self.write_local(handle, &payload),
                 Tier::IndexedDb => self.write_idb(handle, payload.clone()),
-                Tier::Memory => self.memory.budget() >= self.entry(handle).meta.raw_bytes,
+                Tier::Memory => self.policies.memory.budget() >= self.entry(handle).meta.raw_bytes,
             };
             if placed {
                 home = Some(tier);
@@ -273,7 +279,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             entry.stored_bytes = entry.meta.raw_bytes;
         }
         let in_memory = self.admit_to_memory(handle);
-        let meta = (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes(self.seal));
+        let meta =
+            (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes(self.stores.seal));
         // localStorage values travel with the message, so that the other tabs can put a winner
         // back in storage; IndexedDB's are too large to.
         let payload = (home == Tier::Local).then_some(payload);
@@ -283,7 +290,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             meta,
             payload,
             stamp,
-            writer: self.writer,
+            writer: self.tabs.writer,
         });
         self.events.push(Event::Set { key, tier: home });
         Ok(Stored {
@@ -297,10 +304,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// The tiers an entry may go to, best first; `ENTRY_TOO_LARGE` when it fits none.
     fn placement(&self, choice: TierChoice, meta: &Meta, payload: &[u8]) -> Result<Vec<Tier>> {
         let fits = |tier: Tier| match tier {
-            Tier::Memory => meta.raw_bytes <= self.memory.budget(),
-            Tier::Local => self.local_cost(meta) <= self.local_policy.budget(),
+            Tier::Memory => meta.raw_bytes <= self.policies.memory.budget(),
+            Tier::Local => self.local_cost(meta) <= self.policies.local.budget(),
             Tier::IndexedDb => {
-                tiers::idb_cost(meta.record_len(), meta.payload_bytes) <= self.idb_policy.budget()
+                tiers::idb_cost(meta.record_len(), meta.payload_bytes) <= self.policies.idb.budget()
             }
         };
         let large = payload.len() as u64 > self.config.large_entry_bytes;
@@ -332,8 +339,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// A stamp later than every one made or seen here.
     fn next_stamp(&mut self) -> u64 {
         let now = self.clock.now_ms().saturating_mul(1 << STAMP_SHIFT);
-        self.last_stamp = now.max(self.last_stamp.saturating_add(1));
-        self.last_stamp
+        self.tabs.last_stamp = now.max(self.tabs.last_stamp.saturating_add(1));
+        self.tabs.last_stamp
     }
 
     /// Another tab's stamp: what this engine writes from now on is ordered after it. A stamp
@@ -346,7 +353,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .saturating_add(MAX_CLOCK_DRIFT_MS)
             .saturating_mul(1 << STAMP_SHIFT);
         if stamp <= horizon {
-            self.last_stamp = self.last_stamp.max(stamp);
+            self.tabs.last_stamp = self.tabs.last_stamp.max(stamp);
         }
     }
 
@@ -361,7 +368,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let entry = self.entry(handle);
         let (hash, weight) = (key_hash(&entry.key), entry.meta.raw_bytes);
         let mut evicted = Vec::new();
-        if !self.memory.insert(handle, hash, weight, &mut evicted) {
+        if !self
+            .policies
+            .memory
+            .insert(handle, hash, weight, &mut evicted)
+        {
             return false;
         }
         for victim in evicted {
@@ -380,166 +391,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         true
     }
 
-    /// Counts hits the face served from its live copies (by entry id) and misses it saw.
-    pub fn record_accesses(&mut self, ids: &[Handle], misses: u64) {
-        self.entries.recycle();
-        self.counters.misses += misses;
-        // Every access was a hit when it happened, even if the entry has gone since.
-        self.counters.hits += ids.len() as u64;
-        self.counters.memory_hits += ids.len() as u64;
-        for &id in ids {
-            if let Some(hits) = self.hits.get_mut(id as usize) {
-                *hits = hits.saturating_add(1);
-            }
-            self.memory.touch(id);
-        }
-    }
-
-    /// `get` after the face found no live value: reads the entry's durable home.
-    pub fn lookup(&mut self, key: &str) -> Result<Lookup> {
-        self.ensure_open()?;
-        check_key(key)?;
-        self.purge_expired();
-        let Some(&handle) = self.index.get(key) else {
-            return Ok(self.missed(key));
-        };
-        let entry = self.entry(handle);
-        match entry.home {
-            Tier::Local => match self.read_local(handle) {
-                Ok(Some(payload)) => Ok(self.finish_read(handle, Tier::Local, Ok(payload))),
-                // Another tab's write not visible here yet, or superseded by a later one whose
-                // message is on its way: a miss, and nothing in storage is touched.
-                Ok(None) => {
-                    self.forget_remote(key);
-                    Ok(self.missed(key))
-                }
-                Err(e) => Ok(self.finish_read(handle, Tier::Local, Err(e))),
-            },
-            Tier::IndexedDb => match self.pending_idb_payload(&entry.meta.key) {
-                Some(payload) => Ok(self.finish_read(handle, Tier::IndexedDb, Ok(payload))),
-                None => Ok(Lookup::ReadIndexedDb { write: entry.write }),
-            },
-            // A memory-only entry without a live copy is gone: memory evictions remove them.
-            Tier::Memory => {
-                self.forget(handle);
-                Ok(self.missed(key))
-            }
-        }
-    }
-
-    /// The payload read from IndexedDB for `lookup`'s `ReadIndexedDb { write }` (None: not there).
-    pub fn ingest_indexed_db(
-        &mut self,
-        key: &str,
-        write: u64,
-        payload: Option<Vec<u8>>,
-    ) -> Result<Lookup> {
-        self.ensure_open()?;
-        self.purge_expired();
-        let current = self
-            .index
-            .get(key)
-            .copied()
-            .filter(|&h| self.entry(h).write == write);
-        let Some(handle) = current else {
-            // Deleted, expired or rewritten while the read was under way.
-            return Ok(self.missed(key));
-        };
-        let payload = payload.ok_or(Error::Corrupt(Corruption::RecordMissing));
-        Ok(self.finish_read(handle, Tier::IndexedDb, payload))
-    }
-
-    /// Decodes a payload read from `tier`, promotes the entry to memory, and counts the hit;
-    /// a bad payload is a fault, and the entry goes.
-    fn finish_read(&mut self, handle: Handle, tier: Tier, payload: Result<Vec<u8>>) -> Lookup {
-        let meta = &self.entry(handle).meta;
-        let (raw_bytes, sum) = (meta.raw_bytes, meta.payload_sum);
-        let json = payload.and_then(|p| {
-            // The payload must be the one this metadata was sealed with, not another entry's.
-            if record::payload_sum(&p) != sum {
-                return Err(Error::Corrupt(Corruption::ForeignPayload));
-            }
-            let json = codec::decode(&p)?;
-            if json.len() as u64 != raw_bytes {
-                return Err(Error::Corrupt(Corruption::PayloadLength));
-            }
-            std::str::from_utf8(&json).map_err(|_| Error::Corrupt(Corruption::PayloadNotUtf8))?;
-            Ok(json)
-        });
-        let json = match json {
-            Ok(json) => json,
-            Err(e) => return self.corrupt(handle, tier, e),
-        };
-        let key = self.entry(handle).key.clone();
-        let in_memory = self.admit_to_memory(handle);
-        self.hits[handle as usize] = self.hits[handle as usize].saturating_add(1);
-        let entry = self.entry(handle);
-        let (expires_at, stale_at) = (entry.meta.expires_at, entry.meta.stale_at);
-        self.counters.hits += 1;
-        match tier {
-            Tier::Local => self.counters.local_hits += 1,
-            Tier::IndexedDb => self.counters.idb_hits += 1,
-            Tier::Memory => self.counters.memory_hits += 1,
-        }
-        self.events.push(Event::Hit { key, tier });
-        Lookup::Hit {
-            json,
-            stored: Stored {
-                id: handle,
-                expires_at,
-                stale_at,
-                in_memory,
-            },
-        }
-    }
-
-    fn corrupt(&mut self, handle: Handle, tier: Tier, error: Error) -> Lookup {
-        let key = self.entry(handle).key.clone();
-        self.fault(
-            tier,
-            FaultCode::CorruptEntry,
-            error.to_string(),
-            Some(key.clone()),
-        );
-        self.remove(handle, RemovalCause::Deleted);
-        self.missed(&key)
-    }
-
-    fn missed(&mut self, key: &str) -> Lookup {
-        self.counters.misses += 1;
-        self.events.push(Event::Miss { key: Rc::from(key) });
-        Lookup::Miss
-    }
-
-    /// The face could not parse the JSON text a hit returned (well sealed, yet not JSON): the
-    /// entry goes as corrupt, and the read was a miss (the hit counted for it is taken back).
-    pub fn refuse_read(&mut self, key: &str, why: &str) -> Result<()> {
-        self.ensure_open()?;
-        check_key(key)?;
-        if let Some(&handle) = self.index.get(key) {
-            let tier = self.entry(handle).home;
-            self.counters.hits = self.counters.hits.saturating_sub(1);
-            let tier_hits = match tier {
-                Tier::Local => &mut self.counters.local_hits,
-                Tier::IndexedDb => &mut self.counters.idb_hits,
-                Tier::Memory => &mut self.counters.memory_hits,
-            };
-            *tier_hits = tier_hits.saturating_sub(1);
-            let error = Error::Corrupt(Corruption::PayloadNotJson(why.to_string()));
-            self.corrupt(handle, tier, error);
-        }
-        Ok(())
-    }
-
-    /// The face found its live value expired: purge it and count the miss.
-    pub fn miss(&mut self, key: &str) -> Result<()> {
-        self.ensure_open()?;
-        check_key(key)?;
-        self.purge_expired();
-        self.missed(key);
-        Ok(())
-    }
-
     /// Removes `key` from every tier; true when it was there.
     pub fn delete(&mut self, key: &str) -> Result<bool> {
         self.ensure_open()?;
@@ -547,7 +398,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.purge_expired();
         let stamp = self.next_stamp();
         self.note_removed(key);
-        self.tombstones.bury(key, stamp);
+        self.tabs.tombstones.bury(key, stamp);
         self.broadcast(Broadcast::Delete {
             key: key.to_string(),
             stamp,
@@ -569,15 +420,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Empties this namespace in every tier (other namespaces and foreign keys stay).
     pub fn clear(&mut self) -> Result<()> {
         self.ensure_open()?;
-        for storage_key in self.local.keys_with_prefix(&self.namespace_prefix) {
+        for storage_key in self
+            .stores
+            .local
+            .keys_with_prefix(&self.stores.namespace_prefix)
+        {
             self.remove_local_key(&storage_key);
         }
-        self.outbox.clear();
-        self.outbox.push(IdbOp::Clear);
+        self.stores.outbox.clear();
+        self.stores.outbox.push(IdbOp::Clear);
         self.reset_index();
         let stamp = self.next_stamp();
-        self.tombstones.clear(stamp);
-        self.invalidations.clear(stamp);
+        self.tabs.tombstones.clear(stamp);
+        self.tabs.invalidations.clear(stamp);
         self.broadcast(Broadcast::Clear { stamp });
         self.events.push(Event::Cleared);
         Ok(())
@@ -592,9 +447,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.graph.clear();
         self.spoil_all_loads();
         self.expiries.clear();
-        self.memory.clear();
-        self.local_policy.clear();
-        self.idb_policy.clear();
+        self.policies.memory.clear();
+        self.policies.local.clear();
+        self.policies.idb.clear();
     }
 
     /// Refuses every later call with `CLOSED`.
@@ -632,7 +487,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn forget(&mut self, handle: Handle) {
         // The face may hold accesses under this handle recorded before another tab's message
         // removed the entry: its handle waits until the face has reported them.
-        let removed = if self.applying_remote {
+        let removed = if self.tabs.applying {
             self.entries.quarantine(handle)
         } else {
             self.entries.release(handle)
@@ -644,15 +499,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ordered.remove(&entry.key);
         self.graph
             .remove(&entry.key, &entry.meta.tags, &entry.meta.depends_on);
-        self.memory.remove(handle);
+        self.policies.memory.remove(handle);
         match entry.home {
             Tier::Local => {
-                self.local_policy.remove(handle);
+                self.policies.local.remove(handle);
                 self.remove_local_upto(&entry.key, entry.meta.stamp);
             }
             Tier::IndexedDb => {
-                self.idb_policy.remove(handle);
-                self.outbox.push(IdbOp::Delete {
+                self.policies.idb.remove(handle);
+                self.stores.outbox.push(IdbOp::Delete {
                     key: entry.key.to_string(),
                     upto: entry.meta.stamp,
                 });
@@ -669,63 +524,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             message,
             key,
         });
-    }
-
-    /// Counters and sizes, as `stats()` of API.md.
-    pub fn stats(&mut self) -> CacheStats {
-        self.purge_expired();
-        let c = &self.counters;
-        let tier = |policy: &S3Fifo, hits| TierStats {
-            entries: policy.len() as u64,
-            bytes: policy.weight(),
-            hits,
-        };
-        let persisted = self
-            .index
-            .values()
-            .filter_map(|&h| self.entries.get(h))
-            .filter(|e| e.home != Tier::Memory);
-        let (raw_bytes, stored_bytes) = persisted.fold((0, 0), |(raw, stored), e| {
-            (raw + e.meta.raw_bytes, stored + e.meta.payload_bytes)
-        });
-        CacheStats {
-            hits: c.hits,
-            misses: c.misses,
-            hit_rate: hit_rate(c.hits, c.misses),
-            memory: tier(&self.memory, c.memory_hits),
-            local: tier(&self.local_policy, c.local_hits),
-            indexeddb: tier(&self.idb_policy, c.idb_hits),
-            raw_bytes,
-            stored_bytes,
-            faults: c.faults,
-            ..CacheStats::default()
-        }
-    }
-
-    /// Every entry, sorted by key.
-    pub fn entries(&mut self) -> Vec<EntryInfo> {
-        self.purge_expired();
-        let mut list: Vec<EntryInfo> = self
-            .index
-            .values()
-            .filter_map(|&handle| Some((handle, self.entries.get(handle)?)))
-            .map(|(handle, e)| EntryInfo {
-                key: e.key.to_string(),
-                tier: e.home.as_str(),
-                in_memory: self.memory.contains(handle),
-                raw_bytes: e.meta.raw_bytes,
-                stored_bytes: e.stored_bytes,
-                compressed: e.meta.compressed && e.home != Tier::Memory,
-                created_at: e.meta.created_at,
-                expires_at: e.meta.expires_at,
-                stale_at: e.meta.stale_at,
-                tags: e.meta.tags.clone(),
-                depends_on: e.meta.depends_on.clone(),
-                hits: u64::from(self.hits[handle as usize]),
-            })
-            .collect();
-        list.sort_by(|a, b| a.key.cmp(&b.key));
-        list
     }
 
     /// Hands over the events since the last call, oldest first.

@@ -2,7 +2,8 @@
 //! namespace and version are read by their heads (metadata only), older versions and damaged
 //! values are purged; IndexedDB's metadata records arrive afterwards through `load_idb_record`.
 
-use super::{key_hash, Engine, Entry, Handle, Key, Reverse};
+use super::broadcast::TabState;
+use super::{key_hash, Engine, Entry, Handle, Key, Policies, Reverse, Stores};
 use crate::core::clock::Clock;
 use crate::core::engine::options::CacheConfig;
 use crate::core::engine::store::{units, LocalStore};
@@ -39,15 +40,26 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             id => id,
         };
         let mut engine = Self {
-            memory: S3Fifo::new(config.memory_bytes),
-            local_policy: S3Fifo::new(config.local_storage_bytes),
-            idb_policy: S3Fifo::new(config.indexed_db_bytes),
+            policies: Policies {
+                memory: S3Fifo::new(config.memory_bytes),
+                local: S3Fifo::new(config.local_storage_bytes),
+                idb: S3Fifo::new(config.indexed_db_bytes),
+            },
+            stores: Stores {
+                local,
+                namespace_prefix,
+                local_prefix,
+                seal,
+                idb_available: false,
+                outbox: Vec::new(),
+                deferred_demotions: Some(Vec::new()),
+            },
+            tabs: TabState {
+                writer,
+                ..TabState::default()
+            },
             clock,
             config,
-            local,
-            namespace_prefix,
-            local_prefix,
-            idb_available: false,
             entries: Slots::default(),
             hits: Vec::new(),
             index: HashMap::new(),
@@ -56,18 +68,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             loads: Default::default(),
             writes: 0,
             expiries: BinaryHeap::new(),
-            outbox: Vec::new(),
-            broadcasts: Vec::new(),
             counters: Default::default(),
             events: Vec::new(),
             closed: false,
-            seal,
-            writer,
-            last_stamp: 0,
-            deferred_demotions: Some(Vec::new()),
-            tombstones: Default::default(),
-            applying_remote: false,
-            invalidations: Default::default(),
         };
         engine.load_local();
         engine
@@ -76,8 +79,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn load_local(&mut self) {
         let now = self.clock.now_ms();
         let mut found = Vec::new();
-        for storage_key in self.local.keys_with_prefix(&self.namespace_prefix) {
-            let Some(key) = storage_key.strip_prefix(&self.local_prefix) else {
+        for storage_key in self
+            .stores
+            .local
+            .keys_with_prefix(&self.stores.namespace_prefix)
+        {
+            let Some(key) = storage_key.strip_prefix(&self.stores.local_prefix) else {
                 // Written under another version: never readable again.
                 self.remove_local_key(&storage_key);
                 continue;
@@ -102,7 +109,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         // Oldest first, so that a budget smaller than what is stored keeps the newest.
         found.sort_by_key(|(meta, _)| meta.created_at);
         for (meta, value_units) in found {
-            let cost = 2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64;
+            let cost =
+                2 * (units(&self.stores.local_prefix) + units(&meta.key) + value_units) as u64;
             self.adopt(meta, Tier::Local, cost);
         }
     }
@@ -117,14 +125,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let mut evicted = Vec::new();
         match home {
             Tier::Local => {
-                self.local_policy.insert(handle, hash, cost, &mut evicted);
-                match &mut self.deferred_demotions {
+                self.policies.local.insert(handle, hash, cost, &mut evicted);
+                match &mut self.stores.deferred_demotions {
                     Some(deferred) => deferred.extend(evicted),
                     None => self.demote_all(evicted),
                 }
             }
             Tier::IndexedDb => {
-                self.idb_policy.insert(handle, hash, cost, &mut evicted);
+                self.policies.idb.insert(handle, hash, cost, &mut evicted);
                 self.evict_from_idb(evicted);
             }
             Tier::Memory => {}
@@ -141,18 +149,20 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         // (many tags or dependencies) takes a second read.
         const GUESS: usize = 96;
         let (total, mut head) = self
+            .stores
             .local
             .head(storage_key, record::HEAD_UNITS + GUESS)
             .ok_or(Error::Corrupt(Corruption::ValueVanished))?;
         let meta_units = record::local_meta_units(&head)?;
         if meta_units > GUESS {
             head = self
+                .stores
                 .local
                 .head(storage_key, record::HEAD_UNITS + meta_units)
                 .ok_or(Error::Corrupt(Corruption::ValueVanished))?
                 .1;
         }
-        let meta = record::parse_local_meta(&head, self.seal)?;
+        let meta = record::parse_local_meta(&head, self.stores.seal)?;
         if meta.key != key {
             return Err(Error::Corrupt(Corruption::ForeignKey));
         }
@@ -205,18 +215,18 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub fn load_idb_record(&mut self, key: &str, meta_bytes: &[u8]) {
         let now = self.clock.now_ms();
         // What a purge may delete: this record, never a later write another tab made meanwhile.
-        let upto = record::sealed_stamp(meta_bytes, self.seal).map_or(u64::MAX, |(s, _)| s);
-        let meta = match Meta::from_bytes(meta_bytes, self.seal) {
+        let upto = record::sealed_stamp(meta_bytes, self.stores.seal).map_or(u64::MAX, |(s, _)| s);
+        let meta = match Meta::from_bytes(meta_bytes, self.stores.seal) {
             Ok(meta) if meta.key == key => meta,
             Err(Error::Outdated(_)) => {
-                self.outbox.push(super::IdbOp::Delete {
+                self.stores.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
                     upto,
                 });
                 return;
             }
             Ok(_) | Err(_) => {
-                self.outbox.push(super::IdbOp::Delete {
+                self.stores.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
                     upto,
                 });
@@ -231,7 +241,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
         };
         if meta.expired(now) {
-            self.outbox.push(super::IdbOp::Delete {
+            self.stores.outbox.push(super::IdbOp::Delete {
                 key: key.to_string(),
                 upto,
             });
@@ -241,7 +251,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             // Both tiers hold the key (a page closed between a write and the removal of the
             // older copy): the newer write wins.
             if !meta.newer_than(&self.entry(existing).meta) {
-                self.outbox.push(super::IdbOp::Delete {
+                self.stores.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
                     upto,
                 });

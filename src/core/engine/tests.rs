@@ -4,6 +4,7 @@
 use super::*;
 use crate::core::clock::ManualClock;
 use crate::core::engine::options::{CacheOptionsInput, SetOptionsInput};
+use crate::core::engine::stats::TierStats;
 use crate::store::memory::{MemoryIdb, MemoryLocalStore};
 use proptest::prelude::*;
 

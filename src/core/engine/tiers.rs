@@ -49,7 +49,7 @@ pub(super) fn idb_cost(meta_len: usize, payload_bytes: u64) -> u64 {
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub(super) fn local_key(&self, key: &str) -> String {
-        format!("{}{key}", self.local_prefix)
+        format!("{}{key}", self.stores.local_prefix)
     }
 
     /// Bytes an entry takes in localStorage, as the browser counts them: 2 per UTF-16 unit of
@@ -62,13 +62,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let value_units = record::HEAD_UNITS
             + meta_units
             + crate::core::format::text::packed_units(meta.payload_bytes as usize);
-        2 * (units(&self.local_prefix) + units(&meta.key) + value_units) as u64
+        2 * (units(&self.stores.local_prefix) + units(&meta.key) + value_units) as u64
     }
 
     /// Removes a localStorage key; a refusal is an `UNAVAILABLE` fault (the value may linger, and
     /// reads check what they find).
     pub(super) fn remove_local_key(&mut self, storage_key: &str) {
-        let why = match self.local.remove(storage_key) {
+        let why = match self.stores.local.remove(storage_key) {
             Ok(()) => return,
             Err(StoreError::Unavailable(why)) => why,
             Err(StoreError::Quota) => "localStorage refused a removal (quota)".into(),
@@ -91,34 +91,35 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub(super) fn write_local(&mut self, handle: Handle, payload: &[u8]) -> bool {
         let entry = self.entry(handle);
         let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
-        let value = record::local_value(&entry.meta, self.seal, payload);
+        let value = record::local_value(&entry.meta, self.stores.seal, payload);
         let cost = self.local_cost(&entry.meta);
         let storage_key = self.local_key(&key);
-        if cost > self.local_policy.budget() {
+        if cost > self.policies.local.budget() {
             return false;
         }
         let mut evicted = Vec::new();
         // A full tier frees a slice of its budget at once, so that demotions come in batches
         // (one IndexedDB transaction for many) rather than one per write.
-        if self.local_policy.weight() + cost > self.local_policy.budget() {
-            let target = self.local_policy.budget() - self.local_policy.budget() / DEMOTION_SLICE;
-            while self.local_policy.weight() + cost > target
-                && self.local_policy.evict_one(&mut evicted)
+        if self.policies.local.weight() + cost > self.policies.local.budget() {
+            let target =
+                self.policies.local.budget() - self.policies.local.budget() / DEMOTION_SLICE;
+            while self.policies.local.weight() + cost > target
+                && self.policies.local.evict_one(&mut evicted)
             {}
         }
-        self.local_policy.insert(handle, hash, cost, &mut evicted);
+        self.policies.local.insert(handle, hash, cost, &mut evicted);
         self.demote_all(evicted);
         let mut quota_hit = false;
         loop {
-            match self.local.set(&storage_key, &value) {
+            match self.stores.local.set(&storage_key, &value) {
                 Ok(()) => break,
                 Err(StoreError::Quota) => {
                     // The origin's real quota is smaller than the budget (or shared with the app):
                     // make room among our own entries and try again.
                     quota_hit = true;
-                    self.local_policy.remove(handle);
+                    self.policies.local.remove(handle);
                     let mut victims = Vec::new();
-                    if !self.local_policy.evict_one(&mut victims) {
+                    if !self.policies.local.evict_one(&mut victims) {
                         let message =
                             "localStorage quota is full even without this cache's entries";
                         self.fault(
@@ -131,11 +132,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     }
                     self.demote_all(victims);
                     let mut more = Vec::new();
-                    self.local_policy.insert(handle, hash, cost, &mut more);
+                    self.policies.local.insert(handle, hash, cost, &mut more);
                     self.demote_all(more);
                 }
                 Err(StoreError::Unavailable(why)) => {
-                    self.local_policy.remove(handle);
+                    self.policies.local.remove(handle);
                     self.fault(Tier::Local, FaultCode::Unavailable, why, Some(key));
                     return false;
                 }
@@ -156,10 +157,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// or later than this tab knows of. Neither is corruption.
     pub(super) fn read_local(&self, handle: Handle) -> Result<Option<Vec<u8>>> {
         let entry = self.entry(handle);
-        let Some(value) = self.local.get(&self.local_key(&entry.key)) else {
+        let Some(value) = self.stores.local.get(&self.local_key(&entry.key)) else {
             return Ok(None);
         };
-        let meta = record::parse_local_meta(&value, self.seal)?;
+        let meta = record::parse_local_meta(&value, self.stores.seal)?;
         if meta != entry.meta {
             if (meta.stamp, meta.writer) != (entry.meta.stamp, entry.meta.writer) {
                 return Ok(None);
@@ -198,7 +199,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// memory-only if memory holds it, else gone. `lost_from` names the tier when no other had
     /// room for it: that is a `NO_ROOM` fault, not an ordinary eviction of the last tier.
     fn orphan(&mut self, handle: Handle, lost_from: Option<Tier>) {
-        let in_memory = self.memory.contains(handle);
+        let in_memory = self.policies.memory.contains(handle);
         let Some(entry) = self.entries.get_mut(handle) else {
             return;
         };
@@ -227,7 +228,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             };
             let victim_key = entry.key.clone();
             let upto = entry.meta.stamp;
-            self.outbox.push(IdbOp::Delete {
+            self.stores.outbox.push(IdbOp::Delete {
                 key: victim_key.to_string(),
                 upto,
             });
@@ -241,15 +242,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Queues an entry for IndexedDB; false when the tier is unavailable or has no room.
     pub(super) fn write_idb(&mut self, handle: Handle, payload: Vec<u8>) -> bool {
-        if !self.idb_available {
+        if !self.stores.idb_available {
             return false;
         }
         let entry = self.entry(handle);
         let (key, hash) = (entry.key.clone(), key_hash(&entry.key));
-        let meta = entry.meta.to_bytes(self.seal);
+        let meta = entry.meta.to_bytes(self.stores.seal);
         let cost = idb_cost(meta.len(), payload.len() as u64);
         let mut evicted = Vec::new();
-        if !self.idb_policy.insert(handle, hash, cost, &mut evicted) {
+        if !self.policies.idb.insert(handle, hash, cost, &mut evicted) {
             return false;
         }
         self.evict_from_idb(evicted);
@@ -261,7 +262,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.entry(handle).meta.stamp,
             self.entry(handle).meta.writer,
         );
-        self.outbox.push(IdbOp::Put {
+        self.stores.outbox.push(IdbOp::Put {
             key: key.to_string(),
             meta,
             payload,
@@ -272,7 +273,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// A payload still waiting in the outbox (written, not flushed yet).
     pub(super) fn pending_idb_payload(&self, key: &str) -> Option<Vec<u8>> {
-        self.outbox.iter().rev().find_map(|op| match op {
+        self.stores.outbox.iter().rev().find_map(|op| match op {
             IdbOp::Put {
                 key: k, payload, ..
             } if k == key => Some(Some(payload.clone())),
@@ -284,7 +285,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Whether IndexedDB operations wait for the next flush.
     pub fn has_pending_writes(&self) -> bool {
-        !self.outbox.is_empty()
+        !self.stores.outbox.is_empty()
     }
 
     /// A read of IndexedDB failed (the entry it was for reads as a miss).
@@ -299,7 +300,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Hands the pending IndexedDB operations to the browser layer, oldest first.
     pub fn take_outbox(&mut self) -> Vec<IdbOp> {
-        std::mem::take(&mut self.outbox)
+        std::mem::take(&mut self.stores.outbox)
     }
 
     /// A flush of `ops` failed: the entries it was to store move to localStorage when it has
@@ -318,7 +319,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 continue;
             }
             let key = entry.key.clone();
-            self.idb_policy.remove(handle);
+            self.policies.idb.remove(handle);
             self.fault(
                 Tier::IndexedDb,
                 FaultCode::WriteFailed,
@@ -338,7 +339,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// memory only, where memory holds them. The cache carries on without IndexedDB.
     pub fn idb_lost(&mut self, why: &str) {
         self.set_idb_available(false, why);
-        let pending = std::mem::take(&mut self.outbox);
+        let pending = std::mem::take(&mut self.stores.outbox);
         self.idb_write_failed(&pending, why);
         let homed: Vec<Handle> = self
             .index
@@ -347,7 +348,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .filter(|&h| self.entry(h).home == Tier::IndexedDb)
             .collect();
         for handle in homed {
-            self.idb_policy.remove(handle);
+            self.policies.idb.remove(handle);
             self.orphan(handle, None);
         }
     }
@@ -355,7 +356,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Whether IndexedDB can be used; when it cannot, the cache carries on without it. The
     /// first call ends opening: localStorage entries found over its budget move on now.
     pub fn set_idb_available(&mut self, available: bool, why: &str) {
-        self.idb_available = available;
+        self.stores.idb_available = available;
         if !available {
             self.fault(
                 Tier::IndexedDb,
@@ -364,7 +365,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 None,
             );
         }
-        if let Some(deferred) = self.deferred_demotions.take() {
+        if let Some(deferred) = self.stores.deferred_demotions.take() {
             self.demote_all(deferred);
         }
     }

@@ -1,0 +1,67 @@
+//! What the engine reports about itself: `stats()` and `entries()`.
+
+use super::Engine;
+use crate::core::clock::Clock;
+use crate::core::engine::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
+use crate::core::engine::store::LocalStore;
+use crate::core::policy::{Policy, S3Fifo};
+use crate::core::types::Tier;
+
+impl<C: Clock, L: LocalStore> Engine<C, L> {
+    /// Counters and sizes, as `stats()` of API.md.
+    pub fn stats(&mut self) -> CacheStats {
+        self.purge_expired();
+        let c = &self.counters;
+        let tier = |policy: &S3Fifo, hits| TierStats {
+            entries: policy.len() as u64,
+            bytes: policy.weight(),
+            hits,
+        };
+        let persisted = self
+            .index
+            .values()
+            .filter_map(|&h| self.entries.get(h))
+            .filter(|e| e.home != Tier::Memory);
+        let (raw_bytes, stored_bytes) = persisted.fold((0, 0), |(raw, stored), e| {
+            (raw + e.meta.raw_bytes, stored + e.meta.payload_bytes)
+        });
+        CacheStats {
+            hits: c.hits,
+            misses: c.misses,
+            hit_rate: hit_rate(c.hits, c.misses),
+            memory: tier(&self.policies.memory, c.memory_hits),
+            local: tier(&self.policies.local, c.local_hits),
+            indexeddb: tier(&self.policies.idb, c.idb_hits),
+            raw_bytes,
+            stored_bytes,
+            faults: c.faults,
+            ..CacheStats::default()
+        }
+    }
+
+    /// Every entry, sorted by key.
+    pub fn entries(&mut self) -> Vec<EntryInfo> {
+        self.purge_expired();
+        let mut list: Vec<EntryInfo> = self
+            .index
+            .values()
+            .filter_map(|&handle| Some((handle, self.entries.get(handle)?)))
+            .map(|(handle, e)| EntryInfo {
+                key: e.key.to_string(),
+                tier: e.home.as_str(),
+                in_memory: self.policies.memory.contains(handle),
+                raw_bytes: e.meta.raw_bytes,
+                stored_bytes: e.stored_bytes,
+                compressed: e.meta.compressed && e.home != Tier::Memory,
+                created_at: e.meta.created_at,
+                expires_at: e.meta.expires_at,
+                stale_at: e.meta.stale_at,
+                tags: e.meta.tags.clone(),
+                depends_on: e.meta.depends_on.clone(),
+                hits: u64::from(self.hits[handle as usize]),
+            })
+            .collect();
+        list.sort_by(|a, b| a.key.cmp(&b.key));
+        list
+    }
+}
