@@ -34,6 +34,7 @@ fn field(message: &JsValue, name: &str) -> JsValue {
 }
 
 fn put(message: &JsValue, name: &str, value: &JsValue) {
+    // A data property on a plain object made here: setting it cannot fail.
     let _ = Reflect::set(message, &name.into(), value);
 }
 
@@ -162,6 +163,8 @@ impl Tabs {
 
     pub fn post(&self, batch: &[Broadcast]) {
         if !batch.is_empty() {
+            // Throws only on a closed channel (the cache is closing) or data that cannot be cloned
+            // (never: plain objects, strings and byte arrays): nothing to tell the app.
             let _ = self.channel.post_message(&batch_to_js(batch));
         }
     }

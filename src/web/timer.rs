@@ -10,8 +10,10 @@ pub async fn sleep(ms: i32) {
         let global = js_sys::global();
         if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
             let set_timeout: js_sys::Function = set_timeout.unchecked_into();
+            // setTimeout does not throw for a function and a number.
             let _ = set_timeout.call2(&global, &resolve, &ms.into());
         }
     });
+    // The promise only ever resolves.
     let _ = JsFuture::from(promise).await;
 }
