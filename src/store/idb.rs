@@ -19,12 +19,6 @@ const META: &str = "meta";
 const DATA: &str = "data";
 const INFO: &str = "info";
 
-/// What a batch does to one key.
-enum Change<'a> {
-    Put(&'a [u8], &'a [u8], (u64, u32)),
-    Delete(u64),
-}
-
 /// One namespace and version's database.
 #[derive(Debug)]
 pub struct IdbStore {
@@ -185,23 +179,15 @@ impl IdbStore {
     pub async fn apply(&self, ops: &[IdbOp], seal: u32) -> Result<(), IdbError> {
         // What the batch leaves behind, per key: a record (metadata, payload, stamp), or a removal.
         let mut clear = false;
-        let mut last: BTreeMap<&str, Change> = BTreeMap::new();
+        let mut last: BTreeMap<&str, &IdbOp> = BTreeMap::new();
         for op in ops {
             match op {
                 IdbOp::Clear => {
                     clear = true;
                     last.clear();
                 }
-                IdbOp::Put {
-                    key,
-                    meta,
-                    payload,
-                    stamp,
-                } => {
-                    last.insert(key, Change::Put(meta, payload, *stamp));
-                }
-                IdbOp::Delete { key, upto } => {
-                    last.insert(key, Change::Delete(*upto));
+                IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => {
+                    last.insert(key, op);
                 }
             }
         }
@@ -222,18 +208,20 @@ impl IdbStore {
                 .as_ref()
                 .and_then(bytes)
                 .and_then(|m| record::sealed_stamp(&m, seal));
+            if !change.prevails_over(stored) {
+                continue;
+            }
             match change {
-                Change::Put(m, p, stamp) => {
-                    if stored.is_none_or(|s| s <= *stamp) {
-                        metas.push((Uint8Array::from(&m[..]).into(), Some(key.clone())));
-                        payloads.push((Uint8Array::from(&p[..]).into(), Some(key)));
-                    }
+                IdbOp::Put {
+                    meta: m,
+                    payload: p,
+                    ..
+                } => {
+                    metas.push((Uint8Array::from(&m[..]).into(), Some(key.clone())));
+                    payloads.push((Uint8Array::from(&p[..]).into(), Some(key)));
                 }
-                Change::Delete(upto) => {
-                    if stored.is_none_or(|(s, _)| s <= *upto) {
-                        removals.push(key);
-                    }
-                }
+                IdbOp::Delete { .. } => removals.push(key),
+                IdbOp::Clear => {}
             }
         }
         // Issued at once, awaited together: one round trip for the writes of the batch.

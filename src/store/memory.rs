@@ -111,26 +111,25 @@ impl MemoryIdb {
     pub fn flush<C: Clock, L: LocalStore>(&mut self, engine: &mut Engine<C, L>) {
         let seal = engine.seal();
         for op in engine.take_outbox() {
-            let stored = |records: &BTreeMap<String, (Vec<u8>, Vec<u8>)>, key: &str| {
-                records
-                    .get(key)
-                    .and_then(|(meta, _)| record::sealed_stamp(meta, seal))
+            let key = match &op {
+                IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => key.clone(),
+                IdbOp::Clear => String::new(),
             };
+            let stored = self
+                .records
+                .get(&key)
+                .and_then(|(meta, _)| record::sealed_stamp(meta, seal));
+            if !op.prevails_over(stored) {
+                continue;
+            }
             match op {
                 IdbOp::Put {
-                    key,
-                    meta,
-                    payload,
-                    stamp,
+                    key, meta, payload, ..
                 } => {
-                    if stored(&self.records, &key).is_none_or(|s| s <= stamp) {
-                        self.records.insert(key, (meta, payload));
-                    }
+                    self.records.insert(key, (meta, payload));
                 }
-                IdbOp::Delete { key, upto } => {
-                    if stored(&self.records, &key).is_none_or(|(s, _)| s <= upto) {
-                        self.records.remove(&key);
-                    }
+                IdbOp::Delete { key, .. } => {
+                    self.records.remove(&key);
                 }
                 IdbOp::Clear => self.records.clear(),
             }

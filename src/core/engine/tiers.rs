@@ -39,6 +39,18 @@ pub enum IdbOp {
     Clear,
 }
 
+impl IdbOp {
+    /// The compare-and-set rule of both IndexedDB backends: whether this put or delete may
+    /// replace a record whose sealed metadata holds `stored` (stamp, writer), or none.
+    pub fn prevails_over(&self, stored: Option<(u64, u32)>) -> bool {
+        match self {
+            IdbOp::Put { stamp, .. } => stored.is_none_or(|s| s <= *stamp),
+            IdbOp::Delete { upto, .. } => stored.is_none_or(|(s, _)| s <= *upto),
+            IdbOp::Clear => true,
+        }
+    }
+}
+
 /// A full localStorage frees 1/16 of its budget at once.
 const DEMOTION_SLICE: u64 = 16;
 

@@ -91,18 +91,25 @@ fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
     assert_eq!(idb.get(&mut engine, "b").unwrap(), r#"{"v":"bbbb"}"#);
 }
 
-#[test]
-fn swapped_indexeddb_data_records_read_as_misses() {
+/// Two same-size entries in IndexedDB, flushed; then a reload once `swap` has edited the records.
+fn reload_after_swapping(swap: impl FnOnce(&mut Idb)) -> (TestEngine, Idb) {
     let (mut engine, clock, local, mut idb, config) = persistence_fixture();
     let in_idb = opts(|o| o.tier = Some(TierChoice::IndexedDb));
     engine.set("x", br#"{"v":"xxxx"}"#, in_idb.clone()).unwrap();
     engine.set("y", br#"{"v":"yyyy"}"#, in_idb).unwrap();
     idb.flush(&mut engine);
-    let px = idb.records["x"].1.clone();
-    let py = idb.records["y"].1.clone();
-    idb.records.get_mut("x").unwrap().1 = py;
-    idb.records.get_mut("y").unwrap().1 = px;
-    let mut reloaded = idb.reopen(&clock, config, &local);
+    swap(&mut idb);
+    let reloaded = idb.reopen(&clock, config, &local);
+    (reloaded, idb)
+}
+
+#[test]
+fn swapped_indexeddb_data_records_read_as_misses() {
+    let (mut reloaded, mut idb) = reload_after_swapping(|idb| {
+        let px = idb.records["x"].1.clone();
+        let py = std::mem::replace(&mut idb.records.get_mut("y").unwrap().1, px);
+        idb.records.get_mut("x").unwrap().1 = py;
+    });
     events(&mut reloaded);
     assert_eq!(idb.get(&mut reloaded, "x"), None);
     assert_eq!(idb.get(&mut reloaded, "y"), None);
@@ -117,16 +124,11 @@ fn swapped_indexeddb_data_records_read_as_misses() {
 
 #[test]
 fn swapped_indexeddb_metadata_records_are_purged_at_start_up() {
-    let (mut engine, clock, local, mut idb, config) = persistence_fixture();
-    let in_idb = opts(|o| o.tier = Some(TierChoice::IndexedDb));
-    engine.set("x", br#"{"v":"xxxx"}"#, in_idb.clone()).unwrap();
-    engine.set("y", br#"{"v":"yyyy"}"#, in_idb).unwrap();
-    idb.flush(&mut engine);
-    let mx = idb.records["x"].0.clone();
-    let my = idb.records["y"].0.clone();
-    idb.records.get_mut("x").unwrap().0 = my;
-    idb.records.get_mut("y").unwrap().0 = mx;
-    let mut reloaded = idb.reopen(&clock, config, &local);
+    let (mut reloaded, mut idb) = reload_after_swapping(|idb| {
+        let mx = idb.records["x"].0.clone();
+        let my = std::mem::replace(&mut idb.records.get_mut("y").unwrap().0, mx);
+        idb.records.get_mut("x").unwrap().0 = my;
+    });
     assert_eq!(faults(&mut reloaded).len(), 2);
     assert_eq!(idb.get(&mut reloaded, "x"), None);
 }
