@@ -227,14 +227,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .and_then(|bytes| Meta::from_bytes(&bytes, self.stores.seal).ok())
             .filter(|m| m.key == key && m.stamp == stamp && m.writer == writer);
         // Removed here after it was written, or built from something invalidated after it was.
-        let invalidated_under = meta.as_ref().and_then(|m| {
-            m.depends_on
-                .iter()
-                .chain(&m.tags)
-                .filter_map(|name| self.tabs.invalidations.removed_at(name))
-                .filter(|&at| stamp <= at)
-                .max()
-        });
+        let invalidated_under = meta.as_ref().and_then(|m| self.invalidated_under(m));
         let built_on_invalidated = invalidated_under.is_some();
         if let Some(at) = invalidated_under {
             // The invalidation took this entry too, as it would have here had the entry been
@@ -243,21 +236,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.tabs.invalidations.bury(&key, at);
         }
         let outdated = self.tabs.tombstones.outdates(&key, stamp) || built_on_invalidated;
-        if outdated
-            && home == Tier::Local
-            && self
-                .stored_local_meta(&key)
-                .is_some_and(|m| m.stamp == stamp)
-        {
-            // Storage must not keep it either.
-            let storage_key = self.local_key(&key);
-            self.remove_local_key(&storage_key);
-        }
-        if outdated && home == Tier::IndexedDb {
-            self.stores.outbox.push(IdbOp::Delete {
-                key: key.clone(),
-                upto: stamp,
-            });
+        if outdated {
+            self.remove_stored_write(&key, home, stamp);
         }
         if let Some(at) = invalidated_under {
             // Invalidated after it was written: so is this tab's copy if older, and whatever here
@@ -283,22 +263,33 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             return;
         }
-        self.note_written(&key);
-        match self.index.get(key.as_str()).copied() {
+        self.adopt_remote_write(&key, home, meta, payload, stamp);
+    }
+
+    /// Another tab's write won: it replaces this tab's copy, in the index and where needed in
+    /// storage (a copy in another tier goes; localStorage gets the winner if it lacks it).
+    fn adopt_remote_write(
+        &mut self,
+        key: &str,
+        home: Tier,
+        meta: Option<Meta>,
+        payload: Option<Vec<u8>>,
+        stamp: u64,
+    ) {
+        self.note_written(key);
+        match self.index.get(key).copied() {
             // This tab's older copy lives in another tier than the winner: remove it there, or
             // a reload would find it again once the winner is gone.
             Some(handle) if ![home, Tier::Memory].contains(&self.entry(handle).home) => {
                 self.forget_unless_storage_is_newer(handle, stamp);
             }
             _ => {
-                self.forget_remote(&key);
+                self.forget_remote(key);
             }
         }
         if let Some(meta) = meta {
-            if home == Tier::Local {
-                if let Some(payload) = &payload {
-                    self.repair_local(&meta, payload);
-                }
+            if let (Tier::Local, Some(payload)) = (home, &payload) {
+                self.repair_local(&meta, payload);
             }
             let cost = match home {
                 Tier::Local => self.local_cost(&meta),
@@ -307,10 +298,41 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.adopt(meta, home, cost);
         }
         self.events.push(Event::Removed {
-            key: Key::from(key.as_str()),
+            key: Key::from(key),
             tier: home,
             cause: RemovalCause::Replaced,
         });
+    }
+
+    /// The stamp of the latest invalidation here of something `meta` is built on (a dependency or
+    /// a tag) that came after the write.
+    fn invalidated_under(&self, meta: &Meta) -> Option<u64> {
+        meta.depends_on
+            .iter()
+            .chain(&meta.tags)
+            .filter_map(|name| self.tabs.invalidations.removed_at(name))
+            .filter(|&at| meta.stamp <= at)
+            .max()
+    }
+
+    /// Removes another tab's outdated write of `key` (at `stamp`) from storage, where it is.
+    fn remove_stored_write(&mut self, key: &str, home: Tier, stamp: u64) {
+        match home {
+            Tier::Local => {
+                if self
+                    .stored_local_meta(key)
+                    .is_some_and(|m| m.stamp == stamp)
+                {
+                    let storage_key = self.local_key(key);
+                    self.remove_local_key(&storage_key);
+                }
+            }
+            Tier::IndexedDb => self.stores.outbox.push(IdbOp::Delete {
+                key: key.to_string(),
+                upto: stamp,
+            }),
+            Tier::Memory => {}
+        }
     }
 
     /// Tells the other tabs what this tab removed for an invalidation (at `stamp`) beyond what

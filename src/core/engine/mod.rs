@@ -211,18 +211,53 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.entries.recycle();
         check_key(key)?;
         self.purge_expired();
-        let now = self.clock.now_ms();
         // A memory-only entry is never encoded: its live value is the face's.
         let payload = match options.tier {
             TierChoice::Memory => Vec::new(),
             _ => codec::encode(json, self.config.compress_above_bytes as usize),
         };
-        let stamp = self.next_stamp();
-        let meta = Meta {
+        let choice = options.tier;
+        let meta = self.new_meta(key, json, &payload, options);
+        let homes = self.placement(choice, &meta, &payload)?;
+        if spoils_loads {
+            self.note_written(key);
+        }
+        if let Some(&old) = self.index.get(key) {
+            self.forget(old);
+        }
+        let handle = self.register(meta, Tier::Memory, 0);
+        let Some(home) = self.place(handle, homes, &payload) else {
+            let key = self.entry(handle).key.clone();
+            let message = "no tier could take the entry".into();
+            self.fault(Tier::Memory, FaultCode::NoRoom, message, Some(key));
+            self.forget(handle);
+            let gone = Stored {
+                id: handle,
+                expires_at: None,
+                stale_at: None,
+                in_memory: false,
+            };
+            return Ok(gone);
+        };
+        let in_memory = self.admit_to_memory(handle);
+        self.announce_write(handle, home, payload);
+        let meta = &self.entry(handle).meta;
+        Ok(Stored {
+            id: handle,
+            expires_at: meta.expires_at,
+            stale_at: meta.stale_at,
+            in_memory,
+        })
+    }
+
+    /// The metadata of a write made now, stamped after everything this engine has seen.
+    fn new_meta(&mut self, key: &str, json: &[u8], payload: &[u8], options: SetOptions) -> Meta {
+        let now = self.clock.now_ms();
+        Meta {
             key: key.to_string(),
-            stamp,
+            stamp: self.next_stamp(),
             writer: self.tabs.writer,
-            payload_sum: record::payload_sum(&payload),
+            payload_sum: record::payload_sum(payload),
             created_at: now,
             expires_at: options
                 .ttl_ms
@@ -231,56 +266,35 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             stale_at: options.stale_ms.map(|stale| now.saturating_add(stale)),
             raw_bytes: json.len() as u64,
             payload_bytes: payload.len() as u64,
-            compressed: codec::is_compressed(&payload),
+            compressed: codec::is_compressed(payload),
             tags: options.tags,
             depends_on: options.depends_on,
-        };
-        let homes = self.placement(options.tier, &meta, &payload)?;
-        if spoils_loads {
-            self.note_written(key);
         }
-        if let Some(&old) = self.index.get(key) {
-            self.forget(old);
-        }
-        let handle = self.register(meta, Tier::Memory, 0);
-        let mut home = None;
-        for tier in homes {
-            let placed = match tier {
-                Tier::Local => self.write_local(handle, &payload),
-                Tier::IndexedDb => self.write_idb(handle, payload.clone()),
-                Tier::Memory => self.policies.memory.budget() >= self.entry(handle).meta.raw_bytes,
-            };
-            if placed {
-                home = Some(tier);
-                break;
-            }
-        }
-        let Some(home) = home else {
-            let key = self.entry(handle).key.clone();
-            self.fault(
-                Tier::Memory,
-                FaultCode::NoRoom,
-                "no tier could take the entry".into(),
-                Some(key),
-            );
-            self.forget(handle);
-            return Ok(Stored {
-                id: handle,
-                expires_at: None,
-                stale_at: None,
-                in_memory: false,
-            });
-        };
-        let entry = self.entries.get_mut(handle).expect("allocated above");
+    }
+
+    /// Writes the entry to the first of `homes` that takes it; its durable home, or none.
+    fn place(&mut self, handle: Handle, homes: Vec<Tier>, payload: &[u8]) -> Option<Tier> {
+        let home = homes.into_iter().find(|&tier| match tier {
+            Tier::Local => self.write_local(handle, payload),
+            Tier::IndexedDb => self.write_idb(handle, payload.to_vec()),
+            Tier::Memory => self.policies.memory.budget() >= self.entry(handle).meta.raw_bytes,
+        })?;
+        let entry = self
+            .entries
+            .get_mut(handle)
+            .expect("registered by the caller");
         entry.home = home;
-        let key = entry.key.clone();
-        let (expires_at, stale_at) = (entry.meta.expires_at, entry.meta.stale_at);
         if home == Tier::Memory {
             entry.stored_bytes = entry.meta.raw_bytes;
         }
-        let in_memory = self.admit_to_memory(handle);
-        let meta =
-            (home != Tier::Memory).then(|| self.entry(handle).meta.to_bytes(self.stores.seal));
+        Some(home)
+    }
+
+    /// Tells the subscribers and the other tabs of a write that storage holds.
+    fn announce_write(&mut self, handle: Handle, home: Tier, payload: Vec<u8>) {
+        let entry = self.entry(handle);
+        let (key, stamp) = (entry.key.clone(), entry.meta.stamp);
+        let meta = (home != Tier::Memory).then(|| entry.meta.to_bytes(self.stores.seal));
         // localStorage values travel with the message, so that the other tabs can put a winner
         // back in storage; IndexedDB's are too large to.
         let payload = (home == Tier::Local).then_some(payload);
@@ -293,12 +307,6 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             writer: self.tabs.writer,
         });
         self.events.push(Event::Set { key, tier: home });
-        Ok(Stored {
-            id: handle,
-            expires_at,
-            stale_at,
-            in_memory,
-        })
     }
 
     /// The tiers an entry may go to, best first; `ENTRY_TOO_LARGE` when it fits none.
