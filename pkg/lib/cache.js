@@ -372,7 +372,7 @@ export class SmartCache {
     this.#accessCount = n + 1;
     if (n + 1 === ACCESS_BATCH) this.#drain();
     if (this.#listeners.size !== 0) this.#emit({ type: 'hit', key, tier: 'memory' });
-    if (this.#loads.size !== 0) this.#core.noteRead(key);
+    this.#noteRead(key);
     return live;
   }
 

@@ -8,7 +8,7 @@
 //! sender never heard of are still followed.
 
 use super::tombstones::Tombstones;
-use super::{tiers, Engine, Handle, IdbOp, Key};
+use super::{tiers, Engine, IdbOp, Key};
 use crate::core::clock::Clock;
 use crate::core::engine::event::{Event, RemovalCause};
 use crate::core::engine::store::LocalStore;
@@ -96,11 +96,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let Some(&handle) = self.index.get(key) else {
             return false;
         };
-        self.forget_index_only(handle);
-        true
-    }
-
-    fn forget_index_only(&mut self, handle: Handle) {
+        // Out of its tier's policy and made memory-only first, so that `forget` leaves storage.
         if let Some(entry) = self.entries.get_mut(handle) {
             match entry.home {
                 Tier::Local => self.policies.local.remove(handle),
@@ -110,20 +106,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             entry.home = Tier::Memory;
         }
         self.forget(handle);
-    }
-
-    /// Removes an entry ordered at or before a removal at `stamp`; storage keeps a value that is
-    /// newer than the removal (another tab's later write, its message still on the way).
-    pub(super) fn forget_unless_storage_is_newer(&mut self, handle: Handle, stamp: u64) {
-        let entry = self.entry(handle);
-        if entry.home == Tier::Local {
-            let stored = self.stored_local_meta(&entry.key.clone());
-            if stored.is_some_and(|m| m.stamp > stamp) {
-                self.forget_index_only(handle);
-                return;
-            }
-        }
-        self.forget(handle);
+        true
     }
 
     /// The metadata localStorage holds for `key` now, if it is readable.
@@ -173,9 +156,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 }
                 self.note_removed(&key);
                 // Removed from storage here too: this tab's copy may sit in another tier than
-                // the one the deleting tab knew of.
+                // the one the deleting tab knew of (`forget` keeps a later write in storage).
                 if let Some(&handle) = self.index.get(key.as_str()) {
-                    self.forget_unless_storage_is_newer(handle, stamp);
+                    self.forget(handle);
                     self.events.push(Event::Removed {
                         key: Key::from(key.as_str()),
                         tier: Tier::Memory,
@@ -228,14 +211,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .filter(|m| m.key == key && m.stamp == stamp && m.writer == writer);
         // Removed here after it was written, or built from something invalidated after it was.
         let invalidated_under = meta.as_ref().and_then(|m| self.invalidated_under(m));
-        let built_on_invalidated = invalidated_under.is_some();
         if let Some(at) = invalidated_under {
             // The invalidation took this entry too, as it would have here had the entry been
             // known: entries later built on it, as old as the invalidation, go as well.
             self.tabs.tombstones.bury(&key, at);
             self.tabs.invalidations.bury(&key, at);
         }
-        let outdated = self.tabs.tombstones.outdates(&key, stamp) || built_on_invalidated;
+        // (An invalidation the write was built on has just been buried at or after its stamp.)
+        let outdated = self.tabs.tombstones.outdates(&key, stamp);
         if outdated {
             self.remove_stored_write(&key, home, stamp);
         }
@@ -263,7 +246,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             return;
         }
-        self.adopt_remote_write(&key, home, meta, payload, stamp);
+        self.adopt_remote_write(&key, home, meta, payload);
     }
 
     /// Another tab's write won: it replaces this tab's copy, in the index and where needed in
@@ -274,14 +257,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         home: Tier,
         meta: Option<Meta>,
         payload: Option<Vec<u8>>,
-        stamp: u64,
     ) {
         self.note_written(key);
         match self.index.get(key).copied() {
             // This tab's older copy lives in another tier than the winner: remove it there, or
             // a reload would find it again once the winner is gone.
             Some(handle) if ![home, Tier::Memory].contains(&self.entry(handle).home) => {
-                self.forget_unless_storage_is_newer(handle, stamp);
+                self.forget(handle);
             }
             _ => {
                 self.forget_remote(key);

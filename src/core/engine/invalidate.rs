@@ -124,7 +124,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.note_removed(&key);
             self.tabs.tombstones.bury(&key, stamp);
             self.tabs.invalidations.bury(&key, stamp);
-            self.forget_unless_storage_is_newer(handle, stamp);
+            // Its stamp is at most the invalidation's (later ones are kept above), and `forget` leaves
+            // a later write another tab made in storage.
+            self.forget(handle);
             gone.push(key);
         }
         self.events.push(Event::Invalidated {

@@ -294,6 +294,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn announce_write(&mut self, handle: Handle, home: Tier, payload: Vec<u8>) {
         let entry = self.entry(handle);
         let (key, stamp) = (entry.key.clone(), entry.meta.stamp);
+        if !self.config.cross_tab {
+            // Nobody to tell: the message is not built at all.
+            self.events.push(Event::Set { key, tier: home });
+            return;
+        }
         let meta = (home != Tier::Memory).then(|| entry.meta.to_bytes(self.stores.seal));
         // localStorage values travel with the message, so that the other tabs can put a winner
         // back in storage; IndexedDB's are too large to.
