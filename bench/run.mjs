@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from '../tests/e2e/browser.mjs';
+import { chromeBin, launchBrowser } from '../tests/e2e/browser.mjs';
 import { serveFolder } from '../scripts/static-server.mjs';
 import { report } from './report.mjs';
 
@@ -68,7 +68,7 @@ const server = await serveFolder(root);
 const browser = await launchBrowser();
 const results = {
   date: new Date().toISOString(),
-  browser: execFileSync(process.env.CHROME_BIN || '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(),
+  browser: execFileSync(chromeBin(), ['--version'], { encoding: 'utf8' }).trim(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
   workloads: {},
 };

@@ -1,9 +1,10 @@
 // Headless Chromium through playwright-core, with the system's browser (no download): CHROME_BIN
-// when set, else /usr/bin/chromium. A persistent profile gives real on-disk storage.
+// when set, else chromium from PATH. A persistent profile gives real on-disk storage.
 import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -17,10 +18,26 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** The browser to drive: CHROME_BIN, else `chromium` on PATH (what scripts/setup.sh checks for
+ *  and installs), else Debian's path. */
+export function chromeBin() {
+  if (process.env.CHROME_BIN) return process.env.CHROME_BIN;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'chromium');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return '/usr/bin/chromium';
+}
+
 export async function launchBrowser({ extraArgs = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'smartcache-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
+    executablePath: chromeBin(),
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   });
