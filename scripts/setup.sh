@@ -58,9 +58,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
     cargo install -q wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages" npm ci --no-audit --no-fund --loglevel=error
-fi
+# The workspace's packages, and React 18 apart (the hooks are tested under React 18 and 19).
+for dir in . tests/react18; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    step "installing npm packages in $dir" npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+done
 
 if $want_fuzz && ! cargo fuzz --version >/dev/null 2>&1; then
   step "installing cargo-fuzz (about a minute, once)" cargo install -q cargo-fuzz

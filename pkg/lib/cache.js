@@ -5,6 +5,7 @@
 import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
+import { LIVE, READ_NOW } from './internal.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -119,25 +120,48 @@ export class SmartCache {
   }
 
   async get(key) {
+    return this.#read(key);
+  }
+
+  /** A demand read: the value, or a promise of it when IndexedDB must be asked. */
+  #read(key) {
     const live = this.#hit(key);
     if (live !== undefined) return live.value;
     this.#ensureOpen();
     checkKey(key);
     this.#drain();
     this.#noteRead(key);
-    let found = call(() => this.#core.get(key));
-    if (found instanceof Promise) found = await found.catch((error) => Promise.reject(fromCore(error)));
+    const found = call(() => this.#core.get(key));
+    if (found instanceof Promise) {
+      return found.then((stored) => this.#took(key, stored), (error) => Promise.reject(fromCore(error)));
+    }
+    return this.#took(key, found);
+  }
+
+  /** What a read of the persistent tiers found (`stored`: { json, id, ... } or undefined). */
+  #took(key, stored) {
     // The cache may have been closed while IndexedDB was read.
-    if (this.#closed) return found === undefined ? undefined : this.#parse(key, found.json);
+    if (this.#closed) return stored === undefined ? undefined : this.#parse(key, stored.json);
     if (this.#core.hasPendingWrites()) this.#flushSoon();
-    if (found === undefined) {
+    if (stored === undefined) {
       // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
       return this.#live.get(key)?.value;
     }
-    const value = this.#parse(key, found.json);
+    const value = this.#parse(key, stored.json);
     if (value === undefined) return undefined;
-    this.#keep(key, value, found);
+    this.#keep(key, value, stored);
     return value;
+  }
+
+  [READ_NOW](key) {
+    const found = this.#read(key);
+    return found instanceof Promise ? { pending: found } : { value: found };
+  }
+
+  [LIVE](key) {
+    const live = this.#live.get(key);
+    if (live === undefined || (live.expiresAt !== 0 && Date.now() >= live.expiresAt)) return undefined;
+    return live;
   }
 
   async set(key, value, options) {
@@ -152,31 +176,75 @@ export class SmartCache {
   async getOrLoad(key, loader, options) {
     this.#ensureOpen();
     checkKey(key);
-    let load = loader;
-    let loadOptions = options;
+    const { signal, refresh, ...setOptions } = options ?? {};
+    let { load, loadOptions } = this.#loaderOf(key, loader, options === undefined ? undefined : setOptions);
     if (load === undefined) {
-      const registered = this.#loaderFor(key);
-      if (registered === undefined) {
-        throw new SmartCacheError('INVALID_OPTION', `no loader given, and none registered for a prefix of "${key}"`);
-      }
-      load = registered.loader;
-      // Options given to the call win over those given at registration.
-      loadOptions = options ?? registered.options;
-    } else if (typeof load !== 'function') {
-      throw new SmartCacheError('INVALID_OPTION', 'loader must be a function');
+      throw new SmartCacheError('INVALID_OPTION', `no loader given, and none registered for a prefix of "${key}"`);
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new SmartCacheError('INVALID_OPTION', 'signal must be an AbortSignal');
     }
     call(() => this.#core.checkOptions(loadOptions));
-    const value = await this.get(key);
-    if (value === undefined) {
+    signal?.throwIfAborted();
+    if (!refresh) {
+      const value = await this.get(key);
+      if (value !== undefined) {
+        if (this.#isStale(key)) {
+          // Stale: serve it now, refresh it in the background (one load, however many callers).
+          this.#loadOnce(key, load, loadOptions).catch(() => {});
+        }
+        return value;
+      }
       this.#ensureOpen();
-      return this.#loadOnce(key, load, loadOptions);
     }
+    return this.#loadOnce(key, load, loadOptions, { signal });
+  }
+
+  /** Loads `key` unless a fresh copy is stored; true once loaded, false when skipped or failed. */
+  async prefetch(key, loader) {
+    return this.#prefetch(key, loader, 'manual');
+  }
+
+  /** The user is likely to need `key` soon: preload it through its registered loader. */
+  hint(key) {
+    this.#ensureOpen();
+    checkKey(key);
+    if (this.#loaderFor(key) !== undefined) this.#prefetch(key, undefined, 'hint');
+  }
+
+  async #prefetch(key, loader, reason) {
+    this.#ensureOpen();
+    checkKey(key);
+    const { load, loadOptions } = this.#loaderOf(key, loader, undefined);
+    if (load === undefined) return false;
+    if (this.#loading.has(key)) return false;
     const live = this.#live.get(key);
-    if (live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt) {
-      // Stale: serve it now, refresh it in the background (one load, however many callers).
-      this.#loadOnce(key, load, loadOptions).catch(() => {});
+    const fresh = live !== undefined ? !this.#isStale(key) : call(() => this.#core.has(key));
+    if (fresh) return false;
+    if (this.#listeners.size !== 0) this.#emit({ type: 'prefetch', key, probability: 1, reason });
+    try {
+      await this.#loadOnce(key, load, loadOptions, { prefetch: true });
+      return true;
+    } catch {
+      return false;
     }
-    return value;
+  }
+
+  /** The loader for `key`: the one given, else the registered one for its longest prefix, whose
+   *  options apply unless the call gave its own. */
+  #loaderOf(key, loader, options) {
+    if (loader !== undefined) {
+      if (typeof loader !== 'function') throw new SmartCacheError('INVALID_OPTION', 'loader must be a function');
+      return { load: loader, loadOptions: options };
+    }
+    const registered = this.#loaderFor(key);
+    const given = options !== undefined && Object.keys(options).length !== 0;
+    return { load: registered?.loader, loadOptions: given ? options : registered?.options };
+  }
+
+  #isStale(key) {
+    const live = this.#live.get(key);
+    return live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt;
   }
 
   registerLoader(prefix, loader, options) {
@@ -304,16 +372,49 @@ export class SmartCache {
   }
 
   /** One loader call per key at a time; every concurrent caller shares its outcome. A load that
-   *  was spoiled (its key, a dependency, a tag or something it read changed) is not joined. */
-  #loadOnce(key, load, options, attempt = 0) {
-    const current = this.#loading.get(key);
-    if (current !== undefined) return current.promise;
-    const token = call(() => this.#core.beginLoad(key, options));
-    const run = { key, token, controller: new AbortController(), promise: null };
-    this.#loads.set(token, run);
-    this.#loading.set(key, run);
-    run.promise = this.#runLoad(run, load, options, attempt);
-    return run.promise;
+   *  was spoiled (its key, a dependency, a tag or something it read changed) is not joined.
+   *  `caller.signal`: this caller may leave (its promise rejects); the loader's signal aborts when
+   *  every caller has left, unless one came without a signal. */
+  #loadOnce(key, load, options, caller = {}, attempt = 0) {
+    let run = this.#loading.get(key);
+    if (run === undefined) {
+      const token = call(() => this.#core.beginLoad(key, options));
+      run = { key, token, controller: new AbortController(), audience: new AbortController(), waiting: 0, anchored: false, prefetch: caller.prefetch === true, promise: null };
+      this.#loads.set(token, run);
+      this.#loading.set(key, run);
+      run.promise = this.#runLoad(run, load, options, attempt);
+    }
+    return this.#join(run, caller.signal);
+  }
+
+  #join(run, signal) {
+    if (signal === undefined) {
+      run.anchored = true;
+      return run.promise;
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
+    run.waiting += 1;
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        run.waiting -= 1;
+        if (run.waiting === 0 && !run.anchored) {
+          run.audience.abort(signal.reason);
+          run.controller.abort(signal.reason);
+        }
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      run.promise.then(
+        (value) => {
+          signal.removeEventListener('abort', leave);
+          resolve(value);
+        },
+        (error) => {
+          signal.removeEventListener('abort', leave);
+          reject(error);
+        },
+      );
+    });
   }
 
   async #runLoad(run, load, options, attempt) {
@@ -321,6 +422,7 @@ export class SmartCache {
     try {
       let value;
       let failure;
+      const started = performance.now();
       try {
         value = await load(key, { signal: run.controller.signal });
       } catch (error) {
@@ -330,12 +432,17 @@ export class SmartCache {
         if (failure) throw failure.error;
         return value;
       }
-      if (attempt < MAX_RESTARTS && this.#core.loadSpoiled(token)) {
+      if (this.#listeners.size !== 0) {
+        this.#emit({ type: 'load', key, ms: performance.now() - started, ok: failure === undefined, prefetch: run.prefetch });
+      }
+      if (attempt < MAX_RESTARTS && this.#core.loadSpoiled(token) && !run.audience.signal.aborted) {
         // Its result is out of date: the callers get what was stored since the change, or a
-        // load that began after it.
+        // load that began after it (which they may still leave).
         this.#release(run);
         const since = await this.get(key);
-        return since !== undefined ? since : this.#loadOnce(key, load, options, attempt + 1);
+        if (since !== undefined) return since;
+        const caller = run.anchored ? {} : { signal: run.audience.signal };
+        return this.#loadOnce(key, load, options, caller, attempt + 1);
       }
       if (failure) throw failure.error;
       const json = toJson(value);

@@ -13,6 +13,11 @@ const subscriptions = new Map();
 /** { prefix, loader, options, unregister } registered through the default instance, carried over when it reopens */
 const loaders = new Set();
 
+/** Notified whenever the default instance changes (smartcache/react follows it). */
+const watchers = new Set();
+/** The options of the latest configure() call. */
+let latestOptions;
+
 const openNow = () => (current && !current.closed ? current : null);
 
 /** What the latest configure() call gives (an earlier call, settling later, gives it too). */
@@ -22,6 +27,7 @@ const winner = () => pending?.promise ?? (openNow() ? Promise.resolve(current) :
  *  the last one made wins, whichever opens first; the others resolve to its instance. */
 export function configure(options) {
   const call = ++calls;
+  latestOptions = options;
   const promise = SmartCache.open(options).then(
     async (next) => {
       if (call !== calls) {
@@ -39,6 +45,7 @@ export function configure(options) {
       const previous = current;
       current = next;
       if (pending?.call === call) pending = null;
+      for (const watcher of watchers) watcher();
       await previous?.close();
       return next;
     },
@@ -61,6 +68,17 @@ function instance() {
 }
 
 
+/** For smartcache/react: the default instance as it stands, and its changes. */
+export const defaultInstance = {
+  open: instance,
+  now: openNow,
+  options: () => latestOptions,
+  watch(watcher) {
+    watchers.add(watcher);
+    return () => watchers.delete(watcher);
+  },
+};
+
 /** The default instance, with the methods of SmartCache. */
 export const smartCache = {
   get: (key) => instance().then((c) => c.get(key)),
@@ -71,6 +89,12 @@ export const smartCache = {
   getOrLoad: (key, loader, options) => instance().then((c) => c.getOrLoad(key, loader, options)),
   invalidate: (keyOrTag) => instance().then((c) => c.invalidate(keyOrTag)),
   invalidatePrefix: (prefix) => instance().then((c) => c.invalidatePrefix(prefix)),
+  prefetch: (key, loader) => instance().then((c) => c.prefetch(key, loader)),
+  hint(key) {
+    const open = openNow();
+    if (open) open.hint(key);
+    else checkKey(key);
+  },
   registerLoader(prefix, loader, options) {
     // Registered on every instance the default one becomes.
     const entry = { prefix, loader, options, unregister: openNow()?.registerLoader(prefix, loader, options) };
@@ -102,6 +126,7 @@ export const smartCache = {
   async close() {
     const closing = current;
     current = null;
+    for (const watcher of watchers) watcher();
     await closing?.close();
   },
 };
