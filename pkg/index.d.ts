@@ -93,7 +93,14 @@ export type CacheEvent =
   | { type: 'delete'; key: string; tier?: TierName; remote?: boolean }
   | { type: 'clear'; remote?: boolean }
   | { type: 'invalidate'; key: string; removed: string[]; remote?: boolean }
-  | { type: 'fault'; tier: TierName; code: FaultCode; message: string; key?: string };
+  | { type: 'fault'; tier: TierName; code: FaultCode; message: string; key?: string }
+  /** A loader call ended (`prefetch`: it was a preload). */
+  | { type: 'load'; key: string; ms: number; ok: boolean; prefetch: boolean }
+  /** A preload starts. */
+  | { type: 'prefetch'; key: string; probability: number; reason: 'predicted' | 'hint' | 'manual' };
+
+/** The `type`s of CacheEvent. */
+export type CacheEventType = CacheEvent['type'];
 
 /**
  * Loads the value of `key`. The signal aborts when the result can no longer be used: the key, a
@@ -101,6 +108,15 @@ export type CacheEvent =
  * cache was closed.
  */
 export type Loader<T> = (key: string, context: { signal: AbortSignal }) => Promise<T>;
+
+/** Beyond API.md: what getOrLoad takes besides SetOptions. */
+export interface LoadOptions extends SetOptions {
+  /** This caller may leave: its promise then rejects with the signal's reason, and the loader's
+   *  own signal aborts once every caller that waits has left. */
+  signal?: AbortSignal;
+  /** Call the loader even when a fresh value is cached (a load under way is joined). */
+  refresh?: boolean;
+}
 
 export type SmartCacheErrorCode =
   | 'INVALID_KEY'
@@ -135,7 +151,11 @@ export interface CacheMethods {
    * revalidated in the background. Without a loader, the one registered for the longest matching
    * prefix is used (none: INVALID_OPTION).
    */
-  getOrLoad<T>(key: string, loader?: Loader<T>, options?: SetOptions): Promise<T>;
+  getOrLoad<T>(key: string, loader?: Loader<T>, options?: LoadOptions): Promise<T>;
+  /** Loads `key` unless a fresh copy is in some tier; false when skipped or failed (never rejects for loader errors). */
+  prefetch(key: string, loader?: Loader<unknown>): Promise<boolean>;
+  /** The user is likely to need `key` soon (hover, focus): preload it through its registered loader. */
+  hint(key: string): void;
   /** Removes the key, tagged entries and all transitive dependents, in every tier; returns removed keys, sorted. */
   invalidate(keyOrTag: string): Promise<string[]>;
   /** `invalidate` for every key starting with `prefix`. */
