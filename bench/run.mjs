@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { chromeBin, launchBrowser } from '../tests/e2e/browser.mjs';
 import { serveFolder } from '../scripts/static-server.mjs';
 import { report } from './report.mjs';
+import { runReactWorkload } from './react/run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Bytes of what `npm pack pkg` ships (JS and wasm), raw and gzipped. */
 async function packageSize() {
-  const files = ['index.js', 'wasm/smartcache.js', 'wasm/smartcache_bg.wasm', ...(await readdir(join(root, 'pkg/lib'))).map((f) => `lib/${f}`)];
+  const files = ['index.js', 'wasm/smartcache.js', 'wasm/smartcache_bg.wasm', ...(await readdir(join(root, 'pkg/lib'))).filter((f) => f.endsWith('.js')).map((f) => `lib/${f}`)];
   let raw = 0;
   let gzip = 0;
   let wasmGzip = 0;
@@ -29,7 +30,9 @@ async function packageSize() {
   }
   return { files, raw, gzip, wasmGzip };
 }
-const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget'];
+const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget', 'react'];
+/** Workloads driven from Node (they build apps and open browsers of their own). */
+const FROM_NODE = { react: runReactWorkload };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
 
 async function openBenchPage() {
@@ -75,6 +78,11 @@ const results = {
 try {
   for (const name of chosen) {
     const started = Date.now();
+    if (FROM_NODE[name]) {
+      results.workloads[name] = await FROM_NODE[name]();
+      console.error(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      continue;
+    }
     const options = name === 'hitratio' && process.env.TRACE ? { traceText: await readFile(process.env.TRACE, 'utf8') } : {};
     // Each library of a workload runs in a fresh page; rows of the parts are put together.
     let merged = {};

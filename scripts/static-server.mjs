@@ -15,7 +15,9 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-export async function serveFolder(root, { port = 0, index = 'index.html' } = {}) {
+/** `immutable`: a path prefix whose files are content-hashed (a Vite build's /assets/) and served
+ *  the way production serves them, cached for a year; everything else is no-store. */
+export async function serveFolder(root, { port = 0, index = 'index.html', immutable } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -27,12 +29,19 @@ export async function serveFolder(root, { port = 0, index = 'index.html' } = {})
     try {
       if ((await stat(file)).isDirectory()) file = join(file, index);
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const caching = immutable !== undefined && path.startsWith(immutable) ? 'public, max-age=31536000, immutable' : 'no-store';
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': caching });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
   });
   await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () =>
+      new Promise((ok) => {
+        server.close(ok);
+        // Keep-alive connections of a page still open would hold the close back.
+        server.closeAllConnections();
+      }),
+  };
 }
