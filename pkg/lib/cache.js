@@ -5,7 +5,7 @@
 import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
-import { LIVE, READ_NOW } from './internal.js';
+import { IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED } from './internal.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -59,25 +59,6 @@ function dropOtherDatabases(current) {
   }
 }
 
-/** Opens and at once closes this cache's database while the wasm core loads: the first open of
- *  an origin's IndexedDB is slow (5-30 ms in Chromium) and would otherwise lie on the way to the
- *  first read. Creates nothing: an upgrade (the database is new) is aborted, and the core's own
- *  open creates it. Options the core will refuse are not guessed at. */
-function warmDatabase(options) {
-  const namespace = options?.namespace ?? 'default';
-  const version = options?.version ?? 1;
-  if (typeof namespace !== 'string' || !Number.isSafeInteger(version) || version < 1) return;
-  try {
-    const request = globalThis.indexedDB?.open(`smartcache:${namespace.length}:${namespace}:${version}`, 1);
-    if (request === undefined) return;
-    request.onupgradeneeded = () => request.transaction.abort();
-    request.onsuccess = () => request.result.close();
-    request.onerror = (event) => event.preventDefault();
-  } catch {
-    // IndexedDB refused: the core's open finds that out and carries on without it.
-  }
-}
-
 export class SmartCache {
   #core;
   /** key -> { value, id, expiresAt, staleAt } (0 = never for the times) */
@@ -97,10 +78,17 @@ export class SmartCache {
   #loaders = new Map();
   #onEvent = (event) => this.#onCoreEvent(event);
 
-  /** Opens a cache; see CacheOptions in index.d.ts. */
+  /** Opens a cache; see CacheOptions in index.d.ts. Resolves once every tier is indexed. */
   static async open(options) {
+    const cache = await SmartCache[OPEN_EARLY](options);
+    await cache[WHEN_LOADED]();
+    return cache;
+  }
+
+  /** Resolves as soon as memory and localStorage serve; IndexedDB's records load meanwhile
+   *  (`WHEN_LOADED`), and what needs them waits for them. */
+  static async [OPEN_EARLY](options) {
     unsupportedReason(); // throws where there is nothing to run on
-    warmDatabase(options);
     try {
       await loadCore();
     } catch (error) {
@@ -178,6 +166,23 @@ export class SmartCache {
     return found instanceof Promise ? { pending: found } : { value: found };
   }
 
+  /** Resolves once IndexedDB's records are loaded (or the cache does without them). */
+  [WHEN_LOADED]() {
+    return this.#core.isLoaded() ? Promise.resolve() : this.#core.loaded();
+  }
+
+  [IS_LOADED]() {
+    return this.#core.isLoaded();
+  }
+
+  /** What needs to know every entry (removals, has, prefetch) waits for IndexedDB's records. */
+  async #untilLoaded() {
+    if (!this.#core.isLoaded()) {
+      await this.#core.loaded();
+      this.#ensureOpen();
+    }
+  }
+
   [LIVE](key) {
     const live = this.#live.get(key);
     if (live === undefined || (live.expiresAt !== 0 && Date.now() >= live.expiresAt)) return undefined;
@@ -235,6 +240,7 @@ export class SmartCache {
   async #prefetch(key, loader, reason) {
     this.#ensureOpen();
     checkKey(key);
+    await this.#untilLoaded();
     const { load, loadOptions } = this.#loaderOf(key, loader, undefined);
     if (load === undefined) return false;
     if (this.#loading.has(key)) return false;
@@ -290,6 +296,7 @@ export class SmartCache {
   async has(key) {
     this.#ensureOpen();
     checkKey(key);
+    await this.#untilLoaded();
     return call(() => this.#core.has(key));
   }
 
@@ -299,6 +306,7 @@ export class SmartCache {
 
   async clear() {
     this.#ensureOpen();
+    await this.#untilLoaded();
     call(() => this.#core.clear());
     await this.#flushSoon();
   }
@@ -332,6 +340,11 @@ export class SmartCache {
 
   async close() {
     if (this.#closed) return;
+    if (!this.#core.isLoaded()) {
+      // IndexedDB's records are still loading: the cache closes once they have.
+      await this.#core.loaded();
+      if (this.#closed) return;
+    }
     this.#drain();
     this.#closed = true;
     for (const run of this.#loads.values()) run.controller.abort(new DOMException('the cache was closed', 'AbortError'));
@@ -367,6 +380,7 @@ export class SmartCache {
   async #change(key, removal) {
     this.#ensureOpen();
     checkKey(key);
+    await this.#untilLoaded();
     const result = call(removal);
     if (this.#core.hasPendingWrites()) await this.#flushSoon();
     return result;

@@ -8,3 +8,12 @@ export const LIVE = Symbol('smartcache.live');
 /** `cache[READ_NOW](key)`: a demand read that answers synchronously from memory or localStorage:
  *  `{ value }` (value undefined on a miss), or `{ pending }` (a promise) when only IndexedDB can tell. */
 export const READ_NOW = Symbol('smartcache.readNow');
+
+/** `SmartCache[OPEN_EARLY](options)`: a cache that serves memory and localStorage before
+ *  IndexedDB's records have loaded; `cache[WHEN_LOADED]()` resolves once they have. Until then
+ *  `stats()` and `entries()` leave IndexedDB's entries out (removals and `has` wait). */
+export const OPEN_EARLY = Symbol('smartcache.openEarly');
+export const WHEN_LOADED = Symbol('smartcache.whenLoaded');
+
+/** `cache[IS_LOADED]()`: whether WHEN_LOADED has resolved. */
+export const IS_LOADED = Symbol('smartcache.isLoaded');

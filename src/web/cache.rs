@@ -10,7 +10,7 @@ use crate::core::engine::Lookup;
 use js_sys::{Array, Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -25,6 +25,45 @@ fn strings(list: Vec<String>) -> Array {
     list.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
+/// A read: the stored entry or undefined, or a promise of it when IndexedDB must be read (or
+/// its records are still loading and the key may be among them).
+fn get(shared: &Rc<Shared>, key: &str) -> JsResult<JsValue> {
+    let lookup = shared
+        .with_engine(|e| e.lookup(key))
+        .map_err(convert::error)?;
+    match lookup {
+        Lookup::Incomplete => {
+            let (shared, key) = (shared.clone(), key.to_string());
+            Ok(future_to_promise(async move {
+                shared.until_loaded().await;
+                let answer = get(&shared, &key)?;
+                match answer.dyn_into::<Promise>() {
+                    Ok(read) => JsFuture::from(read).await,
+                    Err(found) => Ok(found),
+                }
+            })
+            .into())
+        }
+        Lookup::ReadIndexedDb { write } if shared.idb.borrow().is_some() || !shared.is_loaded() => {
+            let first_of_tick = shared.reads.borrow().is_empty();
+            let promise = Promise::new(&mut |resolve, _reject| {
+                let read = PendingRead {
+                    key: key.to_string(),
+                    write,
+                    resolve,
+                };
+                shared.reads.borrow_mut().push(read);
+            });
+            if first_of_tick {
+                // Runs once the current JavaScript task yields, with every read asked for until then.
+                spawn_local(read_batch(shared.clone()));
+            }
+            Ok(promise.into())
+        }
+        other => Ok(convert::lookup(other)),
+    }
+}
+
 /// One cache, as the JS face drives it.
 #[wasm_bindgen]
 #[derive(Debug)]
@@ -34,16 +73,29 @@ pub struct WasmCache {
 
 #[wasm_bindgen]
 impl WasmCache {
-    /// Opens the cache: localStorage entries are indexed at once; IndexedDB is opened and its
-    /// metadata loaded, or, if it fails, the cache carries on without it and reports a fault.
+    /// Opens the cache: localStorage entries are indexed at once and served; IndexedDB is opened
+    /// and its metadata loaded in the background (`loaded`), or, if that fails, the cache carries
+    /// on without it and reports a fault.
     pub async fn open(options: JsValue) -> JsResult<WasmCache> {
         let mut config = options::cache_options(options)
             .and_then(|input| input.validate())
             .map_err(convert::error)?;
         // Random, so that two tabs writing in the same millisecond are still ordered alike.
         config.writer = (js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1;
-        let shared = Shared::open(config).await;
+        let shared = Shared::open(config);
         Ok(WasmCache { shared })
+    }
+
+    /// Resolves once IndexedDB's records are loaded (or the cache does without them): from then
+    /// on `has`, `entries`, `stats` and removals know every entry.
+    pub fn loaded(&self) -> Promise {
+        self.shared.loaded()
+    }
+
+    /// Whether `loaded` has resolved.
+    #[wasm_bindgen(js_name = isLoaded)]
+    pub fn is_loaded(&self) -> bool {
+        self.shared.is_loaded()
     }
 
     /// The name of this cache's IndexedDB database.
@@ -76,28 +128,7 @@ impl WasmCache {
     /// `get` after the face found no live value: a `stored` object with `json`, `undefined`,
     /// or a Promise of either when the value must be read from IndexedDB.
     pub fn get(&self, key: &str) -> JsResult<JsValue> {
-        let lookup = self
-            .shared
-            .with_engine(|e| e.lookup(key))
-            .map_err(convert::error)?;
-        let (Lookup::ReadIndexedDb { write }, Some(_)) = (&lookup, &self.shared.idb) else {
-            return Ok(convert::lookup(lookup));
-        };
-        let write = *write;
-        let first_of_tick = self.shared.reads.borrow().is_empty();
-        let promise = Promise::new(&mut |resolve, _reject| {
-            let read = PendingRead {
-                key: key.to_string(),
-                write,
-                resolve,
-            };
-            self.shared.reads.borrow_mut().push(read);
-        });
-        if first_of_tick {
-            // Runs once the current JavaScript task yields, with every read asked for until then.
-            spawn_local(read_batch(self.shared.clone()));
-        }
-        Ok(promise.into())
+        get(&self.shared, key)
     }
 
     /// Checks `SetOptions` without storing anything (a load validates them before it starts).
@@ -244,7 +275,7 @@ impl WasmCache {
     /// Closes the cache: releases IndexedDB and the channel; later calls fail with `CLOSED`.
     pub fn close(&self) {
         self.shared.engine.borrow_mut().close();
-        if let Some(idb) = &self.shared.idb {
+        if let Some(idb) = self.shared.idb.borrow().as_ref() {
             idb.close();
         }
         *self.shared.listener.borrow_mut() = None;

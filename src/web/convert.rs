@@ -48,7 +48,7 @@ pub fn stored(stored: Stored, json: Option<&[u8]>) -> JsValue {
 pub fn lookup(lookup: Lookup) -> JsValue {
     match lookup {
         Lookup::Hit { json, stored: s } => stored(s, Some(&json)),
-        Lookup::Miss | Lookup::ReadIndexedDb { .. } => JsValue::UNDEFINED,
+        Lookup::Miss | Lookup::ReadIndexedDb { .. } | Lookup::Incomplete => JsValue::UNDEFINED,
     }
 }
 

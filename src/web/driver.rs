@@ -11,12 +11,12 @@ use crate::core::engine::{Broadcast, Engine, Lookup};
 use crate::store::idb::{database_name, IdbError, IdbStore};
 use crate::store::local::BrowserLocalStore;
 use futures_util::future::{select, Either};
-use js_sys::Function;
+use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::pin::pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 /// How long `open` waits for a blocked IndexedDB before carrying on without it.
 const IDB_OPEN_TIMEOUT_MS: i32 = 3_000;
@@ -33,7 +33,12 @@ pub(super) struct PendingRead {
 #[derive(Debug)]
 pub(super) struct Shared {
     pub(super) engine: RefCell<Engine<DateClock, BrowserLocalStore>>,
-    pub(super) idb: Option<Rc<IdbStore>>,
+    /// The database, once opened and its records loaded (None before, and without IndexedDB).
+    pub(super) idb: RefCell<Option<Rc<IdbStore>>>,
+    /// Resolves once IndexedDB has been opened and its records loaded, or given up on.
+    loaded: Promise,
+    /// Until then: the other tabs' messages, applied once the engine knows every entry.
+    held_messages: RefCell<Option<Vec<Broadcast>>>,
     /// Reads asked for in this tick; they share one transaction.
     pub(super) reads: RefCell<Vec<PendingRead>>,
     pub(super) listener: RefCell<Option<Function>>,
@@ -45,67 +50,68 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    /// Opens the engine over localStorage and, when it answers in time, IndexedDB; joins the
-    /// other tabs and listens for IndexedDB being taken away.
-    pub(super) async fn open(config: CacheConfig) -> Rc<Shared> {
+    /// Opens the engine over localStorage at once, joins the other tabs, and opens IndexedDB in
+    /// the background (`loaded`): what memory and localStorage hold is served meanwhile, so the
+    /// first reads do not wait for the database (5-45 ms in Chromium).
+    pub(super) fn open(config: CacheConfig) -> Rc<Shared> {
         let version = config.version;
-        let idb = open_idb(&config.namespace, version).await;
         let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
-        let idb = match idb {
-            Ok(store) => match store.load_meta(version).await {
-                Ok(records) => {
-                    engine.set_idb_available(true, "");
-                    for (key, meta) in records {
-                        engine.load_idb_record(&key, &meta);
-                    }
-                    Some(Rc::new(store))
-                }
-                Err(why) => {
-                    engine.set_idb_available(false, &why.to_string());
-                    None
-                }
-            },
-            Err(why) => {
-                engine.set_idb_available(false, &why.to_string());
-                None
-            }
-        };
-        let database = database_name(&engine.config().namespace, version);
+        engine.begin_idb_open();
         let cross_tab = engine.config().cross_tab;
         let namespace = engine.config().namespace.clone();
+        let mut done = None;
+        let loaded = Promise::new(&mut |resolve, _reject| done = Some(resolve));
         let shared = Rc::new(Shared {
             engine: RefCell::new(engine),
-            idb,
+            idb: RefCell::new(None),
+            loaded,
+            held_messages: RefCell::new(Some(Vec::new())),
             reads: RefCell::new(Vec::new()),
             listener: RefCell::new(None),
             tabs: RefCell::new(None),
             outgoing: RefCell::new(Vec::new()),
             verbose: Cell::new(false),
         });
-        if let Some(idb) = shared.idb.clone() {
-            let weak = Rc::downgrade(&shared);
-            spawn_local(async move {
-                idb.listen(&database, move || {
-                    let Some(shared) = weak.upgrade() else { return };
-                    shared.with_engine(|e| {
-                        e.idb_lost("IndexedDB: another page deleted or upgraded the database")
-                    });
-                })
-                .await;
-            });
-        }
         if cross_tab {
             let weak = Rc::downgrade(&shared);
             let tabs = Tabs::join(&namespace, version, move |message| {
                 let Some(shared) = weak.upgrade() else { return };
-                shared.with_engine(|e| e.apply_remote(message));
-                if shared.engine.borrow().has_pending_writes() {
-                    spawn_local(flush(shared));
+                if let Some(held) = shared.held_messages.borrow_mut().as_mut() {
+                    held.push(message);
+                    return;
                 }
+                shared.take_message(message);
             });
             *shared.tabs.borrow_mut() = tabs;
         }
+        if let Some(done) = done {
+            spawn_local(load_idb(shared.clone(), namespace, version, done));
+        }
         shared
+    }
+
+    /// Whether IndexedDB's records are loaded (or the cache does without them).
+    pub(super) fn is_loaded(&self) -> bool {
+        self.held_messages.borrow().is_none()
+    }
+
+    pub(super) fn loaded(&self) -> Promise {
+        self.loaded.clone()
+    }
+
+    /// Waits until IndexedDB's records are loaded.
+    pub(super) async fn until_loaded(&self) {
+        if !self.is_loaded() {
+            // Resolved, never rejected.
+            let _ = JsFuture::from(self.loaded.clone()).await;
+        }
+    }
+
+    fn take_message(self: &Rc<Self>, message: Broadcast) {
+        self.with_engine(|e| e.apply_remote(message));
+        if self.engine.borrow().has_pending_writes() {
+            spawn_local(flush(self.clone()));
+        }
     }
 
     /// Hands the engine's events to the listener, outside any borrow of the engine (a listener
@@ -168,9 +174,12 @@ impl Shared {
 
 /// Carries out the pending IndexedDB operations, then tells the other tabs what changed.
 pub(super) async fn flush(shared: Rc<Shared>) {
+    // Writes made while IndexedDB opened wait for it (if it fails, the engine moved them).
+    shared.until_loaded().await;
     let ops = shared.engine.borrow_mut().take_outbox();
+    let idb = shared.idb.borrow().clone();
     if !ops.is_empty() {
-        if let Some(idb) = &shared.idb {
+        if let Some(idb) = idb {
             let seal = shared.engine.borrow().seal();
             if let Err(why) = idb.apply(&ops, seal).await {
                 shared.with_engine(|e| e.idb_write_failed(&ops, &why.to_string()));
@@ -182,9 +191,11 @@ pub(super) async fn flush(shared: Rc<Shared>) {
 
 /// Reads the payloads of the pending `get`s in one transaction and answers each.
 pub(super) async fn read_batch(shared: Rc<Shared>) {
+    shared.until_loaded().await;
     let reads = std::mem::take(&mut *shared.reads.borrow_mut());
     let keys: Vec<String> = reads.iter().map(|r| r.key.clone()).collect();
-    let payloads = match &shared.idb {
+    let idb = shared.idb.borrow().clone();
+    let payloads = match &idb {
         Some(idb) => idb.read_many(&keys).await,
         None => Err(IdbError::Closed),
     };
@@ -201,6 +212,53 @@ pub(super) async fn read_batch(shared: Rc<Shared>) {
         // Resolving a promise's own resolver cannot throw.
         let _ = read.resolve.call1(&JsValue::NULL, &answer);
     }
+}
+
+/// Opens the database and loads its records into the engine, or carries on without it; then
+/// applies the other tabs' messages held meanwhile, and resolves `Shared::loaded` (`done`).
+async fn load_idb(shared: Rc<Shared>, namespace: String, version: u64, done: Function) {
+    let opened = match open_idb(&namespace, version).await {
+        Ok(store) => store
+            .load_meta(version)
+            .await
+            .map(|records| (store, records)),
+        Err(why) => Err(why),
+    };
+    match opened {
+        Ok((store, records)) => {
+            shared.with_engine(|e| {
+                e.set_idb_available(true, "");
+                for (key, meta) in records {
+                    e.load_idb_record(&key, &meta);
+                }
+            });
+            let store = Rc::new(store);
+            *shared.idb.borrow_mut() = Some(store.clone());
+            let weak = Rc::downgrade(&shared);
+            let database = database_name(&namespace, version);
+            spawn_local(async move {
+                store
+                    .listen(&database, move || {
+                        let Some(shared) = weak.upgrade() else { return };
+                        shared.with_engine(|e| {
+                            e.idb_lost("IndexedDB: another page deleted or upgraded the database")
+                        });
+                    })
+                    .await;
+            });
+        }
+        // Writes queued for it meanwhile move to localStorage, as when it goes away later.
+        Err(why) => shared.with_engine(|e| e.idb_lost(&why.to_string())),
+    }
+    let held = shared.held_messages.borrow_mut().take().unwrap_or_default();
+    for message in held {
+        shared.take_message(message);
+    }
+    if shared.engine.borrow().has_pending_writes() {
+        spawn_local(flush(shared.clone()));
+    }
+    // Calling a promise's own resolver cannot throw.
+    let _ = done.call0(&JsValue::NULL);
 }
 
 /// Opens the database, or gives up after `IDB_OPEN_TIMEOUT_MS` (another page holds it blocked).

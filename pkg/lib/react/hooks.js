@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { queriesOf, IDLE, LOADING } from './queries.js';
 import { replaceEqualDeep, shallowEqual } from './share.js';
 import { defaultSource } from './source.js';
+import { IS_LOADED } from '../internal.js';
 
 export const SourceContext = createContext(null);
 
@@ -15,8 +16,12 @@ function useOpenCache(source) {
   return useSyncExternalStore(source.subscribe, () => source.cache, () => undefined);
 }
 
+/** The cache, once it knows every entry (a provider's cache serves the hooks a little sooner). */
 export function useSmartCache() {
-  return useOpenCache(useSource());
+  const source = useSource();
+  useOpenCache(source);
+  const loaded = () => (source.cache !== undefined && source.cache[IS_LOADED]() ? source.cache : undefined);
+  return useSyncExternalStore(source.subscribe, loaded, () => undefined);
 }
 
 const noSubscription = () => () => {};

@@ -87,11 +87,10 @@ class Query {
     };
   };
 
-  /** Loads the key unless a fresh value is shown; `refresh`: call the loader even so. */
+  /** Loads the key unless a fresh value is shown; `refresh`: call the loader even so. A load
+   *  under way is joined (it calls the loader already). */
   fetch(refresh) {
-    const running = this.#fetch;
-    if (running !== null && (running.refresh || !refresh)) return running.promise;
-    running?.controller.abort(new DOMException('replaced by a refetch', 'AbortError'));
+    if (this.#fetch !== null) return this.#fetch.promise;
     const run = { controller: new AbortController(), refresh, promise: null };
     this.#fetch = run;
     this.#publish({ ...this.snapshot, isFetching: true, status: this.snapshot.status === 'error' && this.snapshot.data === undefined ? 'loading' : this.snapshot.status });

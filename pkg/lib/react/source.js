@@ -2,6 +2,7 @@
 // the default instance. A source opens its cache (in the browser only), tells its hooks when it
 // is open, and keeps the loads that started while it opened.
 import { SmartCache } from '../cache.js';
+import { OPEN_EARLY, WHEN_LOADED } from '../internal.js';
 import { defaultInstance } from '../default.js';
 import { failed } from './queries.js';
 
@@ -97,8 +98,13 @@ class OwnSource extends Source {
 
   start() {
     if (this.#opening !== null || !inBrowser()) return;
-    this.#opening = SmartCache.open(this.options).then(
-      (cache) => this.settle(cache, undefined),
+    // Serving from memory and localStorage before IndexedDB's records have loaded: a reload
+    // renders cached data without waiting for the database.
+    this.#opening = SmartCache[OPEN_EARLY](this.options).then(
+      (cache) => {
+        this.settle(cache, undefined);
+        return cache[WHEN_LOADED]().then(() => this.settle(cache, undefined));
+      },
       (error) => this.settle(undefined, error),
     );
   }

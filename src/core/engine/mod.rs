@@ -81,6 +81,9 @@ pub enum Lookup {
         /// The write the read is for: a read that comes back after a rewrite is ignored.
         write: u64,
     },
+    /// Not in memory or localStorage, and IndexedDB's records are still loading: ask again once
+    /// they are (nothing was counted).
+    Incomplete,
 }
 
 #[derive(Debug, Default)]
@@ -152,6 +155,10 @@ struct Stores<L> {
     /// `record::seal_seed` of this namespace and version: every record is sealed with it.
     seal: u32,
     idb_available: bool,
+    /// IndexedDB is being opened and its records loaded (`begin_idb_open`, until
+    /// `set_idb_available`): writes may go to it (they wait in the outbox), and a key the
+    /// index does not hold may still be there.
+    idb_opening: bool,
     /// IndexedDB operations waiting for the browser layer's next flush.
     outbox: Vec<IdbOp>,
     /// While opening: localStorage entries over its budget, moved once IndexedDB has answered

@@ -51,6 +51,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 local_prefix,
                 seal,
                 idb_available: false,
+                idb_opening: false,
                 outbox: Vec::new(),
                 deferred_demotions: Some(Vec::new()),
             },

@@ -33,6 +33,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         check_key(key)?;
         self.purge_expired();
         let Some(&handle) = self.index.get(key) else {
+            if self.stores.idb_opening {
+                return Ok(Lookup::Incomplete);
+            }
             return Ok(self.missed(key));
         };
         let entry = self.entry(handle);

@@ -323,6 +323,7 @@ mod binding;
 mod fallback;
 mod invalidation;
 mod model;
+mod opening;
 mod persistence;
 mod tabs;
 mod tabs_model;

@@ -254,7 +254,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Queues an entry for IndexedDB; false when the tier is unavailable or has no room.
     pub(super) fn write_idb(&mut self, handle: Handle, payload: Vec<u8>) -> bool {
-        if !self.stores.idb_available {
+        if !self.stores.idb_available && !self.stores.idb_opening {
             return false;
         }
         let entry = self.entry(handle);
@@ -365,10 +365,18 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
     }
 
+    /// IndexedDB is being opened: until `set_idb_available`, the cache serves what memory and
+    /// localStorage hold, queues writes for IndexedDB, and answers `Lookup::Incomplete` for keys
+    /// it cannot place yet.
+    pub fn begin_idb_open(&mut self) {
+        self.stores.idb_opening = true;
+    }
+
     /// Whether IndexedDB can be used; when it cannot, the cache carries on without it. The
     /// first call ends opening: localStorage entries found over its budget move on now.
     pub fn set_idb_available(&mut self, available: bool, why: &str) {
         self.stores.idb_available = available;
+        self.stores.idb_opening = false;
         if !available {
             self.fault(
                 Tier::IndexedDb,

@@ -236,6 +236,7 @@ const scenarios = {
   async providerOpens({ namespace }) {
     mount(h(SmartCacheProvider, { options: { namespace }, fallback: h(Fallback, { name: 'fb' }) }, h(Exposer), h(Card, { name: 'a', k: 'company:11', loader: counting() })));
     await until(() => last('a')?.status === 'success', 'loaded');
+    await until(() => handles.cache !== undefined, 'useSmartCache gives the cache once it knows every entry');
     const dbs = (await indexedDB.databases()).filter((d) => d.name.includes(namespace)).length;
     return { fallback: seen('fb').length > 0, calls: calls['company:11'], databases: dbs, namespace: handles.cache?.entries().map((e) => e.key) };
   },

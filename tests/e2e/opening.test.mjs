@@ -1,0 +1,84 @@
+// A cache that serves before IndexedDB's records have loaded (what smartcache/react's provider
+// opens): after a reload, localStorage entries answer at once, IndexedDB entries answer once their
+// records are in, and what needs every entry (has, invalidate) waits for them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser } from './harness.mjs';
+
+const session = useBrowser();
+
+const early = (page, fn, arg) =>
+  page.evaluate(
+    async ([source, arg]) => {
+      const { SmartCache } = await import('/pkg/lib/cache.js');
+      const internal = await import('/pkg/lib/internal.js');
+      // Text that LZ4 cannot shrink below largeEntryBytes, so it goes to IndexedDB.
+      const noise = (n) => Array.from({ length: n }, () => Math.random().toString(36).slice(2, 7)).join('');
+      return new Function('SmartCache', 'internal', 'noise', 'arg', `return (${source})(SmartCache, internal, noise, arg);`)(SmartCache, internal, noise, arg);
+    },
+    [fn.toString(), arg],
+  );
+
+test('after a reload, a cache opened early serves localStorage at once and IndexedDB once loaded', async () => {
+  const page = await session.openPage();
+  await early(page, async (SmartCache, _, noise) => {
+    const cache = await SmartCache.open({ namespace: 'early', largeEntryBytes: 1024 });
+    await cache.set('payments:company:1', [{ amount: 5 }]);
+    await cache.set('dashboard', { rows: noise(10_000) }, { dependsOn: ['payments:company:1'] });
+    await cache.set('report', { rows: noise(10_000) });
+    await cache.close();
+  });
+  await page.reload();
+  const seen = await early(page, async (SmartCache, { OPEN_EARLY, IS_LOADED, WHEN_LOADED }, noise) => {
+    const cache = await SmartCache[OPEN_EARLY]({ namespace: 'early', largeEntryBytes: 1024 });
+    const loadedAtOpen = cache[IS_LOADED]();
+    const local = await cache.get('payments:company:1');
+    const tiersBefore = cache.entries().map((e) => e.tier);
+    const [removed, report, has] = await Promise.all([cache.invalidate('payments:company:1'), cache.get('report'), cache.has('dashboard')]);
+    await cache[WHEN_LOADED]();
+    const written = cache.set('late', { rows: noise(10_000) });
+    await written;
+    const stats = cache.stats();
+    await cache.close();
+    return { loadedAtOpen, local, tiersBefore, removed, report: report?.rows.length > 40_000, has, faults: stats.faults };
+  });
+  assert.deepEqual(seen.local, [{ amount: 5 }]);
+  // IndexedDB answers in a later task at the earliest: the cache opened before it did.
+  assert.equal(seen.loadedAtOpen, false);
+  assert.deepEqual(seen.tiersBefore, ['local'], 'IndexedDB entries are listed once loaded');
+  assert.deepEqual(seen.removed, ['dashboard', 'payments:company:1'], 'the invalidation waited for the IndexedDB dependent');
+  assert.equal(seen.report, true);
+  assert.equal(seen.has, false);
+  assert.equal(seen.faults, 0);
+
+  await page.reload();
+  const after = await early(page, async (SmartCache, _, noise) => {
+    const cache = await SmartCache.open({ namespace: 'early', largeEntryBytes: 1024 });
+    const keys = cache.entries().map((e) => `${e.key}:${e.tier}`).sort();
+    await cache.clear();
+    await cache.close();
+    return keys;
+  });
+  assert.deepEqual(after, ['late:indexeddb', 'report:indexeddb']);
+  await page.close();
+});
+
+test('a write made while IndexedDB opens is in IndexedDB after a reload', async () => {
+  const page = await session.openPage();
+  await early(page, async (SmartCache, { OPEN_EARLY }, noise) => {
+    const cache = await SmartCache[OPEN_EARLY]({ namespace: 'early-write', largeEntryBytes: 1024 });
+    await cache.set('big', { rows: noise(8_000) });
+    await cache.set('small', 1);
+    await cache.close();
+  });
+  await page.reload();
+  const found = await early(page, async (SmartCache, _, noise) => {
+    const cache = await SmartCache.open({ namespace: 'early-write', largeEntryBytes: 1024 });
+    const result = { big: (await cache.get('big'))?.rows.length > 30_000, small: await cache.get('small'), tiers: cache.entries().map((e) => e.tier).sort() };
+    await cache.clear();
+    await cache.close();
+    return result;
+  });
+  assert.deepEqual(found, { big: true, small: 1, tiers: ['indexeddb', 'local'] });
+  await page.close();
+});
