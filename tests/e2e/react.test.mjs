@@ -117,6 +117,10 @@ for (const version of Object.keys(REACTS)) {
       assert.equal(r.failed, 'error');
     });
 
+    test('a stale entry on screen reloads when the window regains focus or the network returns', async () => {
+      assert.deepEqual(await run('refetchOnFocusAndReconnect'), { stale: 3, fresh: 1, off: 1 });
+    });
+
     test('keepPreviousData shows the last key’s data while the next loads', async () => {
       const { between } = await run('keepPrevious');
       assert.ok(between.every(([status]) => status === 'success'), JSON.stringify(between));
@@ -176,6 +180,30 @@ for (const version of Object.keys(REACTS)) {
         assert.equal(warm.calls, 0);
         assert.deepEqual(warm.data, { key: 'company:30', n: 1 });
       } finally {
+        await p.close();
+      }
+    });
+
+    test('a cold start runs the loader while the cache opens, and the cache keeps its result', async () => {
+      const p = await browser.newPage();
+      let release;
+      const held = new Promise((resolve) => (release = resolve));
+      // The wasm core is held back: the cache cannot open until the loader has been called.
+      await p.route('**/*.wasm', async (route) => {
+        await held;
+        await route.continue();
+      });
+      try {
+        await p.goto(server.url);
+        await p.waitForFunction(() => window.ready);
+        const result = p.evaluate((ns) => window.run('coldStart', { namespace: ns }), namespace());
+        await p.waitForFunction(() => window.state.calls['company:cold'] === 1, null, { timeout: 5000 });
+        release();
+        assert.deepEqual(await result, { calls: 1, data: { key: 'company:cold', n: 1 } });
+        const stored = await p.evaluate(() => localStorage.length);
+        assert.ok(stored >= 1, 'the early result was stored');
+      } finally {
+        release();
         await p.close();
       }
     });

@@ -159,6 +159,26 @@ const scenarios = {
     return { shown: seen('a').map((e) => [e.status, e.data?.n, e.isStale, e.isFetching]) };
   },
 
+  async refetchOnFocusAndReconnect({ namespace }) {
+    const cache = await SmartCache.open({ namespace });
+    const loader = counting(5);
+    mount(
+      h(SmartCacheProvider, { cache },
+        h(Card, { name: 'stale', k: 'company:40', loader, options: { staleMs: 1 } }),
+        h(Card, { name: 'fresh', k: 'company:41', loader, options: { staleMs: 60_000 } }),
+        h(Card, { name: 'off', k: 'company:42', loader, options: { staleMs: 1, refetchOnFocus: false, refetchOnReconnect: false } })),
+    );
+    await until(() => ['stale', 'fresh', 'off'].every((n) => last(n)?.data?.n === 1), 'loaded');
+    await until(() => last('stale').isStale && last('off').isStale, 'stale after 1 ms');
+    window.dispatchEvent(new Event('focus'));
+    await until(() => last('stale').data.n === 2, 'reloaded on focus');
+    await until(() => last('stale').isStale, 'stale again');
+    window.dispatchEvent(new Event('online'));
+    await until(() => last('stale').data.n === 3, 'reloaded on reconnect');
+    await sleep(50);
+    return { stale: calls['company:40'], fresh: calls['company:41'], off: calls['company:42'] };
+  },
+
   async options({ namespace }) {
     const cache = await SmartCache.open({ namespace });
     let failures = 0;
@@ -239,6 +259,13 @@ const scenarios = {
     await until(() => handles.cache !== undefined, 'useSmartCache gives the cache once it knows every entry');
     const dbs = (await indexedDB.databases()).filter((d) => d.name.includes(namespace)).length;
     return { fallback: seen('fb').length > 0, calls: calls['company:11'], databases: dbs, namespace: handles.cache?.entries().map((e) => e.key) };
+  },
+
+  /** A first visit: nothing stored, the provider's cache still opening. */
+  async coldStart({ namespace }) {
+    mount(h(SmartCacheProvider, { options: { namespace } }, h(Card, { name: 'cold', k: 'company:cold', loader: counting(10) })));
+    await until(() => last('cold')?.status === 'success', 'loaded', 10_000);
+    return { calls: calls['company:cold'], data: last('cold').data };
   },
 
   /** Writes a value another tab reads (tabs scenario, first page). */
