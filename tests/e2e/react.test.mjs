@@ -149,6 +149,12 @@ for (const version of Object.keys(REACTS)) {
       assert.deepEqual(r.namespace, ['company:11']);
     });
 
+    test('without a provider the hooks use the default instance', async () => {
+      const r = await run('withoutProvider');
+      assert.deepEqual(r.keys, ['company:50']);
+      assert.deepEqual(r.data, { key: 'company:50', n: 1 });
+    });
+
     test('another tab’s write and invalidation re-render the component', async () => {
       const ns = namespace();
       const reader = await page();

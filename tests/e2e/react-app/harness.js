@@ -3,7 +3,7 @@
 // file (tests/e2e/react.test.mjs) builds this page with React 19 and with React 18.
 import { createElement as h, StrictMode, Suspense, useState, version } from 'react';
 import { createRoot } from 'react-dom/client';
-import { SmartCache } from 'smartcache';
+import { SmartCache, configure, smartCache } from 'smartcache';
 import {
   SmartCacheProvider,
   useCachedMutation,
@@ -259,6 +259,14 @@ const scenarios = {
     await until(() => handles.cache !== undefined, 'useSmartCache gives the cache once it knows every entry');
     const dbs = (await indexedDB.databases()).filter((d) => d.name.includes(namespace)).length;
     return { fallback: seen('fb').length > 0, calls: calls['company:11'], databases: dbs, namespace: handles.cache?.entries().map((e) => e.key) };
+  },
+
+  /** No provider: the hooks use the default instance, as configure() left it. */
+  async withoutProvider({ namespace }) {
+    configure({ namespace });
+    mount(h(Card, { name: 'default', k: 'company:50', loader: counting(5) }));
+    await until(() => last('default')?.status === 'success', 'loaded');
+    return { keys: smartCache.entries().map((e) => e.key), data: last('default').data };
   },
 
   /** A first visit: nothing stored, the provider's cache still opening. */
