@@ -173,9 +173,12 @@ class Query {
     for (let attempt = 0; ; attempt += 1) {
       const { loader, options } = this.query;
       try {
+        // A load begun while the cache opened (nothing was stored) is taken as it is: asking the
+        // cache first would wait for IndexedDB's records, for a value newer than any of them.
         const early = this.queries.takeEarly(this.key);
         const load = early !== undefined ? () => early : loader;
-        const value = await this.cache.getOrLoad(this.key, load, { ...setOptionsOf(options), signal, refresh: run.refresh });
+        const refresh = run.refresh || early !== undefined;
+        const value = await this.cache.getOrLoad(this.key, load, { ...setOptionsOf(options), signal, refresh });
         return this.#done(run, value);
       } catch (error) {
         const retries = options?.retry === false ? 0 : (options?.retry ?? DEFAULT_RETRIES);
