@@ -5,7 +5,7 @@ SHELL := bash
 # that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
+.PHONY: setup build demo api test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -17,6 +17,10 @@ build: setup
 ## demo: build, then serve the demo page on http://127.0.0.1:8080/www/
 demo: build
 	node www/serve.mjs
+
+## api: the demo CRM's API server over a seeded SQLite file (target/crm.sqlite), on PORT (8080)
+api:
+	cargo run -q --release -p crm-api
 
 ## bench: side-by-side benchmarks in headless Chromium; writes bench/results/latest.{json,md}
 bench:
@@ -34,6 +38,7 @@ lint:
 	python3 scripts/module-cycles.py
 	cargo fmt --check
 	cargo clippy -q --all-targets -- -D warnings
+	cargo clippy -q -p crm-api --all-targets -- -D warnings
 	cargo clippy -q $(WASM) --lib -- -D warnings
 	cargo clippy -q $(WASM) --features bench --lib --test browser_boundary --test browser_stores -- -D warnings
 
@@ -56,6 +61,7 @@ test-fuzz:
 
 test-native:
 	cargo test -q
+	cargo test -q -p crm-api
 
 test-browser:
 	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores
