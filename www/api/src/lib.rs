@@ -355,7 +355,9 @@ async fn record_payment(
     .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
     let created: serde_json::Value = serde_json::from_str(&outcome?)
         .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let body = json!({ "payment": created, "invalidates": [format!("payments:company:{id}")] });
+    // The names the change touches: this company's payments (its pages and company view depend
+    // on them) and all payments (what is built from every company's, like the dashboard).
+    let body = json!({ "payment": created, "invalidates": [format!("payments:company:{id}"), "payments"] });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
