@@ -14,9 +14,12 @@ setup:
 build: setup
 	@bash scripts/build.sh
 
-## demo: build, then serve the demo page on http://127.0.0.1:8080/www/
+## demo: builds the package, the demo CRM app and its API server; seeds target/crm.sqlite on
+## first start and serves everything on http://127.0.0.1:$PORT/ (8080)
 demo: build
-	node www/serve.mjs
+	node node_modules/vite/bin/vite.js build www/app --logLevel warn --outDir dist --emptyOutDir
+	cargo build -q --release -p crm-api
+	./target/release/crm-api --db target/crm.sqlite --static www/app/dist
 
 ## api: the demo CRM's API server over a seeded SQLite file (target/crm.sqlite), on PORT (8080)
 api:

@@ -1,42 +1,115 @@
-// What a person does on the demo page: open a company (slow API), open it again (cache hit),
-// replay a Zipf session, and read the live stats.
-import { test } from 'node:test';
+// A person's walk through the demo CRM, over the real API server and its seeded SQLite file:
+// the company page shows what the database holds, a recorded payment updates the profile, the
+// payments table and the dashboard in this tab and another, a reload is served from the cache,
+// a server error shows as such. Takes the README's screenshots (docs/).
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { useBrowser } from './harness.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser } from './browser.mjs';
+import { root } from './harness.mjs';
 
-const session = useBrowser();
+const work = mkdtempSync(join(tmpdir(), 'smartcache-demo-'));
+let server;
+let url;
+let browser;
 
-const stat = (page, name) => page.locator(`[data-stat="${name}"]`).textContent();
+before(async () => {
+  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'www/app', '--logLevel', 'error', '--outDir', join(work, 'dist'), '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+  execFileSync('cargo', ['build', '-q', '-p', 'crm-api'], { cwd: root, stdio: 'inherit' });
+  server = spawn(join(root, 'target/debug/crm-api'), ['--db', join(work, 'crm.sqlite'), '--static', join(work, 'dist')], {
+    env: { ...process.env, PORT: '0', API_LATENCY_MS: '20' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  url = await new Promise((resolve, reject) => {
+    server.on('exit', (code) => reject(new Error(`crm-api exited with ${code}`)));
+    server.stdout.on('data', (chunk) => {
+      const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
+      if (found) resolve(found[0]);
+    });
+  });
+  browser = await launchBrowser();
+});
 
-test('a second visit to a company is served from the cache, and stats show it', async () => {
-  const page = await session.openPage('/www/');
-  await page.waitForSelector('body[data-ready="true"]');
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
 
-  await page.click('button[data-company="3"]');
-  await page.waitForSelector('#timing.miss');
-  assert.match(await page.textContent('#company'), /#3/);
+const api = async (path) => (await fetch(new URL(path, url))).json();
+const text = (page, selector) => page.locator(selector).first().textContent();
+const count = (s) => Number(s.replace(/[^\d]/g, ''));
 
-  await page.click('button[data-company="3"]');
-  await page.waitForSelector('#timing.hit');
-  const hitText = await page.textContent('#timing');
-  const hitMs = Number(/([\d.]+) ms/.exec(hitText)[1]);
-  assert.ok(hitMs < 100, `a cache hit took ${hitMs} ms`);
-  await page.waitForFunction(() => document.querySelector('[data-stat="hits"]').textContent === '1');
-  assert.equal(await stat(page, 'API requests'), '1');
+test('the company page, a payment recorded in one tab reaching the other, a reload from the cache, an error', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('a[data-company]');
+  await page.fill('input[type=search]', 'Iron');
+  await page.waitForFunction(() => [...document.querySelectorAll('a[data-company]')].every((a) => a.textContent.includes('Iron')));
+  const id = await page.locator('a[data-company]').first().getAttribute('data-company');
+  await page.locator('a[data-company]').first().click();
+  await page.waitForSelector('#company-name');
 
-  // Recording a payment invalidates the payments list and the company page built from it.
-  await page.click('#record');
-  await page.waitForFunction(() => document.querySelector('#events').textContent.includes('invalidate payments:company:3 → removed company:3'));
-  await page.click('button[data-company="3"]');
-  await page.waitForSelector('#timing.miss');
-  assert.equal(await stat(page, 'API requests'), '2');
+  const view = await api(`/api/companies/${id}/view`);
+  assert.equal(await text(page, '#company-name'), view.company.name);
+  assert.equal(count(await text(page, '#payment-count')), view.payments.count, 'the page shows what the database holds');
+  mkdirSync(join(root, 'docs'), { recursive: true });
+  await page.screenshot({ path: join(root, 'docs/demo-company.png') });
 
-  await page.click('#replay');
-  await page.waitForFunction(() => Number(document.querySelector('[data-stat="hits"]').textContent) > 1000, null, { timeout: 20_000 });
-  const rate = parseFloat(await stat(page, 'hit rate'));
-  assert.ok(rate > 50, `hit rate ${rate} %`);
-  assert.match(await page.textContent('#events'), /hit company:/);
-  assert.ok(Number(await stat(page, 'localStorage entries')) > 0);
-  await page.screenshot({ fullPage: true, path: fileURLToPath(new URL('../../target/demo.png', import.meta.url)) });
+  // Another tab on the dashboard.
+  const other = await browser.newPage();
+  await other.goto(`${url}#/dashboard`);
+  await other.waitForSelector('#dashboard-count');
+  const dashboardBefore = count(await text(other, '#dashboard-count'));
+
+  await page.fill('input[name=amount]', '42.00');
+  await page.click('form.record button');
+  await page.waitForSelector('#recorded');
+  await page.waitForFunction((n) => Number(document.querySelector('#payment-count').textContent.replace(/[^\d]/g, '')) === n, view.payments.count + 1);
+  await page.waitForFunction(() => document.querySelector('table.payments td:nth-child(2)')?.textContent === '€42.00');
+  await other.waitForFunction((n) => Number(document.querySelector('#dashboard-count').textContent.replace(/[^\d]/g, '')) === n, dashboardBefore + 1, { timeout: 5000 });
+
+  // A reload is served from the cache: no round trip.
+  await page.reload();
+  await page.waitForSelector('#company-name');
+  await page.waitForTimeout(300);
+  assert.equal(await text(page, '[data-stat="round-trips"]'), '0');
+  assert.equal(count(await text(page, '#payment-count')), view.payments.count + 1);
+
+  // The dashboard's data lives in IndexedDB; the status bar says so.
+  await page.goto(`${url}#/dashboard`);
+  await page.waitForSelector('#dashboard-count');
+  await page.waitForFunction(() => document.querySelector('[data-stat="tier"]')?.textContent.startsWith('indexeddb'));
+  await page.screenshot({ path: join(root, 'docs/demo-dashboard.png') });
+
+  // A server error shows as such.
+  await page.goto(`${url}#/company/999999`);
+  await page.waitForSelector('[role=alert]');
+  assert.match(await text(page, '[role=alert]'), /no such company/);
+  await page.close();
+  await other.close();
+});
+
+test('the legacy mode makes the N+1 requests the optimized mode avoids', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('a[data-company]');
+  // The list, then the company page and the first page of its payments table.
+  for (const [mode, trips] of [['legacy', 1 + 14 + 1], ['optimized', 1 + 1 + 1]]) {
+    await page.goto(url);
+    await page.waitForSelector('a[data-company]');
+    await Promise.all([page.waitForEvent('load'), page.selectOption('select[aria-label=mode]', mode)]);
+    await page.waitForSelector('a[data-company]');
+    await page.goto(`${url}#/company/7`);
+    await page.waitForSelector('#company-name');
+    await page.waitForSelector('table.payments');
+    await page.waitForTimeout(200);
+    // Legacy: company, contacts, payments, the owner's and 10 creators' profiles (the N+1).
+    assert.equal(Number(await text(page, '[data-stat="round-trips"]')), trips, mode);
+  }
+  await Promise.all([page.waitForEvent('load'), page.selectOption('select[aria-label=mode]', 'smartcache')]);
+  await page.close();
 });

@@ -63,8 +63,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    // PORT=0 takes a free port: name the one bound.
+    let bound = listener.local_addr().map_or(port, |a| u64::from(a.port()));
     println!(
-        "smartcache demo CRM: http://127.0.0.1:{port}/ (API latency {} ms)",
+        "smartcache demo CRM: http://127.0.0.1:{bound}/ (API latency {} ms)",
         latency.as_millis()
     );
     let shutdown = async {

@@ -274,7 +274,10 @@ async fn recording_a_payment_changes_the_totals_and_says_what_to_invalidate() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    assert_eq!(created["invalidates"], json!(["payments:company:42", "payments"]));
+    assert_eq!(
+        created["invalidates"],
+        json!(["payments:company:42", "payments"])
+    );
     assert_eq!(created["payment"]["amountCents"], json!(12345));
     let after = get(&app, "/api/companies/42/view").await;
     assert_eq!(
