@@ -5,7 +5,7 @@ SHELL := bash
 # that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo api test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
+.PHONY: setup build demo app kpi api test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,10 +16,18 @@ build: setup
 
 ## demo: builds the package, the demo CRM app and its API server; seeds target/crm.sqlite on
 ## first start and serves everything on http://127.0.0.1:$PORT/ (8080)
-demo: build
+demo: app
+	./target/release/crm-api --db target/crm.sqlite --static www/app/dist
+
+## app: the demo CRM app (www/app/dist) and its API server (target/release/crm-api), built
+app: build
 	node node_modules/vite/bin/vite.js build www/app --logLevel warn --outDir dist --emptyOutDir
 	cargo build -q --release -p crm-api
-	./target/release/crm-api --db target/crm.sqlite --static www/app/dist
+
+## kpi: the seed's table, measured on the demo CRM in each mode; writes bench/results/kpi.{json,md}
+kpi: app
+	@bash scripts/setup.sh --browser
+	node bench/kpi/run.mjs
 
 ## api: the demo CRM's API server over a seeded SQLite file (target/crm.sqlite), on PORT (8080)
 api:
@@ -31,6 +39,7 @@ bench:
 	@bash scripts/build.sh
 	@bash scripts/build.sh --bench
 	node bench/run.mjs
+	@$(MAKE) --no-print-directory kpi
 
 ## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
 test:

@@ -50,6 +50,8 @@ class Query {
   #settled = null;
   #timer = undefined;
   #unusedTimer = undefined;
+  /** The record's first read, made when it was created, still stands for its first mount. */
+  #readAtCreation = true;
 
   constructor(queries, key) {
     this.queries = queries;
@@ -153,6 +155,11 @@ class Query {
 
   #mounted() {
     if (this.query.options?.enabled === false) return;
+    // A component showing a value the record already held is a demand read all the same: the
+    // cache counts the hit and its eviction policy sees the access.
+    // (The first mount's read was the record's own.)
+    if (this.#readAtCreation) this.#readAtCreation = false;
+    else if (this.snapshot.status === 'success' && this.cache[LIVE](this.key) !== undefined) this.cache.peek(this.key);
     if (this.snapshot.status !== 'success' || this.snapshot.isStale) this.fetch(this.snapshot.isStale);
   }
 

@@ -26,8 +26,10 @@ use std::time::Duration;
 
 /// The emulated round trip to a hosted database, when `API_LATENCY_MS` is not given.
 pub const DEFAULT_LATENCY_MS: u64 = 80;
-/// Latest payments on a company page (and on the legacy payments request).
+/// Latest payments on the legacy payments request.
 const LATEST_PAYMENTS: i64 = 10;
+/** The company view carries the first PaymentsTable page (newest first): one round trip shows both. */
+const FIRST_TABLE_PAGE: i64 = 25;
 const MAX_PAGE_SIZE: i64 = 500;
 const MAX_LIST: i64 = 200;
 
@@ -245,7 +247,7 @@ async fn company_view(
         .one(
             "company-view",
             sql::COMPANY_VIEW.into(),
-            args![id, LATEST_PAYMENTS],
+            args![id, FIRST_TABLE_PAGE],
         )
         .await?;
     text.map(json_text).ok_or_else(|| not_found("company"))

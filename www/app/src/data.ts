@@ -68,8 +68,9 @@ export function useCompany(id: number) {
   return useFetch(`company:${id}`, () => (legacy ? legacyCompany(id) : request<CompanyView>(`/api/companies/${id}/view`)));
 }
 
-export function usePayments(id: number, page: number) {
-  const key = `payments:company:${id}:page:${page}`;
+/** A PaymentsTable page; not loaded when `enabled` is false (the company view carries page 1). */
+export function usePayments(id: number, page: number, enabled: boolean) {
+  const key = enabled ? `payments:company:${id}:page:${page}` : null;
   const load = () => request<PaymentsPage>(`/api/companies/${id}/payments?page=${page}&size=25`);
   if (MODE === 'smartcache') {
     return { ...useCachedQuery<PaymentsPage>(key, load, { dependsOn: [`payments:company:${id}`], staleMs: 5 * MINUTE, keepPreviousData: true }), key };

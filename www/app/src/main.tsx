@@ -30,6 +30,8 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 function StatusBar() {
   useTick(250);
   const cache = useSmartCache();
+  // For the KPI run (bench/kpi/): what the status bar shows, as numbers.
+  Object.assign(window, { __crm: { session, cache } });
   const stats = cache?.stats();
   const entry = cache && current.key ? cache.entries().find((e) => e.key === current.key) : undefined;
   return (

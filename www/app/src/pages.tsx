@@ -1,8 +1,8 @@
 // The CRM's pages: the companies list, a company profile with its payments table and a form to
 // record a payment, and the dashboard.
 import { useState, type ReactNode } from 'react';
-import { money } from './api';
-import { showing, useCompanies, useCompany, useDashboard, usePayments, useRecordPayment } from './data';
+import { money, type PaymentsPage } from './api';
+import { MODE, showing, useCompanies, useCompany, useDashboard, usePayments, useRecordPayment } from './data';
 
 /** Loading, an error from the server, or the page. */
 function Loads<T>({ q, children }: { q: { data: T | undefined; error: unknown; status: string }; children: (data: T) => ReactNode }) {
@@ -45,7 +45,7 @@ export function CompanyProfile({ id }: { id: number }) {
     <Loads q={q}>
       {(view) => (
         <section>
-          <h1 id="company-name">{view.company.name}</h1>
+          <h1 id="company-name" data-id={view.company.id}>{view.company.name}</h1>
           <p className="muted">{view.company.industry} · {view.company.city} · owner {view.owner.name}</p>
           <div className="cards">
             <div className="card"><b id="payment-count">{view.payments.count.toLocaleString('en-US')}</b> payments</div>
@@ -53,13 +53,7 @@ export function CompanyProfile({ id }: { id: number }) {
             <div className="card"><b>{view.contacts.length}</b> contacts</div>
           </div>
           <RecordPayment companyId={id} after={() => ('reload' in q ? q.reload() : undefined)} />
-          <h2>Latest payments</h2>
-          <ul className="latest">
-            {view.latestPayments.map((p) => (
-              <li key={p.id}>{money(p.amountCents)} · {p.status} · {p.createdAt.slice(0, 10)} · {p.createdBy}</li>
-            ))}
-          </ul>
-          <PaymentsTable id={id} page={page} setPage={setPage} />
+          <PaymentsTable id={id} page={page} setPage={setPage} first={MODE === 'legacy' ? undefined : { page: 1, size: 25, total: view.payments.count, rows: view.latestPayments }} />
           <h2>Contacts</h2>
           <ul>{view.contacts.map((c) => <li key={c.id}>{c.name}, {c.title} · {c.email}</li>)}</ul>
         </section>
@@ -87,8 +81,10 @@ function RecordPayment({ companyId, after }: { companyId: number; after(): void 
   );
 }
 
-function PaymentsTable({ id, page, setPage }: { id: number; page: number; setPage(n: number): void }) {
-  const q = usePayments(id, page);
+/** `first`: page 1, when the company view brought it (no request of its own). */
+function PaymentsTable({ id, page, setPage, first }: { id: number; page: number; setPage(n: number): void; first: PaymentsPage | undefined }) {
+  const fetched = usePayments(id, page, first === undefined || page > 1);
+  const q = first !== undefined && page === 1 ? { data: first, error: undefined, status: 'success' } : fetched;
   return (
     <section>
       <h2>Payments</h2>
@@ -103,7 +99,7 @@ function PaymentsTable({ id, page, setPage }: { id: number; page: number; setPag
             </table>
             <p className="pager">
               <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>previous</button>
-              <span id="page">page {page} of {Math.max(1, Math.ceil(p.total / p.size))}</span>
+              <span id="page" data-page={p.page}>page {page} of {Math.max(1, Math.ceil(p.total / p.size))}</span>
               <button type="button" disabled={page * p.size >= p.total} onClick={() => setPage(page + 1)}>next</button>
             </p>
           </>
