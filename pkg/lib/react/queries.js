@@ -307,6 +307,15 @@ class Queries {
   }
 
   #revisit(option) {
+    if (this.cache.closed) {
+      // The cache was closed (its provider unmounted): nothing here will show again.
+      window.removeEventListener('focus', this.#onFocus);
+      document.removeEventListener('visibilitychange', this.#onFocus);
+      window.removeEventListener('online', this.#onOnline);
+      for (const record of this.records.values()) record.close();
+      this.records.clear();
+      return;
+    }
     for (const record of this.records.values()) record.revisit(option);
   }
 

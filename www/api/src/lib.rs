@@ -188,69 +188,61 @@ async fn companies(
     Ok(json_text(text.unwrap_or_default()))
 }
 
-async fn legacy_company(
-    State(app): State<Shared>,
+/// A GET of one thing by id: one statement, its JSON text, or 404 naming `what`; `limit`, when
+/// given, is the statement's second parameter.
+async fn by_id(
+    app: Shared,
     path: Result<Path<i64>, PathRejection>,
+    endpoint: &'static str,
+    (statement, limit): (&str, Option<i64>),
+    what: &str,
 ) -> ApiResult {
-    app.count("legacy/company", 1, 0);
+    app.count(endpoint, 1, 0);
     let id = id_of(path)?;
-    let text = app
-        .one("legacy/company", sql::LEGACY_COMPANY.into(), args![id])
-        .await?;
-    text.map(json_text).ok_or_else(|| not_found("company"))
+    let args = match limit {
+        Some(n) => args![id, n],
+        None => args![id],
+    };
+    let text = app.one(endpoint, statement.into(), args).await?;
+    text.map(json_text).ok_or_else(|| not_found(what))
 }
 
-async fn legacy_contacts(
-    State(app): State<Shared>,
-    path: Result<Path<i64>, PathRejection>,
-) -> ApiResult {
-    app.count("legacy/contacts", 1, 0);
-    let id = id_of(path)?;
-    let text = app
-        .one("legacy/contacts", sql::LEGACY_CONTACTS.into(), args![id])
-        .await?;
-    text.map(json_text).ok_or_else(|| not_found("company"))
+type IdPath = Result<Path<i64>, PathRejection>;
+
+async fn legacy_company(State(app): State<Shared>, path: IdPath) -> ApiResult {
+    by_id(
+        app,
+        path,
+        "legacy/company",
+        (sql::LEGACY_COMPANY, None),
+        "company",
+    )
+    .await
 }
 
-async fn legacy_payments(
-    State(app): State<Shared>,
-    path: Result<Path<i64>, PathRejection>,
-) -> ApiResult {
-    app.count("legacy/payments", 1, 0);
-    let id = id_of(path)?;
-    let text = app
-        .one(
-            "legacy/payments",
-            sql::LEGACY_PAYMENTS.into(),
-            args![id, LATEST_PAYMENTS],
-        )
-        .await?;
-    text.map(json_text).ok_or_else(|| not_found("company"))
+async fn legacy_contacts(State(app): State<Shared>, path: IdPath) -> ApiResult {
+    by_id(
+        app,
+        path,
+        "legacy/contacts",
+        (sql::LEGACY_CONTACTS, None),
+        "company",
+    )
+    .await
 }
 
-async fn profile(State(app): State<Shared>, path: Result<Path<i64>, PathRejection>) -> ApiResult {
-    app.count("legacy/profile", 1, 0);
-    let id = id_of(path)?;
-    let text = app
-        .one("legacy/profile", sql::PROFILE.into(), args![id])
-        .await?;
-    text.map(json_text).ok_or_else(|| not_found("profile"))
+async fn legacy_payments(State(app): State<Shared>, path: IdPath) -> ApiResult {
+    let statement = (sql::LEGACY_PAYMENTS, Some(LATEST_PAYMENTS));
+    by_id(app, path, "legacy/payments", statement, "company").await
 }
 
-async fn company_view(
-    State(app): State<Shared>,
-    path: Result<Path<i64>, PathRejection>,
-) -> ApiResult {
-    app.count("company-view", 1, 0);
-    let id = id_of(path)?;
-    let text = app
-        .one(
-            "company-view",
-            sql::COMPANY_VIEW.into(),
-            args![id, FIRST_TABLE_PAGE],
-        )
-        .await?;
-    text.map(json_text).ok_or_else(|| not_found("company"))
+async fn profile(State(app): State<Shared>, path: IdPath) -> ApiResult {
+    by_id(app, path, "legacy/profile", (sql::PROFILE, None), "profile").await
+}
+
+async fn company_view(State(app): State<Shared>, path: IdPath) -> ApiResult {
+    let statement = (sql::COMPANY_VIEW, Some(FIRST_TABLE_PAGE));
+    by_id(app, path, "company-view", statement, "company").await
 }
 
 #[derive(Debug, Deserialize)]
