@@ -1,6 +1,7 @@
 //! The platform-free core: no web-sys, no js-sys. Everything here compiles and is tested natively.
 //! Dependencies point down the list: `types` imports nothing; `format`, `policy` and `graph`
-//! import only `types` and `error`; the `engine` imports them all.
+//! import only `types` and `error`; `predict` imports nothing of the others; the `engine`
+//! imports them all.
 
 pub mod clock;
 pub mod engine;
@@ -8,4 +9,5 @@ pub mod error;
 pub mod format;
 pub mod graph;
 pub mod policy;
+pub mod predict;
 pub mod types;
