@@ -164,9 +164,9 @@ const scenarios = {
     const loader = counting(5);
     mount(
       h(SmartCacheProvider, { cache },
-        h(Card, { name: 'stale', k: 'company:40', loader, options: { staleMs: 1 } }),
+        h(Card, { name: 'stale', k: 'company:40', loader, options: { staleMs: 300 } }),
         h(Card, { name: 'fresh', k: 'company:41', loader, options: { staleMs: 60_000 } }),
-        h(Card, { name: 'off', k: 'company:42', loader, options: { staleMs: 1, refetchOnFocus: false, refetchOnReconnect: false } })),
+        h(Card, { name: 'off', k: 'company:42', loader, options: { staleMs: 300, refetchOnFocus: false, refetchOnReconnect: false } })),
     );
     await until(() => ['stale', 'fresh', 'off'].every((n) => last(n)?.data?.n === 1), 'loaded');
     await until(() => last('stale').isStale && last('off').isStale, 'stale after 1 ms');
