@@ -121,6 +121,10 @@ for (const version of Object.keys(REACTS)) {
       assert.deepEqual(await run('refetchOnFocusAndReconnect'), { stale: 3, fresh: 1, off: 1 });
     });
 
+    test('a component appearing while another loads does not spoil that load', async () => {
+      assert.deepEqual(await run('overlappingLoads'), { a: 1, b: 1, stored: ['company:60', 'company:61'] });
+    });
+
     test('keepPreviousData shows the last key’s data while the next loads', async () => {
       const { between } = await run('keepPrevious');
       assert.ok(between.every(([status]) => status === 'success'), JSON.stringify(between));

@@ -179,6 +179,23 @@ const scenarios = {
     return { stale: calls['company:40'], fresh: calls['company:41'], off: calls['company:42'] };
   },
 
+  /** Card B appears while card A's load runs, and B's load ends first. */
+  async overlappingLoads({ namespace }) {
+    const cache = await SmartCache.open({ namespace });
+    let showB;
+    function Later() {
+      const [shown, setShown] = useState(false);
+      showB = () => setShown(true);
+      return shown ? h(Card, { name: 'b', k: 'company:61', loader: counting(5) }) : null;
+    }
+    mount(h(SmartCacheProvider, { cache }, h(Card, { name: 'a', k: 'company:60', loader: counting(150) }), h(Later)));
+    await until(() => calls['company:60'] === 1, 'a loading');
+    showB();
+    await until(() => last('a')?.status === 'success' && last('b')?.status === 'success', 'both loaded');
+    await sleep(50);
+    return { a: calls['company:60'], b: calls['company:61'], stored: cache.entries().map((e) => e.key).sort() };
+  },
+
   async options({ namespace }) {
     const cache = await SmartCache.open({ namespace });
     let failures = 0;
