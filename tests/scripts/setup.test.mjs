@@ -3,16 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const script = fileURLToPath(new URL('../../scripts/setup.sh', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const script = join(root, 'scripts/setup.sh');
 const BASICS = ['bash', 'awk', 'grep', 'id', 'dirname', 'cat'];
 
 /** Runs setup.sh with only the basics (plus `extra` stub commands) on PATH. */
-function setup(args, { extra = [], env = {} } = {}) {
+function setup(args, { extra = [], env = {}, at = script } = {}) {
   const bin = mkdtempSync(join(tmpdir(), 'smartcache-stub-path-'));
   try {
     for (const tool of BASICS) {
@@ -24,7 +25,7 @@ function setup(args, { extra = [], env = {} } = {}) {
       chmodSync(join(bin, tool), 0o755);
     }
     // No stdin: with one, bash may read a startup file that puts this machine's tools back on PATH.
-    return spawnSync(join(bin, 'bash'), [script, ...args], {
+    return spawnSync(join(bin, 'bash'), [at, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: bin, HOME: bin, ...env },
@@ -59,4 +60,35 @@ test('without --browser no browser is considered', () => {
   const run = setup(['--dry-run']);
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stdout, /chromium/);
+});
+
+/** A checkout without node_modules: the script, the lock files, nothing installed. */
+function bareCheckout() {
+  const dir = mkdtempSync(join(tmpdir(), 'smartcache-bare-'));
+  for (const file of ['scripts/setup.sh', 'Cargo.lock', 'package-lock.json', 'tests/react18/package-lock.json']) {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    copyFileSync(join(root, file), join(dir, file));
+  }
+  return dir;
+}
+
+test('missing node_modules, the workspace’s and React 18’s: setup installs both; once there, neither', () => {
+  const dir = bareCheckout();
+  try {
+    const bare = setup(['--dry-run'], { at: join(dir, 'scripts/setup.sh') });
+    assert.equal(bare.status, 0, bare.stderr);
+    assert.match(bare.stdout, /would: installing npm packages in \.\n/);
+    assert.match(bare.stdout, /would: installing npm packages in tests\/react18/);
+    for (const folder of ['.', 'tests/react18']) {
+      mkdirSync(join(dir, folder, 'node_modules'), { recursive: true });
+      writeFileSync(join(dir, folder, 'node_modules/.package-lock.json'), '{}');
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(join(dir, folder, 'node_modules/.package-lock.json'), later, later);
+    }
+    const installed = setup(['--dry-run'], { at: join(dir, 'scripts/setup.sh') });
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.doesNotMatch(installed.stdout, /npm packages/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
