@@ -5,7 +5,7 @@
 import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
-import { IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED } from './internal.js';
+import { IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -184,6 +184,11 @@ export class SmartCache {
   }
 
   [LIVE](key) {
+    return this.#unexpired(key);
+  }
+
+  /** The live entry of `key` unless it has expired. */
+  #unexpired(key) {
     const live = this.#live.get(key);
     if (live === undefined || (live.expiresAt !== 0 && Date.now() >= live.expiresAt)) return undefined;
     return live;
@@ -202,7 +207,7 @@ export class SmartCache {
     this.#ensureOpen();
     checkKey(key);
     const { signal, refresh, ...setOptions } = options ?? {};
-    let { load, loadOptions } = this.#loaderOf(key, loader, options === undefined ? undefined : setOptions);
+    const { load, loadOptions } = this.#loaderOf(key, loader, options === undefined ? undefined : setOptions);
     if (load === undefined) {
       throw new SmartCacheError('INVALID_OPTION', `no loader given, and none registered for a prefix of "${key}"`);
     }
@@ -269,8 +274,7 @@ export class SmartCache {
   }
 
   #isStale(key) {
-    const live = this.#live.get(key);
-    return live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt;
+    return isStale(this.#live.get(key));
   }
 
   registerLoader(prefix, loader, options) {
@@ -506,8 +510,8 @@ export class SmartCache {
 
   /** The live entry of `key` if it is fresh, with the hit buffered for the engine. */
   #hit(key) {
-    const live = this.#live.get(key);
-    if (live === undefined || (live.expiresAt !== 0 && Date.now() >= live.expiresAt)) return undefined;
+    const live = this.#unexpired(key);
+    if (live === undefined) return undefined;
     const n = this.#accessCount;
     this.#accesses[n] = live.id;
     this.#accessCount = n + 1;

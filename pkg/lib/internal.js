@@ -17,3 +17,6 @@ export const WHEN_LOADED = Symbol('smartcache.whenLoaded');
 
 /** `cache[IS_LOADED]()`: whether WHEN_LOADED has resolved. */
 export const IS_LOADED = Symbol('smartcache.isLoaded');
+
+/** Whether a live entry (`{ staleAt }`, 0 = never) is past its staleMs. */
+export const isStale = (live) => live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt;

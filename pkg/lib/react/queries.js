@@ -2,7 +2,7 @@
 // whether a load runs), the one load their components share, and which cache events change it.
 // The cache decides everything about the data; this only turns its events into snapshots.
 import { SmartCacheError } from '../error.js';
-import { LIVE, READ_NOW } from '../internal.js';
+import { LIVE, READ_NOW, isStale } from '../internal.js';
 import { replaceEqualDeep, shallowEqual } from './share.js';
 
 /** How long a key's record outlives its last component (a remount within it renders at once). */
@@ -24,7 +24,6 @@ function setOptionsOf(options) {
   return Object.keys(set).length === 0 ? undefined : set;
 }
 
-const isStaleNow = (live) => live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt;
 
 function wait(ms, signal) {
   return new Promise((resolve, reject) => {
@@ -211,7 +210,7 @@ class Query {
   #took(value) {
     const live = this.cache[LIVE](this.key);
     const data = replaceEqualDeep(this.snapshot.data, value);
-    this.#publish({ data, error: undefined, status: 'success', isStale: isStaleNow(live), isFetching: this.#fetch !== null });
+    this.#publish({ data, error: undefined, status: 'success', isStale: isStale(live), isFetching: this.#fetch !== null });
     this.#arm(live);
   }
 
@@ -232,7 +231,7 @@ class Query {
       this.cache.peek(this.key);
       return;
     }
-    this.#publish({ ...this.snapshot, isStale: isStaleNow(live) });
+    this.#publish({ ...this.snapshot, isStale: isStale(live) });
     this.#arm(live);
   }
 
