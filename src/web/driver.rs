@@ -45,6 +45,8 @@ pub(super) struct Shared {
     pub(super) tabs: RefCell<Option<Tabs>>,
     /// Changes for the other tabs, posted together at the next task.
     pub(super) outgoing: RefCell<Vec<Broadcast>>,
+    /// Resolves when the latest flush has finished: flushes run one after another.
+    last_flush: RefCell<Option<Promise>>,
     /// Whether anybody subscribed: otherwise only events that drop live values are sent.
     pub(super) verbose: Cell<bool>,
 }
@@ -70,6 +72,7 @@ impl Shared {
             listener: RefCell::new(None),
             tabs: RefCell::new(None),
             outgoing: RefCell::new(Vec::new()),
+            last_flush: RefCell::new(None),
             verbose: Cell::new(false),
         });
         if cross_tab {
@@ -174,6 +177,14 @@ impl Shared {
 
 /// Carries out the pending IndexedDB operations, then tells the other tabs what changed.
 pub(super) async fn flush(shared: Rc<Shared>) {
+    // One after another: a flush that finds the outbox taken by one still applying it must not
+    // resolve before that one has (its caller's write may be among those operations).
+    let mut done = None;
+    let mine = Promise::new(&mut |resolve, _reject| done = Some(resolve));
+    if let Some(previous) = shared.last_flush.replace(Some(mine)) {
+        // Resolved, never rejected.
+        let _ = JsFuture::from(previous).await;
+    }
     // Writes made while IndexedDB opened wait for it (if it fails, the engine moved them).
     shared.until_loaded().await;
     let ops = shared.engine.borrow_mut().take_outbox();
@@ -187,6 +198,10 @@ pub(super) async fn flush(shared: Rc<Shared>) {
         }
     }
     shared.tell_other_tabs();
+    if let Some(done) = done {
+        // Calling a promise's own resolver cannot throw.
+        let _ = done.call0(&JsValue::NULL);
+    }
 }
 
 /// Reads the payloads of the pending `get`s in one transaction and answers each.
