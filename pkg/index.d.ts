@@ -21,8 +21,22 @@ export interface CacheOptions {
   defaultTtlMs?: number;
   /** true: other tabs of the same origin and namespace see writes and invalidations. */
   crossTab?: boolean;
-  /** true: predictive preloading through registered loaders. */
-  predict?: boolean;
+  /** Off unless given. true: predictive preloading through registered loaders; 'shadow': learn
+   *  and score predictions, load nothing. */
+  predict?: boolean | 'on' | 'shadow' | 'off' | PredictOptions;
+}
+
+export interface PredictOptions {
+  /** 'on' when an options object is given. */
+  mode?: 'on' | 'shadow' | 'off';
+  /** 0.3: least probability for a preload (at least 0.5 on 3G, 0.8 on 2G). */
+  threshold?: number;
+  /** 2: preloads started after one demand access. */
+  maxPerTrigger?: number;
+  /** 2: preloads in flight at once. */
+  maxConcurrent?: number;
+  /** 4 MiB: preloaded bytes per minute, at most. */
+  bytesPerMinute?: number;
 }
 
 export interface SetOptions {
@@ -56,10 +70,28 @@ export interface CacheStats {
   rawBytes: number;
   /** Persisted payload after compression. */
   storedBytes: number;
+  /** Preloads stored (predicted, hinted, `prefetch`ed). */
   prefetched: number;
+  /** Preloaded entries a demand access then read (or joined while loading). */
   prefetchHits: number;
+  predict: PredictStats;
   /** Storage faults handled (quota, corrupt entry, unavailable tier). */
   faults: number;
+}
+
+export interface PredictStats {
+  /** 'paused': precision fell below the floor; preloading rests, guesses go on in shadow. */
+  mode: 'on' | 'shadow' | 'off' | 'paused';
+  /** Preloads started (in shadow mode: predictions that would have been). */
+  issued: number;
+  /** Of those, read by a demand access before they were evicted or expired. */
+  used: number;
+  /** used / issued over the recent window (the last 50), 0 when none. */
+  precision: number;
+  /** Demand accesses served by a preload / demand accesses that would have missed. */
+  coverage: number;
+  /** Bytes preloaded and not read. */
+  wastedBytes: number;
 }
 
 export interface EntryInfo {

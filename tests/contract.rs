@@ -119,6 +119,10 @@ fn index_d_ts_matches_the_rust_definitions() {
         fields(&dts, "TierStats"),
         json_fields(stats["memory"].clone())
     );
+    assert_eq!(
+        fields(&dts, "PredictStats"),
+        json_fields(stats["predict"].clone())
+    );
     assert_eq!(fields(&dts, "CacheStats"), json_fields(stats));
     let entry = EntryInfo {
         key: "k".into(),

@@ -1,6 +1,7 @@
 //! What the engine tells its observers. Removals carry their cause (moka's `RemovalCause`), so the
 //! JS face can drop live values and the devtools can tell an eviction from an expiry.
 
+use crate::core::predict::Reason;
 use crate::core::types::{FaultCode, Key, Tier};
 
 /// Why an entry left every tier.
@@ -72,6 +73,15 @@ pub enum Event {
     },
     /// Everything in the namespace went at once.
     Cleared,
+    /// A preload starts.
+    Prefetch {
+        /// The key preloaded.
+        key: Key,
+        /// The model's probability for it (1 for hints and `prefetch`).
+        probability: f32,
+        /// Why it is preloaded.
+        reason: Reason,
+    },
     /// Something the load `load` (a `begin_load` token) involves changed: it will store nothing,
     /// so the face aborts its signal and lets later callers start afresh. Not for subscribers.
     LoadSpoiled {

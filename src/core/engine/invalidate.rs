@@ -4,7 +4,8 @@
 //! face aborts its signal. Nothing is remembered past the loads in flight, so the bookkeeping is
 //! bounded by them.
 
-use super::{Broadcast, Engine, Key, Stored};
+use super::preload::Preloading;
+use super::{Broadcast, Engine, Key, Stored, WriteKind};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
 use crate::core::engine::options::SetOptions;
@@ -16,13 +17,15 @@ use std::collections::{HashMap, HashSet};
 const MAX_READS_PER_LOAD: usize = 4_096;
 
 #[derive(Debug)]
-struct Load {
-    key: Key,
+pub(super) struct Load {
+    pub(super) key: Key,
     /// Dependencies and tags it will be stored with.
     names: Vec<Key>,
     /// Keys read through the cache while it ran (every load in flight is credited with a read).
     reads: HashSet<Key>,
-    spoiled: bool,
+    pub(super) spoiled: bool,
+    /// What it is when it is a preload.
+    pub(super) preload: Option<Preloading>,
 }
 
 impl Load {
@@ -42,6 +45,26 @@ impl Load {
 pub(super) struct Loads {
     next: u64,
     in_flight: HashMap<u64, Load>,
+}
+
+impl Loads {
+    pub(super) fn any(&self, matches: impl Fn(&Load) -> bool) -> bool {
+        self.in_flight.values().any(matches)
+    }
+
+    pub(super) fn count(&self, matches: impl Fn(&Load) -> bool) -> usize {
+        self.in_flight.values().filter(|l| matches(l)).count()
+    }
+
+    pub(super) fn mark_preload(&mut self, token: u64, preload: Preloading) {
+        if let Some(load) = self.in_flight.get_mut(&token) {
+            load.preload = Some(preload);
+        }
+    }
+
+    pub(super) fn preload_mut(&mut self, token: u64) -> Option<&mut Preloading> {
+        self.in_flight.get_mut(&token)?.preload.as_mut()
+    }
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -151,6 +174,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             names,
             reads: HashSet::new(),
             spoiled: false,
+            preload: None,
         };
         self.loads.in_flight.insert(self.loads.next, load);
         self.loads.next
@@ -201,10 +225,18 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if self.load_spoiled(token) {
             return Ok(None);
         }
-        self.loads.in_flight.remove(&token);
+        let preload = self.loads.in_flight.remove(&token).and_then(|l| l.preload);
         // Loads that read this key read it while it was being loaded: the value they get now is
-        // this one, so they stay good.
-        self.write(key, json, options, false).map(Some)
+        // this one, so they stay good. A preload nobody joined goes in cold.
+        let kind = match preload {
+            Some(p) if !p.joined => WriteKind::Preload,
+            _ => WriteKind::Load,
+        };
+        let stored = self.write(key, json, options, kind)?;
+        if let Some(preload) = preload {
+            self.preload_stored(key, preload);
+        }
+        Ok(Some(stored))
     }
 
     /// A removal (deletion, invalidation, expiry, another tab's change) of `name`.

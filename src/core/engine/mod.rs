@@ -14,6 +14,7 @@ pub mod event;
 mod invalidate;
 mod open;
 pub mod options;
+mod preload;
 mod read;
 mod report;
 pub mod stats;
@@ -49,6 +50,8 @@ struct Entry {
     home: Tier,
     /// Bytes as the home tier counts them (localStorage: 2 per UTF-16 unit, key included).
     stored_bytes: u64,
+    /// A preload no demand access has read yet.
+    preload: Option<preload::Unread>,
 }
 
 /// What `set` and a hit hand back to the face for its live copy.
@@ -62,6 +65,17 @@ pub struct Stored {
     pub stale_at: Option<u64>,
     /// Whether the memory tier holds it: otherwise the face keeps no live copy.
     pub in_memory: bool,
+}
+
+/// Who writes: the app (`set`), a load storing its result, or a preload nobody asked for yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WriteKind {
+    /// `set`: loads of the key, and loads that read it, are out of date.
+    Set,
+    /// A load storing its own result.
+    Load,
+    /// A preload: stored cold, into free room only (memory: room of cold entries too).
+    Preload,
 }
 
 /// The answer of `lookup`.
@@ -94,6 +108,8 @@ struct Counters {
     local_hits: u64,
     idb_hits: u64,
     faults: u64,
+    prefetched: u64,
+    prefetch_hits: u64,
 }
 
 /// The engine of one cache (namespace and version): every rule, no browser.
@@ -122,6 +138,12 @@ pub struct Engine<C: Clock, L: LocalStore> {
     tabs: broadcast::TabState,
     counters: Counters,
     events: Vec<Event>,
+    /// What to preload, learned from demand accesses.
+    predictor: crate::core::predict::Predictor,
+    /// Bytes the predictor's saved model takes in localStorage (out of its budget).
+    model_cost: u64,
+    /// When the model was last saved (epoch ms).
+    model_saved_at: u64,
     closed: bool,
 }
 
@@ -202,16 +224,17 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Handles of removed entries are reused here, so the face must report the accesses it
     /// buffered (`record_accesses`) before it calls `set`.
     pub fn set(&mut self, key: &str, json: &[u8], options: SetOptions) -> Result<Stored> {
-        self.write(key, json, options, true)
+        self.write(key, json, options, WriteKind::Set)
     }
 
-    /// `set`; `spoils_loads` is false for a load storing its own result.
+    /// Stores an entry for `set`, a load or a preload. A preload that finds no room stores
+    /// nothing (the answer says it is not in memory, and the index lacks it).
     fn write(
         &mut self,
         key: &str,
         json: &[u8],
         options: SetOptions,
-        spoils_loads: bool,
+        kind: WriteKind,
     ) -> Result<Stored> {
         self.ensure_open()?;
         // The face reported its buffered accesses before this call: freed handles may be reused.
@@ -225,8 +248,21 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         };
         let choice = options.tier;
         let meta = self.new_meta(key, json, &payload, options);
-        let homes = self.placement(choice, &meta, &payload)?;
-        if spoils_loads {
+        let mut homes = self.placement(choice, &meta, &payload)?;
+        let cold = kind == WriteKind::Preload;
+        let gone = |id| Stored {
+            id,
+            expires_at: None,
+            stale_at: None,
+            in_memory: false,
+        };
+        if cold {
+            homes.retain(|&tier| self.has_free_room(tier, &meta));
+            if homes.is_empty() {
+                return Ok(gone(0));
+            }
+        }
+        if kind == WriteKind::Set {
             self.note_written(key);
         }
         if let Some(&old) = self.index.get(key) {
@@ -234,19 +270,20 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         let handle = self.register(meta, Tier::Memory, 0);
         let Some(home) = self.place(handle, homes, &payload) else {
-            let key = self.entry(handle).key.clone();
-            let message = "no tier could take the entry".into();
-            self.fault(Tier::Memory, FaultCode::NoRoom, message, Some(key));
+            if !cold {
+                let key = self.entry(handle).key.clone();
+                let message = "no tier could take the entry".into();
+                self.fault(Tier::Memory, FaultCode::NoRoom, message, Some(key));
+            }
             self.forget(handle);
-            let gone = Stored {
-                id: handle,
-                expires_at: None,
-                stale_at: None,
-                in_memory: false,
-            };
-            return Ok(gone);
+            return Ok(gone(handle));
         };
-        let in_memory = self.admit_to_memory(handle);
+        let in_memory = self.admit_to_memory(handle, cold);
+        if cold && home == Tier::Memory && !in_memory {
+            // Memory was its only place, and only hot entries were there.
+            self.forget(handle);
+            return Ok(gone(handle));
+        }
         self.announce_write(handle, home, payload);
         let meta = &self.entry(handle).meta;
         Ok(Stored {
@@ -383,16 +420,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             .expect("handles in the index name entries")
     }
 
-    /// Gives the entry a live copy in memory when it fits; returns whether it is there.
-    fn admit_to_memory(&mut self, handle: Handle) -> bool {
+    /// Gives the entry a live copy in memory when it fits (`cold`: a preload, only where no hot
+    /// entry must go); returns whether it is there.
+    fn admit_to_memory(&mut self, handle: Handle, cold: bool) -> bool {
         let entry = self.entry(handle);
         let (hash, weight) = (key_hash(&entry.key), entry.meta.raw_bytes);
         let mut evicted = Vec::new();
-        if !self
-            .policies
-            .memory
-            .insert(handle, hash, weight, &mut evicted)
-        {
+        let memory = &mut self.policies.memory;
+        let admitted = if cold {
+            memory.insert_cold(handle, hash, weight, &mut evicted)
+        } else {
+            memory.insert(handle, hash, weight, &mut evicted)
+        };
+        if !admitted {
             return false;
         }
         for victim in evicted {

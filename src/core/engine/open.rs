@@ -39,6 +39,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             0 => next_native_writer(),
             id => id,
         };
+        let predictor = crate::core::predict::Predictor::new(config.predict);
         let mut engine = Self {
             policies: Policies {
                 memory: S3Fifo::new(config.memory_bytes),
@@ -71,8 +72,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             expiries: BinaryHeap::new(),
             counters: Default::default(),
             events: Vec::new(),
+            predictor,
+            model_cost: 0,
+            model_saved_at: 0,
             closed: false,
         };
+        // First the model, whose bytes the entries' budget leaves room for.
+        engine.load_model();
         engine.load_local();
         engine
     }
@@ -186,6 +192,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             write: self.writes,
             home,
             stored_bytes,
+            preload: None,
         });
         self.index.insert(key, handle);
         if let Some(at) = expires_at {

@@ -2,6 +2,7 @@
 //! (validated). Every rule about what an option may be lives here, so it is tested natively.
 
 use crate::core::error::{check_key, Error, Result};
+use crate::core::predict::{Mode, PredictConfig};
 
 /// A mebibyte.
 pub const MIB: u64 = 1024 * 1024;
@@ -59,8 +60,105 @@ pub struct CacheOptionsInput {
     pub default_ttl_ms: Option<f64>,
     /// `crossTab`.
     pub cross_tab: Option<bool>,
-    /// `predict` (parsed; preloading is not built yet).
-    pub predict: Option<bool>,
+    /// `predict`.
+    pub predict: Option<PredictInput>,
+}
+
+/// `predict` as given: `true`/`false`, `'shadow'`, or a `PredictOptions` object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PredictInput {
+    /// `true` (on with the defaults) or `false` (off).
+    Switch(bool),
+    /// A mode by name: `'shadow'` (API.md), or `'on'`/`'off'` as `PredictOptions.mode` names them.
+    Named(String),
+    /// A `PredictOptions` object.
+    Options {
+        /// `mode` ('on' when not given: the object asks for prediction).
+        mode: Option<String>,
+        /// `threshold`.
+        threshold: Option<f64>,
+        /// `maxPerTrigger`.
+        max_per_trigger: Option<f64>,
+        /// `maxConcurrent`.
+        max_concurrent: Option<f64>,
+        /// `bytesPerMinute`.
+        bytes_per_minute: Option<f64>,
+    },
+}
+
+fn mode(name: &str) -> Result<Mode> {
+    match name {
+        "on" => Ok(Mode::On),
+        "shadow" => Ok(Mode::Shadow),
+        "off" => Ok(Mode::Off),
+        _ => Err(Error::InvalidOption(format!(
+            "predict must be a boolean, 'on', 'shadow', 'off' or a PredictOptions object, got mode {name:?}"
+        ))),
+    }
+}
+
+impl PredictInput {
+    /// Checks `predict` against API.md: off unless asked for (a cache should not fetch what
+    /// the app did not ask it to, unless told it may).
+    pub fn validate(input: Option<PredictInput>) -> Result<PredictConfig> {
+        let defaults = PredictConfig::default();
+        let Some(input) = input else {
+            return Ok(defaults);
+        };
+        let (mode, threshold, per_trigger, concurrent, bytes) = match input {
+            PredictInput::Switch(on) => {
+                let mode = if on { Mode::On } else { Mode::Off };
+                (mode, None, None, None, None)
+            }
+            PredictInput::Named(name) => (mode(&name)?, None, None, None, None),
+            PredictInput::Options {
+                mode: name,
+                threshold,
+                max_per_trigger,
+                max_concurrent,
+                bytes_per_minute,
+            } => {
+                let mode = mode(name.as_deref().unwrap_or("on"))?;
+                (
+                    mode,
+                    threshold,
+                    max_per_trigger,
+                    max_concurrent,
+                    bytes_per_minute,
+                )
+            }
+        };
+        let threshold = match threshold {
+            None => defaults.threshold,
+            Some(t) if (0.0..=1.0).contains(&t) => t as f32,
+            Some(t) => {
+                return Err(Error::InvalidOption(format!(
+                    "predict.threshold must be a probability from 0 to 1, got {}",
+                    describe(t)
+                )))
+            }
+        };
+        let count = |name: &str, value: Option<f64>, default: u32| -> Result<u32> {
+            let n = whole(name, value, u64::from(default), 1)?;
+            u32::try_from(n).map_err(|_| Error::InvalidOption(format!("{name} is too large")))
+        };
+        Ok(PredictConfig {
+            mode,
+            threshold,
+            max_per_trigger: count(
+                "predict.maxPerTrigger",
+                per_trigger,
+                defaults.max_per_trigger,
+            )?,
+            max_concurrent: count("predict.maxConcurrent", concurrent, defaults.max_concurrent)?,
+            bytes_per_minute: whole(
+                "predict.bytesPerMinute",
+                bytes,
+                defaults.bytes_per_minute,
+                0,
+            )?,
+        })
+    }
 }
 
 /// `CacheOptions` with defaults applied and every value checked.
@@ -84,8 +182,8 @@ pub struct CacheConfig {
     pub default_ttl_ms: Option<u64>,
     /// Whether other tabs hear of changes.
     pub cross_tab: bool,
-    /// Whether preloading is asked for (not built yet: it changes nothing).
-    pub predict: bool,
+    /// Predictive preloading.
+    pub predict: PredictConfig,
     /// This engine's id in the order of writes all tabs agree on (random in the browser); 0 lets
     /// the engine pick one.
     pub writer: u32,
@@ -156,7 +254,7 @@ impl CacheOptionsInput {
             compress_above_bytes: whole("compressAboveBytes", self.compress_above_bytes, 512, 0)?,
             default_ttl_ms: millis("defaultTtlMs", self.default_ttl_ms)?,
             cross_tab: self.cross_tab.unwrap_or(true),
-            predict: self.predict.unwrap_or(true),
+            predict: PredictInput::validate(self.predict)?,
             writer: 0,
         })
     }
@@ -230,7 +328,13 @@ mod tests {
         assert_eq!(c.large_entry_bytes, 64 * 1024);
         assert_eq!(c.compress_above_bytes, 512);
         assert_eq!(c.default_ttl_ms, None);
-        assert!(c.cross_tab && c.predict);
+        assert!(c.cross_tab);
+        assert_eq!(c.predict, PredictConfig::default());
+        assert_eq!(
+            c.predict.mode,
+            Mode::Off,
+            "nothing is fetched unless asked for"
+        );
     }
 
     #[test]
@@ -316,6 +420,50 @@ mod tests {
             },
         ] {
             assert_eq!(bad.validate().unwrap_err().code(), "INVALID_OPTION");
+        }
+    }
+
+    #[test]
+    fn predict_takes_a_switch_a_mode_or_options() {
+        let of = |input: PredictInput| PredictInput::validate(Some(input));
+        assert_eq!(of(PredictInput::Switch(true)).unwrap().mode, Mode::On);
+        assert_eq!(of(PredictInput::Switch(false)).unwrap().mode, Mode::Off);
+        assert_eq!(
+            of(PredictInput::Named("shadow".into())).unwrap().mode,
+            Mode::Shadow
+        );
+        assert_eq!(of(PredictInput::Named("on".into())).unwrap().mode, Mode::On);
+        let options =
+            |mode: Option<&str>, threshold: Option<f64>, per: Option<f64>| PredictInput::Options {
+                mode: mode.map(String::from),
+                threshold,
+                max_per_trigger: per,
+                max_concurrent: None,
+                bytes_per_minute: None,
+            };
+        let c = of(options(None, Some(0.5), Some(3.0))).unwrap();
+        assert_eq!((c.mode, c.threshold, c.max_per_trigger), (Mode::On, 0.5, 3));
+        assert_eq!(
+            c.max_concurrent,
+            crate::core::predict::plan::DEFAULT_MAX_CONCURRENT
+        );
+        assert_eq!(
+            of(options(Some("off"), None, None)).unwrap().mode,
+            Mode::Off
+        );
+        for bad in [
+            PredictInput::Named("always".into()),
+            options(Some("paused"), None, None),
+            options(None, Some(1.5), None),
+            options(None, Some(f64::NAN), None),
+            options(None, None, Some(0.0)),
+            options(None, None, Some(2.5)),
+        ] {
+            assert_eq!(
+                of(bad.clone()).unwrap_err().code(),
+                "INVALID_OPTION",
+                "{bad:?}"
+            );
         }
     }
 }

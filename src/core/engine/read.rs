@@ -25,6 +25,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
             self.policies.memory.touch(id);
         }
+        self.demand_hits(ids);
     }
 
     /// `get` after the face found no live value: reads the entry's durable home.
@@ -32,32 +33,42 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.ensure_open()?;
         check_key(key)?;
         self.purge_expired();
+        if self.stores.idb_opening && !self.index.contains_key(key) {
+            return Ok(Lookup::Incomplete);
+        }
+        let foreseen = self.demand(key);
+        let found = self.read_tiers(key);
+        if found == Lookup::Miss {
+            self.demand_missed(key, foreseen);
+        }
+        Ok(found)
+    }
+
+    /// `lookup` of a key that the index holds, or that no tier holds.
+    fn read_tiers(&mut self, key: &str) -> Lookup {
         let Some(&handle) = self.index.get(key) else {
-            if self.stores.idb_opening {
-                return Ok(Lookup::Incomplete);
-            }
-            return Ok(self.missed(key));
+            return self.missed(key);
         };
         let entry = self.entry(handle);
         match entry.home {
             Tier::Local => match self.read_local(handle) {
-                Ok(Some(payload)) => Ok(self.finish_read(handle, Tier::Local, Ok(payload))),
+                Ok(Some(payload)) => self.finish_read(handle, Tier::Local, Ok(payload)),
                 // Another tab's write not visible here yet, or superseded by a later one whose
                 // message is on its way: a miss, and nothing in storage is touched.
                 Ok(None) => {
                     self.forget_remote(key);
-                    Ok(self.missed(key))
+                    self.missed(key)
                 }
-                Err(e) => Ok(self.finish_read(handle, Tier::Local, Err(e))),
+                Err(e) => self.finish_read(handle, Tier::Local, Err(e)),
             },
             Tier::IndexedDb => match self.pending_idb_payload(&entry.meta.key) {
-                Some(payload) => Ok(self.finish_read(handle, Tier::IndexedDb, Ok(payload))),
-                None => Ok(Lookup::ReadIndexedDb { write: entry.write }),
+                Some(payload) => self.finish_read(handle, Tier::IndexedDb, Ok(payload)),
+                None => Lookup::ReadIndexedDb { write: entry.write },
             },
             // A memory-only entry without a live copy is gone: memory evictions remove them.
             Tier::Memory => {
                 self.forget(handle);
-                Ok(self.missed(key))
+                self.missed(key)
             }
         }
     }
@@ -106,7 +117,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Err(e) => return self.corrupt(handle, tier, e),
         };
         let key = self.entry(handle).key.clone();
-        let in_memory = self.admit_to_memory(handle);
+        let in_memory = self.admit_to_memory(handle, false);
+        self.demand_hit(handle);
         self.hits[handle as usize] = self.hits[handle as usize].saturating_add(1);
         let entry = self.entry(handle);
         let (expires_at, stale_at) = (entry.meta.expires_at, entry.meta.stale_at);

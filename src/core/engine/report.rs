@@ -2,7 +2,7 @@
 
 use super::Engine;
 use crate::core::clock::Clock;
-use crate::core::engine::stats::{hit_rate, CacheStats, EntryInfo, TierStats};
+use crate::core::engine::stats::{hit_rate, CacheStats, EntryInfo, PredictStats, TierStats};
 use crate::core::engine::store::LocalStore;
 use crate::core::policy::{Policy, S3Fifo};
 use crate::core::types::Tier;
@@ -30,12 +30,28 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             misses: c.misses,
             hit_rate: hit_rate(c.hits, c.misses),
             memory: tier(&self.policies.memory, c.memory_hits),
-            local: tier(&self.policies.local, c.local_hits),
+            // The predictor's saved model counts against localStorage's budget.
+            local: TierStats {
+                bytes: self.policies.local.weight() + self.model_cost,
+                ..tier(&self.policies.local, c.local_hits)
+            },
             indexeddb: tier(&self.policies.idb, c.idb_hits),
             raw_bytes,
             stored_bytes,
             faults: c.faults,
-            ..CacheStats::default()
+            prefetched: c.prefetched,
+            prefetch_hits: c.prefetch_hits,
+            predict: {
+                let scores = self.predictor.scores();
+                PredictStats {
+                    mode: self.predictor.mode_name(),
+                    issued: scores.issued,
+                    used: scores.used,
+                    precision: scores.precision,
+                    coverage: scores.coverage,
+                    wasted_bytes: scores.wasted_bytes,
+                }
+            },
         }
     }
 

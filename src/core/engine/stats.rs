@@ -33,12 +33,45 @@ pub struct CacheStats {
     pub raw_bytes: u64,
     /// Persisted payload after compression.
     pub stored_bytes: u64,
-    /// Preloads done (0 until the predictor exists).
+    /// Preloads stored (predicted, hinted and `prefetch`ed).
     pub prefetched: u64,
-    /// Preloaded entries later read (0 until the predictor exists).
+    /// Preloaded entries a demand access then read (or joined while they loaded).
     pub prefetch_hits: u64,
+    /// The predictor's own scores.
+    pub predict: PredictStats,
     /// Storage faults handled.
     pub faults: u64,
+}
+
+/// `PredictStats` of API.md: the predicted preloads only (hints and `prefetch` are the app's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PredictStats {
+    /// 'on', 'shadow', 'off', or 'paused' (precision fell below the floor).
+    pub mode: &'static str,
+    /// Preloads started (in shadow: guesses that would have been).
+    pub issued: u64,
+    /// Of those, read by a demand access.
+    pub used: u64,
+    /// used / issued over the recent window, 0 when none.
+    pub precision: f64,
+    /// Demand accesses served by a preload / demand accesses that would have missed.
+    pub coverage: f64,
+    /// Bytes preloaded and not read.
+    pub wasted_bytes: u64,
+}
+
+impl Default for PredictStats {
+    fn default() -> Self {
+        PredictStats {
+            mode: "off",
+            issued: 0,
+            used: 0,
+            precision: 0.0,
+            coverage: 0.0,
+            wasted_bytes: 0,
+        }
+    }
 }
 
 /// One entry in `entries()`.

@@ -62,6 +62,7 @@ fn events(engine: &mut TestEngine) -> Vec<String> {
             }
             Event::Cleared => "clear".into(),
             Event::LoadSpoiled { load } => format!("spoiled {load}"),
+            Event::Prefetch { key, reason, .. } => format!("prefetch {key} {}", reason.as_str()),
         })
         .collect()
 }
@@ -325,6 +326,7 @@ mod invalidation;
 mod model;
 mod opening;
 mod persistence;
+mod preloading;
 mod tabs;
 mod tabs_model;
 use persistence::persistence_fixture;

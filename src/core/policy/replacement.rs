@@ -15,6 +15,21 @@ pub trait Policy {
         weight: u64,
         evicted: &mut Vec<Handle>,
     ) -> bool;
+    /// Inserts `handle` as a guess rather than a use (a preload): only into free room, or room
+    /// made by evicting entries the policy holds to be cold. Entries that have proven hot stay,
+    /// and false (changing nothing) says there was no such room. The default takes free room only.
+    fn insert_cold(
+        &mut self,
+        handle: Handle,
+        key_hash: u64,
+        weight: u64,
+        evicted: &mut Vec<Handle>,
+    ) -> bool {
+        if self.contains(handle) || self.weight() + weight > self.budget() {
+            return false;
+        }
+        self.insert(handle, key_hash, weight, evicted)
+    }
     /// Evicts one entry chosen by the policy, appending it to `evicted`; false when empty.
     fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool;
     /// Records one access; unknown handles are ignored.

@@ -66,6 +66,13 @@ impl S3Fifo {
         }
     }
 
+    /// Changes the budget; what no longer fits is evicted as an insert would evict it.
+    pub fn set_budget(&mut self, budget: u64, evicted: &mut Vec<Handle>) {
+        self.budget = budget;
+        self.small_target = (budget * SMALL_SHARE / 100).max(1);
+        while self.weight_total() > self.budget && self.evict_one(evicted) {}
+    }
+
     fn weight_total(&self) -> u64 {
         self.small.weight + self.main.weight
     }
@@ -195,6 +202,53 @@ impl Policy for S3Fifo {
         true
     }
 
+    /// Cold victims are the small queue's entries not read since they came in (one-hit wonders
+    /// and unread preloads), oldest first; the main queue and anything read again stay.
+    fn insert_cold(
+        &mut self,
+        handle: Handle,
+        key_hash: u64,
+        weight: u64,
+        evicted: &mut Vec<Handle>,
+    ) -> bool {
+        if self.contains(handle) || weight > self.budget {
+            return false;
+        }
+        let need = (self.weight_total() + weight).saturating_sub(self.budget);
+        let mut victims = Vec::new();
+        let mut freed = 0;
+        for &(victim, stamp) in &self.small.queue {
+            if freed >= need {
+                break;
+            }
+            if Self::is_current(&self.slots, victim, stamp) && self.freq(victim) == 0 {
+                freed += self.slots.get(victim).map_or(0, |s| s.weight);
+                victims.push(victim);
+            }
+        }
+        if freed < need {
+            return false;
+        }
+        for victim in victims {
+            if let Some(slot) = self.take(victim) {
+                self.remember_ghost(slot.key_hash, slot.weight);
+                evicted.push(victim);
+            }
+        }
+        // The room is made. It enters the small queue unread, even when the ghost remembers its
+        // key: a guess has not earned the main queue.
+        self.set_freq(handle, 0);
+        let slot = Slot {
+            weight,
+            stamp: 0,
+            key_hash,
+            in_main: false,
+        };
+        self.slots.insert(handle, slot);
+        self.enqueue(handle, false);
+        true
+    }
+
     /// Moves survivors between queues as it goes.
     fn evict_one(&mut self, evicted: &mut Vec<Handle>) -> bool {
         loop {
@@ -301,6 +355,33 @@ mod tests {
         let s3 = hit_ratio(&mut S3Fifo::new(budget), &trace);
         let lru = hit_ratio(&mut Lru::new(budget), &trace);
         assert!(s3 > lru + 0.05, "S3-FIFO {s3:.3} vs LRU {lru:.3}");
+    }
+
+    #[test]
+    fn a_cold_insert_takes_only_unread_small_entries() {
+        let mut s3 = S3Fifo::new(1_000);
+        let mut evicted = Vec::new();
+        // Ten entries fill it; 0..5 are read again (hot), 5..10 are not.
+        for k in 0..10 {
+            s3.insert(k, u64::from(k), 100, &mut evicted);
+        }
+        for k in 0..5 {
+            s3.touch(k);
+        }
+        assert!(s3.insert_cold(50, 50, 200, &mut evicted));
+        assert_eq!(evicted, [5, 6], "the oldest unread ones, no more");
+        assert!(!s3.slots.get(50).unwrap().in_main);
+        // Room for 300 more needs 3 unread entries: 7, 8, 9 and the guess 50 are unread, so it fits;
+        // 700 does not without a hot one: refused, nothing changes.
+        evicted.clear();
+        assert!(!s3.insert_cold(51, 51, 700, &mut evicted));
+        assert!(evicted.is_empty() && s3.len() == 9 && s3.weight() == 1_000);
+        assert!(s3.insert_cold(52, 52, 300, &mut evicted));
+        assert_eq!(evicted, [7, 8, 9]);
+        for hot in 0..5 {
+            assert!(s3.contains(hot), "hot entry {hot} stayed");
+        }
+        assert!(!s3.insert_cold(52, 52, 10, &mut evicted), "held already");
     }
 
     #[test]

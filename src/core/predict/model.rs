@@ -22,28 +22,34 @@ const DECAY_AT: f32 = 32.0;
 /// Successors whose count halves below this are dropped.
 const FORGET_BELOW: f32 = 0.25;
 /// Accesses remembered as context.
-const ORDER: usize = 2;
+pub(super) const ORDER: usize = 2;
 
 /// Where a parameter of the next key comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Source {
+pub(super) enum Source {
     /// Parameter `param` of the access `back` steps ago (0 = the latest).
-    Recent { back: u8, param: u8 },
+    Recent {
+        /// Accesses back (0 = the latest).
+        back: u8,
+        /// Which of its parameters.
+        param: u8,
+    },
     /// Always this value.
     Literal(Rc<str>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Successor {
-    template: Rc<str>,
-    params: Vec<Source>,
+pub(super) struct Successor {
+    pub(super) template: Rc<str>,
+    pub(super) params: Vec<Source>,
 }
 
 #[derive(Debug, Default)]
-struct Context {
-    successors: Vec<(Successor, f32)>,
-    total: f32,
-    used: u64,
+pub(super) struct Context {
+    pub(super) successors: Vec<(Successor, f32)>,
+    pub(super) total: f32,
+    /// The tick it last learned at (the least recently used go first).
+    pub(super) used: u64,
 }
 
 impl Context {
@@ -74,15 +80,24 @@ impl Context {
 
 /// One access of the recent context.
 #[derive(Debug, Clone)]
-struct Access {
-    key: Rc<str>,
-    abstracted: Abstracted,
+pub(super) struct Access {
+    pub(super) key: Rc<str>,
+    pub(super) abstracted: Abstracted,
+}
+
+impl Access {
+    pub(super) fn of(key: &str) -> Access {
+        Access {
+            key: Rc::from(key),
+            abstracted: abstract_key(key),
+        }
+    }
 }
 
 /// What a context may be: the latest template (order 1), the two latest (order 2), or the
 /// latest concrete key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum ContextKey {
+pub(super) enum ContextKey {
     Order1(Rc<str>),
     Order2(Rc<str>, Rc<str>),
     Concrete(Rc<str>),
@@ -100,16 +115,17 @@ pub struct Prediction {
 /// The model. Feed it demand accesses (`observe`), ask what comes next (`predict`).
 #[derive(Debug, Default)]
 pub struct Model {
-    contexts: HashMap<ContextKey, Context>,
+    pub(super) contexts: HashMap<ContextKey, Context>,
     /// The latest accesses, newest first.
-    recent: VecDeque<Access>,
-    last_at: Option<u64>,
-    tick: u64,
+    pub(super) recent: VecDeque<Access>,
+    pub(super) last_at: Option<u64>,
+    pub(super) tick: u64,
 }
 
 impl Model {
-    /// A demand access of `key` at `now_ms` (never a preload: the model would learn its own guesses).
-    pub fn observe(&mut self, key: &str, now_ms: u64) {
+    /// A demand access of `key` at `now_ms` (never a preload: the model would learn its own
+    /// guesses). Returns whether it is a new visit: a key read again at once (a re-render) is not.
+    pub fn observe(&mut self, key: &str, now_ms: u64) -> bool {
         if self
             .last_at
             .is_some_and(|at| now_ms.saturating_sub(at) > SESSION_GAP_MS)
@@ -119,17 +135,15 @@ impl Model {
         self.last_at = Some(now_ms);
         // A key read again at once (a re-render) is the same visit.
         if self.recent.front().is_some_and(|a| &*a.key == key) {
-            return;
+            return false;
         }
-        let access = Access {
-            key: Rc::from(key),
-            abstracted: abstract_key(key),
-        };
+        let access = Access::of(key);
         if !self.recent.is_empty() {
             self.learn(&access);
         }
         self.recent.push_front(access);
         self.recent.truncate(ORDER);
+        true
     }
 
     fn learn(&mut self, next: &Access) {
