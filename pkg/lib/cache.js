@@ -6,6 +6,7 @@ import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 import { IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
+import { Preloads } from './preloads.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -77,6 +78,10 @@ export class SmartCache {
   /** prefix -> { loader, options } */
   #loaders = new Map();
   #onEvent = (event) => this.#onCoreEvent(event);
+  /** When to ask the engine what to preload. */
+  #preloads;
+  /** Whether demand accesses schedule a plan (the predictor learns from them). */
+  #predicting;
 
   /** Opens a cache; see CacheOptions in index.d.ts. Resolves once every tier is indexed. */
   static async open(options) {
@@ -108,6 +113,12 @@ export class SmartCache {
     if (token !== constructing) throw new TypeError('use SmartCache.open(options)');
     this.#core = core;
     core.setListener(this.#onEvent, false);
+    this.#preloads = new Preloads(core, {
+      start: (planned) => this.#startPreload(planned),
+      cancel: () => this.#cancelPreloads(),
+      drain: () => this.#drain(),
+    });
+    this.#predicting = this.#preloads.predicting;
   }
 
   peek(key) {
@@ -140,6 +151,7 @@ export class SmartCache {
     this.#drain();
     this.#noteRead(key);
     const found = call(() => this.#core.get(key));
+    if (this.#predicting) this.#preloads.demand();
     if (found instanceof Promise) {
       return found.then((stored) => this.#took(key, stored), (error) => Promise.reject(fromCore(error)));
     }
@@ -232,32 +244,42 @@ export class SmartCache {
 
   /** Loads `key` unless a fresh copy is stored; true once loaded, false when skipped or failed. */
   async prefetch(key, loader) {
-    return this.#prefetch(key, loader, 'manual');
-  }
-
-  /** The user is likely to need `key` soon: preload it through its registered loader. */
-  hint(key) {
-    this.#ensureOpen();
-    checkKey(key);
-    if (this.#loaderFor(key) !== undefined) this.#prefetch(key, undefined, 'hint');
-  }
-
-  async #prefetch(key, loader, reason) {
     this.#ensureOpen();
     checkKey(key);
     await this.#untilLoaded();
     const { load, loadOptions } = this.#loaderOf(key, loader, undefined);
-    if (load === undefined) return false;
-    if (this.#loading.has(key)) return false;
-    const live = this.#live.get(key);
-    const fresh = live !== undefined ? !this.#isStale(key) : call(() => this.#core.has(key));
-    if (fresh) return false;
-    if (this.#listeners.size !== 0) this.#emit({ type: 'prefetch', key, probability: 1, reason });
+    if (load === undefined || !call(() => this.#core.needsLoad(key))) return false;
     try {
-      await this.#loadOnce(key, load, loadOptions, { prefetch: true });
+      await this.#loadOnce(key, load, loadOptions, { preload: { reason: 'manual', guess: 0, probability: 1 } });
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** The user is likely to need `key` soon: preload it through its registered loader, ahead of
+   *  the predictor's guesses. */
+  hint(key) {
+    this.#ensureOpen();
+    checkKey(key);
+    call(() => this.#core.hint(key));
+    this.#preloads.soon();
+  }
+
+  /** A preload the engine planned (`planned`: { key, probability, reason, guess }). */
+  #startPreload(planned) {
+    const registered = this.#loaderFor(planned.key);
+    if (registered === undefined || this.#closed) return;
+    this.#loadOnce(planned.key, registered.loader, registered.options, { preload: planned }).catch(() => {});
+  }
+
+  /** The page went hidden or offline: preloads nobody waits for stop; their results are not kept. */
+  #cancelPreloads() {
+    for (const run of [...this.#loads.values()]) {
+      if (run.preload === null || run.joined) continue;
+      run.cancelled = true;
+      run.controller.abort(new DOMException(`the preload of "${run.key}" was cancelled`, 'AbortError'));
+      this.#release(run);
     }
   }
 
@@ -284,8 +306,11 @@ export class SmartCache {
     call(() => this.#core.checkOptions(options));
     const entry = { loader, options };
     this.#loaders.set(prefix, entry);
+    this.#core.setLoaderPrefixes([...this.#loaders.keys()]);
     return () => {
-      if (this.#loaders.get(prefix) === entry) this.#loaders.delete(prefix);
+      if (this.#loaders.get(prefix) !== entry) return;
+      this.#loaders.delete(prefix);
+      if (!this.#closed) this.#core.setLoaderPrefixes([...this.#loaders.keys()]);
     };
   }
 
@@ -351,6 +376,7 @@ export class SmartCache {
     }
     this.#drain();
     this.#closed = true;
+    this.#preloads.close();
     for (const run of this.#loads.values()) run.controller.abort(new DOMException('the cache was closed', 'AbortError'));
     this.#loads.clear();
     this.#loading.clear();
@@ -415,12 +441,19 @@ export class SmartCache {
    *  every caller has left, unless one came without a signal. */
   #loadOnce(key, load, options, caller = {}, attempt = 0) {
     let run = this.#loading.get(key);
+    const preload = caller.preload ?? null;
     if (run === undefined) {
-      const token = call(() => this.#core.beginLoad(key, options));
-      run = { key, token, controller: new AbortController(), audience: new AbortController(), waiting: 0, anchored: false, prefetch: caller.prefetch === true, promise: null };
+      const token = preload === null
+        ? call(() => this.#core.beginLoad(key, options))
+        : call(() => this.#core.beginPreload(key, options, preload.reason, preload.guess, preload.probability));
+      run = { key, token, controller: new AbortController(), audience: new AbortController(), waiting: 0, anchored: false, preload, joined: false, cancelled: false, promise: null };
       this.#loads.set(token, run);
       this.#loading.set(key, run);
       run.promise = this.#runLoad(run, load, options, attempt);
+    } else if (run.preload !== null && preload === null && !run.joined) {
+      // A demand access joins a preload: one request, and the preload was worth it.
+      run.joined = true;
+      this.#core.preloadJoined(run.token);
     }
     return this.#join(run, caller.signal);
   }
@@ -466,14 +499,16 @@ export class SmartCache {
       } catch (error) {
         failure = { error };
       }
-      if (this.#closed) {
+      if (this.#closed || run.cancelled) {
         if (failure) throw failure.error;
         return value;
       }
       if (this.#listeners.size !== 0) {
-        this.#emit({ type: 'load', key, ms: performance.now() - started, ok: failure === undefined, prefetch: run.prefetch });
+        this.#emit({ type: 'load', key, ms: performance.now() - started, ok: failure === undefined, prefetch: run.preload !== null });
       }
-      if (attempt < MAX_RESTARTS && this.#core.loadSpoiled(token) && !run.audience.signal.aborted) {
+      // A preload nobody joined is not restarted: it stores nothing, and may be planned again.
+      const waited = run.preload === null || run.joined;
+      if (waited && attempt < MAX_RESTARTS && this.#core.loadSpoiled(token) && !run.audience.signal.aborted) {
         // Its result is out of date: the callers get what was stored since the change, or a
         // load that began after it (which they may still leave).
         this.#release(run);
@@ -497,10 +532,14 @@ export class SmartCache {
     }
   }
 
-  /** The load is over (or spoiled and restarted): the engine forgets it. */
+  /** The load is over (or spoiled and restarted): the engine forgets it, and the next preloads
+   *  may start. */
   #release(run) {
     if (this.#loading.get(run.key) === run) this.#loading.delete(run.key);
-    if (this.#loads.delete(run.token) && !this.#closed) this.#core.endLoad(run.token);
+    if (this.#loads.delete(run.token) && !this.#closed) {
+      this.#core.endLoad(run.token);
+      if (this.#predicting || run.preload !== null) this.#preloads.ended();
+    }
   }
 
   /** A read while loads are under way: they may build on it, so a change to it spoils them. */
@@ -518,6 +557,7 @@ export class SmartCache {
     if (n + 1 === ACCESS_BATCH) this.#drain();
     if (this.#listeners.size !== 0) this.#emit({ type: 'hit', key, tier: 'memory' });
     this.#noteRead(key);
+    if (this.#predicting) this.#preloads.demand();
     return live;
   }
 

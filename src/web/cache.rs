@@ -7,6 +7,7 @@ use super::driver::{flush, read_batch, PendingRead, Shared};
 use super::options;
 use crate::core::engine::options::SetOptions;
 use crate::core::engine::Lookup;
+use crate::core::predict::{Planned, Reason, Surroundings};
 use js_sys::{Array, Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -62,6 +63,20 @@ fn get(shared: &Rc<Shared>, key: &str) -> JsResult<JsValue> {
         }
         other => Ok(convert::lookup(other)),
     }
+}
+
+/// A planned preload as `{ key, probability, reason, guess }`.
+fn planned_preload(planned: &Planned) -> JsValue {
+    let js: JsValue = js_sys::Object::new().into();
+    for (name, value) in [
+        ("key", JsValue::from_str(&planned.key)),
+        ("probability", f64::from(planned.probability).into()),
+        ("reason", planned.reason.as_str().into()),
+        ("guess", planned.guess.map_or(0.0, |g| g as f64).into()),
+    ] {
+        let _ = js_sys::Reflect::set(&js, &name.into(), &value);
+    }
+    js
 }
 
 /// One cache, as the JS face drives it.
@@ -272,8 +287,94 @@ impl WasmCache {
         convert::plain(&self.shared.with_engine(|e| e.entries()))
     }
 
-    /// Closes the cache: releases IndexedDB and the channel; later calls fail with `CLOSED`.
+    /// Whether the predictor learns (predict is 'on' or 'shadow'): the face then plans preloads
+    /// when the page is idle after demand accesses.
+    pub fn predicting(&self) -> bool {
+        self.shared.engine.borrow().config().predict.mode != crate::core::predict::Mode::Off
+    }
+
+    /// The prefixes of the registered loaders: only their keys are preloaded.
+    #[wasm_bindgen(js_name = setLoaderPrefixes)]
+    pub fn set_loader_prefixes(&self, prefixes: Vec<String>) {
+        self.shared
+            .engine
+            .borrow_mut()
+            .set_loader_prefixes(prefixes);
+    }
+
+    /// The app hints at `key` (hover, focus): it goes ahead of the guesses at the next plan.
+    pub fn hint(&self, key: &str) -> JsResult<()> {
+        self.shared
+            .with_engine(|e| e.hint(key))
+            .map_err(convert::error)
+    }
+
+    /// Whether `key` lacks a fresh copy in every tier and nothing loads it.
+    #[wasm_bindgen(js_name = needsLoad)]
+    pub fn needs_load(&self, key: &str) -> bool {
+        self.shared.with_engine(|e| e.needs_load(key))
+    }
+
+    /// What to preload now, given the page's circumstances: `[{ key, probability, reason, guess }]`
+    /// (`guess`: the scorer's id for predicted preloads, 0 for hints). Saves the model when due.
+    #[wasm_bindgen(js_name = planPreloads)]
+    pub fn plan_preloads(
+        &self,
+        effective_type: Option<String>,
+        save_data: bool,
+        hidden: bool,
+        offline: bool,
+    ) -> Array {
+        let around = Surroundings {
+            effective_type,
+            save_data,
+            hidden,
+            offline,
+        };
+        let planned = self.shared.with_engine(|e| e.plan_preloads(&around));
+        planned.iter().map(planned_preload).collect()
+    }
+
+    /// A preload of `key` begins (`reason`: 'predicted', 'hint' or 'manual'; `guess` as
+    /// `planPreloads` gave it); the token works as `beginLoad`'s does.
+    #[wasm_bindgen(js_name = beginPreload)]
+    pub fn begin_preload(
+        &self,
+        key: &str,
+        options: JsValue,
+        reason: &str,
+        guess: f64,
+        probability: f64,
+    ) -> JsResult<f64> {
+        let options = set_options(options)?;
+        let reason = match reason {
+            "predicted" => Reason::Predicted,
+            "hint" => Reason::Hint,
+            _ => Reason::Manual,
+        };
+        let guess = (guess >= 1.0).then_some(guess as u64);
+        let token = self
+            .shared
+            .with_engine(|e| e.begin_preload(key, &options, reason, guess, probability as f32));
+        Ok(token as f64)
+    }
+
+    /// A demand access joined the preload `token`.
+    #[wasm_bindgen(js_name = preloadJoined)]
+    pub fn preload_joined(&self, token: f64) {
+        self.shared.engine.borrow_mut().preload_joined(token as u64);
+    }
+
+    /// Saves the predictor's model now (the face calls it when the page is hidden or closes).
+    #[wasm_bindgen(js_name = saveModel)]
+    pub fn save_model(&self) {
+        self.shared.with_engine(|e| e.save_model(true));
+    }
+
+    /// Closes the cache (saving the predictor's model first): releases IndexedDB and the
+    /// channel; later calls fail with `CLOSED`.
     pub fn close(&self) {
+        self.shared.with_engine(|e| e.save_model(true));
         self.shared.engine.borrow_mut().close();
         if let Some(idb) = self.shared.idb.borrow().as_ref() {
             idb.close();

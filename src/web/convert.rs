@@ -104,6 +104,15 @@ pub fn event(e: &Event) -> JsValue {
             ("invalidate", Some(key), None)
         }
         Event::Cleared => ("clear", None, None),
+        Event::Prefetch {
+            key,
+            probability,
+            reason,
+        } => {
+            set(&js, "probability", &f64::from(*probability).into());
+            set(&js, "reason", &reason.as_str().into());
+            ("prefetch", Some(key), None)
+        }
         Event::LoadSpoiled { load } => {
             set(&js, "load", &(*load as f64).into());
             ("spoiled", None, None)

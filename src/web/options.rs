@@ -1,7 +1,7 @@
 //! Options objects from JavaScript, read field by field into the core's inputs. A field of the
 //! wrong type is `INVALID_OPTION` with its name; `undefined` and `null` mean "not given".
 
-use crate::core::engine::options::{CacheOptionsInput, SetOptionsInput, TierChoice};
+use crate::core::engine::options::{CacheOptionsInput, PredictInput, SetOptionsInput, TierChoice};
 use crate::core::error::{Error, Result};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -89,8 +89,33 @@ pub fn cache_options(value: JsValue) -> Result<CacheOptionsInput> {
         compress_above_bytes: f.number("compressAboveBytes")?,
         default_ttl_ms: f.number("defaultTtlMs")?,
         cross_tab: f.boolean("crossTab")?,
-        predict: f.boolean("predict")?,
+        predict: predict(f.get("predict"))?,
     })
+}
+
+/// `predict`: a boolean, a mode's name, or a `PredictOptions` object.
+fn predict(value: Option<JsValue>) -> Result<Option<PredictInput>> {
+    let Some(value) = value else { return Ok(None) };
+    if let Some(on) = value.as_bool() {
+        return Ok(Some(PredictInput::Switch(on)));
+    }
+    if value.is_string() {
+        return Ok(Some(PredictInput::Named(well_formed(
+            &value, "predict", "a string",
+        )?)));
+    }
+    let wrong = || Fields::wrong("predict", "a boolean, 'shadow' or a PredictOptions object");
+    if !value.is_object() || Array::is_array(&value) {
+        return Err(wrong());
+    }
+    let f = Fields::of(value)?;
+    Ok(Some(PredictInput::Options {
+        mode: f.string("mode")?,
+        threshold: f.number("threshold")?,
+        max_per_trigger: f.number("maxPerTrigger")?,
+        max_concurrent: f.number("maxConcurrent")?,
+        bytes_per_minute: f.number("bytesPerMinute")?,
+    }))
 }
 
 pub fn set_options(value: JsValue) -> Result<SetOptionsInput> {
