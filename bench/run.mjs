@@ -1,6 +1,6 @@
 // Runs the benchmark workloads in headless Chromium, each in a fresh page of one persistent
 // profile, and writes bench/results/latest.json and bench/results/latest.md.
-//   node bench/run.mjs [workload ...]     (default: all)
+//   node bench/run.mjs [workload ...]     (default: all; a subset replaces only its own results)
 //   TRACE=file node bench/run.mjs hitratio   also replays a trace file (one `key size` a line)
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ async function packageSize() {
   }
   return { files, raw, gzip, wasmGzip };
 }
-const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget', 'react'];
+const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget', 'react', 'predict'];
 /** Workloads driven from Node (they build apps and open browsers of their own). */
 const FROM_NODE = { react: runReactWorkload };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
@@ -98,6 +98,15 @@ try {
   await server.close();
 }
 
+if (process.argv.slice(2).length) {
+  // A subset: the other workloads keep their last results.
+  try {
+    const last = JSON.parse(await readFile(new URL('results/latest.json', import.meta.url), 'utf8'));
+    results.workloads = Object.fromEntries(WORKLOADS.filter((w) => w in results.workloads || w in last.workloads).map((w) => [w, results.workloads[w] ?? last.workloads[w]]));
+  } catch {
+    // No earlier results: this subset is all there is.
+  }
+}
 results.package = await packageSize();
 const markdown = report(results);
 await mkdir(new URL('results/', import.meta.url), { recursive: true });
