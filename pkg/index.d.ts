@@ -192,7 +192,9 @@ export interface CacheMethods {
   invalidate(keyOrTag: string): Promise<string[]>;
   /** `invalidate` for every key starting with `prefix`. */
   invalidatePrefix(prefix: string): Promise<string[]>;
-  registerLoader(prefix: string, loader: Loader<unknown>, options?: SetOptions): () => void;
+  /** The loader of every key starting with `prefix` (the longest prefix wins), for getOrLoad
+   *  without a loader, `prefetch`, hints and predicted preloads. `options` may depend on the key. */
+  registerLoader(prefix: string, loader: Loader<unknown>, options?: SetOptions | ((key: string) => SetOptions)): () => void;
   stats(): CacheStats;
   entries(): EntryInfo[];
   subscribe(listener: (event: CacheEvent) => void): () => void;

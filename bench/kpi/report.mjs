@@ -3,7 +3,7 @@
 
 const ms = (x) => (x === null || x === undefined ? '—' : `${Math.round(x)} ms`);
 const mark = (met) => (met ? '✅ met' : '❌ missed');
-const MODES = { legacy: 'legacy hooks', optimized: 'optimized queries', smartcache: 'optimized + smartcache' };
+const MODES = { legacy: 'legacy hooks', optimized: 'optimized queries', smartcache: 'optimized + smartcache', 'smartcache+predict': '+ predictive preloading' };
 
 export function kpiReport({ date, latencyMs, visits, modes }) {
   const { smartcache: sc, optimized } = modes;
@@ -35,5 +35,13 @@ export function kpiReport({ date, latencyMs, visits, modes }) {
   }
   const improvement = 1 - sc.reload.ms / optimized.reload.ms;
   lines.push('', `Page load improvement for cached data (reload to the company's data, against the optimized queries without a cache): ${Math.round(improvement * 100)} %.`);
+  const predicted = modes['smartcache+predict'];
+  if (predicted?.preloads) {
+    const p = predicted.preloads;
+    lines.push(
+      '',
+      `Predictive preloading (the last column; targets are judged without it, as \`predict\` is off by default): the cache's hit rate ${Math.round(sc.hitRate * 100)} % off → ${Math.round(predicted.hitRate * 100)} % on; ${p.stored} preloads stored, ${p.read} of them read; the predictor's precision ${p.predict.precision.toFixed(2)} over ${p.predict.issued} guesses, coverage ${Math.round(p.predict.coverage * 100)} %.`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

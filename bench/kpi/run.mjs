@@ -16,7 +16,10 @@ import { kpiReport } from './report.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const LATENCY_MS = Number(process.env.API_LATENCY_MS ?? 80);
 const VISITS = 30;
-const MODES = ['legacy', 'optimized', 'smartcache'];
+/** The demo's modes; `smartcache+predict` is the smartcache mode with predictive preloading on
+ *  (the session never hovers a link, so what it preloads is the predictor's alone). */
+const MODES = ['legacy', 'optimized', 'smartcache', 'smartcache+predict'];
+const demoSettings = (mode) => ({ mode: mode.split('+')[0], predict: mode.endsWith('+predict') ? 'on' : 'off' });
 
 const percentile = (xs, p) => {
   if (xs.length === 0) return null;
@@ -79,7 +82,12 @@ async function session(mode, url) {
   const result = { mode, useCompany: { cold: [], warm: [] }, profile: { cold: [], warm: [] }, trips: { cold: [], warm: [] } };
   try {
     const page = await browser.newPage();
-    await page.addInitScript((mode) => localStorage.setItem('crm-demo-mode', mode), mode);
+    const settings = demoSettings(mode);
+    const configure = ({ mode, predict }) => {
+      localStorage.setItem('crm-demo-mode', mode);
+      localStorage.setItem('crm-demo-predict', predict);
+    };
+    await page.addInitScript(configure, settings);
     await page.goto(url);
     await page.waitForSelector('a[data-company]');
     await fetch(new URL('/api/metrics/reset', url), { method: 'POST' });
@@ -123,6 +131,7 @@ async function session(mode, url) {
     // The session's cache, before the reload starts another.
     const stats = await page.evaluate(() => window.__crm.cache?.stats());
     result.hitRate = stats ? stats.hitRate : 0;
+    result.preloads = stats ? { stored: stats.prefetched, read: stats.prefetchHits, predict: stats.predict } : null;
     result.stored = stats ? { raw: stats.rawBytes, stored: stats.storedBytes } : null;
 
     // A reload of a company page: cached data, or not.
@@ -140,7 +149,7 @@ async function session(mode, url) {
 
     // Record a payment on company 1; its profile, its table and the dashboard show it, here and in another tab.
     const other = await browser.newPage();
-    await other.addInitScript((mode) => localStorage.setItem('crm-demo-mode', mode), mode);
+    await other.addInitScript(configure, settings);
     await other.goto(`${url}#/dashboard`);
     await other.waitForSelector('#dashboard-count');
     const before = await (await fetch(new URL('/api/companies/1/view', url))).json();

@@ -270,7 +270,12 @@ export class SmartCache {
   #startPreload(planned) {
     const registered = this.#loaderFor(planned.key);
     if (registered === undefined || this.#closed) return;
-    this.#loadOnce(planned.key, registered.loader, registered.options, { preload: planned }).catch(() => {});
+    try {
+      const options = registered.optionsFor(planned.key);
+      this.#loadOnce(planned.key, registered.loader, options, { preload: planned }).catch(() => {});
+    } catch {
+      // Options the app's function made for this key are invalid: a getOrLoad of it says so.
+    }
   }
 
   /** The page went hidden or offline: preloads nobody waits for stop; their results are not kept. */
@@ -292,7 +297,7 @@ export class SmartCache {
     }
     const registered = this.#loaderFor(key);
     const given = options !== undefined && Object.keys(options).length !== 0;
-    return { load: registered?.loader, loadOptions: given ? options : registered?.options };
+    return { load: registered?.loader, loadOptions: given ? options : registered?.optionsFor(key) };
   }
 
   #isStale(key) {
@@ -303,8 +308,9 @@ export class SmartCache {
     this.#ensureOpen();
     checkKey(prefix);
     if (typeof loader !== 'function') throw new SmartCacheError('INVALID_OPTION', 'loader must be a function');
-    call(() => this.#core.checkOptions(options));
-    const entry = { loader, options };
+    // The options may depend on the key (`(key) => ({ dependsOn: [...] })`): checked when used.
+    if (typeof options !== 'function') call(() => this.#core.checkOptions(options));
+    const entry = { loader, optionsFor: typeof options === 'function' ? options : () => options };
     this.#loaders.set(prefix, entry);
     this.#core.setLoaderPrefixes([...this.#loaders.keys()]);
     return () => {

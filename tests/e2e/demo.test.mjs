@@ -114,3 +114,29 @@ test('the legacy mode makes the N+1 requests the optimized mode avoids', async (
   await Promise.all([page.waitForEvent('load'), page.selectOption('select[aria-label=mode]', 'smartcache')]);
   await page.close();
 });
+
+test('hovering a company preloads its page: the click shows it with no round trip; the predictor can be switched off', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('a[data-company]');
+  const link = page.locator('a[data-company]').nth(5);
+  const id = await link.getAttribute('data-company');
+  const preloads = () => text(page, '[data-stat="preloads"]');
+  const [stored] = (await preloads()).split(' / ').map(Number);
+  await link.hover();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-stat="preloads"]').textContent.split(' / ')[0]) > n, stored);
+  const trips = Number(await text(page, '[data-stat="round-trips"]'));
+  await link.click();
+  await page.waitForSelector(`#company-name[data-id="${id}"]`);
+  await page.waitForTimeout(200);
+  assert.equal(Number(await text(page, '[data-stat="round-trips"]')), trips, 'the page was there before the click');
+  await page.waitForFunction(() => Number(document.querySelector('[data-stat="preloads"]').textContent.split(' / ')[1]) >= 1);
+  assert.match(await text(page, '[data-stat="predictor"]'), /^on/);
+
+  await Promise.all([page.waitForEvent('load'), page.uncheck('input[aria-label="predictive preloading"]')]);
+  await page.waitForSelector(`#company-name[data-id="${id}"]`);
+  await page.waitForFunction(() => document.querySelector('[data-stat="predictor"]'));
+  assert.match(await text(page, '[data-stat="predictor"]'), /^off/);
+  await Promise.all([page.waitForEvent('load'), page.check('input[aria-label="predictive preloading"]')]);
+  await page.close();
+});

@@ -2,7 +2,7 @@
 // replaces (sequential requests, an N+1 for payment creators), the optimized queries without a
 // cache, and the optimized queries through smartcache/react. The mode is fixed for a page load.
 import { useEffect, useState } from 'react';
-import { useCachedMutation, useCachedQuery } from 'smartcache/react';
+import { useCachedMutation, useCachedQuery, usePrefetch, useSmartCache } from 'smartcache/react';
 import { recordPayment, request, type CompanyView, type Dashboard, type Payment, type PaymentsPage, type Profile, type Company } from './api';
 
 export type Mode = 'legacy' | 'optimized' | 'smartcache';
@@ -11,6 +11,12 @@ const stored = localStorage.getItem('crm-demo-mode');
 export const MODE: Mode = stored === 'legacy' || stored === 'optimized' ? stored : 'smartcache';
 export function setMode(mode: Mode) {
   localStorage.setItem('crm-demo-mode', mode);
+  location.reload();
+}
+/** In the smartcache mode: whether the cache preloads what it predicts (`crm-demo-predict`). */
+export const PREDICT = localStorage.getItem('crm-demo-predict') !== 'off';
+export function setPredict(on: boolean) {
+  localStorage.setItem('crm-demo-predict', on ? 'on' : 'off');
   location.reload();
 }
 
@@ -42,12 +48,50 @@ function useFetch<T>(key: string | null, load: () => Promise<T>): Loaded<T> & { 
 
 const MINUTE = 60_000;
 
+/** Each cached query once: its key, its loader and the options it is stored with. The hooks use
+ *  them, and so do the loaders registered for preloads (hover hints and the predictor). */
+const queries = {
+  company: (id: number) => ({
+    key: `company:${id}`,
+    load: () => request<CompanyView>(`/api/companies/${id}/view`),
+    options: { dependsOn: [`payments:company:${id}`, `contacts:company:${id}`], staleMs: 5 * MINUTE },
+  }),
+  paymentsPage: (id: number, page: number) => ({
+    key: `payments:company:${id}:page:${page}`,
+    load: () => request<PaymentsPage>(`/api/companies/${id}/payments?page=${page}&size=25`),
+    options: { dependsOn: [`payments:company:${id}`], staleMs: 5 * MINUTE },
+  }),
+};
+
+/** Registers the loaders that preloads go through; unregisters them on unmount. */
+export function useRegisteredLoaders() {
+  const cache = useSmartCache();
+  useEffect(() => {
+    if (cache === undefined || MODE !== 'smartcache') return undefined;
+    const company = (key: string) => queries.company(Number(key.split(':')[1]));
+    // payments:company:{id}:page:{page}
+    const payments = (key: string) => {
+      const [, , id, , page] = key.split(':');
+      return queries.paymentsPage(Number(id), Number(page));
+    };
+    const off = [
+      cache.registerLoader('company:', (key) => company(key).load(), (key) => company(key).options),
+      cache.registerLoader('payments:company:', (key) => payments(key).load(), (key) => payments(key).options),
+    ];
+    return () => off.forEach((unregister) => unregister());
+  }, [cache]);
+}
+
+/** What hovering or focusing a company link does: in the smartcache mode, preload its page. */
+export function useCompanyHint() {
+  const prefetch = usePrefetch();
+  return (id: number) => MODE === 'smartcache' && prefetch(queries.company(id).key);
+}
+
 /** The plan's hook: the company page in one round trip, none when cached. */
 export function useCompanyOptimized(companyId: number) {
-  return useCachedQuery<CompanyView>(`company:${companyId}`, () => request(`/api/companies/${companyId}/view`), {
-    dependsOn: [`payments:company:${companyId}`, `contacts:company:${companyId}`],
-    staleMs: 5 * MINUTE,
-  });
+  const q = queries.company(companyId);
+  return useCachedQuery<CompanyView>(q.key, q.load, q.options);
 }
 
 /** What the old useCompany did: company, contacts, payments, then each creator's profile. */
@@ -70,12 +114,10 @@ export function useCompany(id: number) {
 
 /** A PaymentsTable page; not loaded when `enabled` is false (the company view carries page 1). */
 export function usePayments(id: number, page: number, enabled: boolean) {
-  const key = enabled ? `payments:company:${id}:page:${page}` : null;
-  const load = () => request<PaymentsPage>(`/api/companies/${id}/payments?page=${page}&size=25`);
-  if (MODE === 'smartcache') {
-    return { ...useCachedQuery<PaymentsPage>(key, load, { dependsOn: [`payments:company:${id}`], staleMs: 5 * MINUTE, keepPreviousData: true }), key };
-  }
-  return useFetch(key, load);
+  const q = queries.paymentsPage(id, page);
+  const key = enabled ? q.key : null;
+  if (MODE === 'smartcache') return { ...useCachedQuery<PaymentsPage>(key, q.load, { ...q.options, keepPreviousData: true }), key };
+  return useFetch(key, q.load);
 }
 
 export function useDashboard() {

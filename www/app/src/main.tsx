@@ -4,7 +4,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { SmartCacheProvider, useSmartCache } from 'smartcache/react';
 import { session } from './api';
-import { current, MODE, MODES, setMode, type Mode } from './data';
+import { current, MODE, MODES, PREDICT, setMode, setPredict, useRegisteredLoaders, type Mode } from './data';
 import { CompaniesList, CompanyProfile, DashboardPage } from './pages';
 
 function useHash() {
@@ -42,6 +42,8 @@ function StatusBar() {
         <>
           <span>cache hit rate <b data-stat="hit-rate">{(stats.hitRate * 100).toFixed(0)}%</b></span>
           <span>stored / raw <b data-stat="stored">{kib(stats.storedBytes)} / {kib(stats.rawBytes)}</b></span>
+          <span title="preloads stored (hover hints and predictions) / of them read">preloaded / used <b data-stat="preloads">{stats.prefetched} / {stats.prefetchHits}</b></span>
+          <span title="the predictor: its mode and precision over its last 50 guesses">predictor <b data-stat="predictor">{stats.predict.mode}{stats.predict.issued ? `, ${(stats.predict.precision * 100).toFixed(0)}% right` : ''}</b></span>
           <span>this page's data <b data-stat="tier">{entry ? `${entry.tier}${entry.inMemory ? ' + memory' : ''}` : '—'}</b></span>
         </>
       )}
@@ -51,6 +53,7 @@ function StatusBar() {
 
 function App() {
   const hash = useHash();
+  useRegisteredLoaders();
   const company = /^#\/company\/(\d+)/.exec(hash);
   const page = company ? <CompanyProfile key={company[1]} id={Number(company[1])} /> : hash === '#/dashboard' ? <DashboardPage /> : <CompaniesList />;
   return (
@@ -65,6 +68,11 @@ function App() {
             {Object.entries(MODES).map(([m, label]) => <option key={m} value={m}>{label}</option>)}
           </select>
         </label>
+        {MODE === 'smartcache' && (
+          <label>
+            <input type="checkbox" checked={PREDICT} onChange={(e) => setPredict(e.target.checked)} aria-label="predictive preloading" /> predictive preloading
+          </label>
+        )}
       </header>
       <main>{page}</main>
       <StatusBar />
@@ -74,5 +82,5 @@ function App() {
 
 const app = <App />;
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>{MODE === 'smartcache' ? <SmartCacheProvider options={{ namespace: 'crm-demo' }}>{app}</SmartCacheProvider> : app}</StrictMode>,
+  <StrictMode>{MODE === 'smartcache' ? <SmartCacheProvider options={{ namespace: 'crm-demo', predict: PREDICT }}>{app}</SmartCacheProvider> : app}</StrictMode>,
 );

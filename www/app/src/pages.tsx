@@ -2,7 +2,7 @@
 // record a payment, and the dashboard.
 import { useState, type ReactNode } from 'react';
 import { money, type PaymentsPage } from './api';
-import { MODE, showing, useCompanies, useCompany, useDashboard, usePayments, useRecordPayment } from './data';
+import { MODE, showing, useCompanyHint, useCompanies, useCompany, useDashboard, usePayments, useRecordPayment } from './data';
 
 /** Loading, an error from the server, or the page. */
 function Loads<T>({ q, children }: { q: { data: T | undefined; error: unknown; status: string }; children: (data: T) => ReactNode }) {
@@ -14,6 +14,7 @@ function Loads<T>({ q, children }: { q: { data: T | undefined; error: unknown; s
 export function CompaniesList() {
   const [search, setSearch] = useState('');
   const q = useCompanies(search);
+  const hint = useCompanyHint();
   showing(q.key);
   return (
     <section>
@@ -26,7 +27,8 @@ export function CompaniesList() {
             <ul className="companies">
               {list.companies.map((c) => (
                 <li key={c.id}>
-                  <a href={`#/company/${c.id}`} data-company={c.id}>{c.name}</a> <span className="muted">{c.industry} · {c.city}</span>
+                  <a href={`#/company/${c.id}`} data-company={c.id} onMouseEnter={() => hint(c.id)} onFocus={() => hint(c.id)}>{c.name}</a>{' '}
+                  <span className="muted">{c.industry} · {c.city}</span>
                 </li>
               ))}
             </ul>
