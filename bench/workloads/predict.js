@@ -3,17 +3,21 @@
 // the next. Three sales reps with their own habits (list -> company -> payments -> contacts,
 // revisits of their accounts), four sessions each; between sessions the data has expired (the
 // cache is emptied) and the learned model is all that remains. Each mode runs in a fresh page:
-// prediction off, shadow (guesses scored, nothing loaded) and on.
+// prediction off, shadow (guesses scored, nothing loaded), on, and on with the app's hover hints
+// (the demo's company links call `hint` on hover, HOVER_MS before the click; in the other modes the
+// pointer rests on the link just as long, with no hint).
 import { SmartCache } from 'smartcache';
 import { rng } from '/www/crm-data.js';
 import { zipfSampler } from '/bench/traces.js';
 
-export const libraries = ['off', 'shadow', 'on'];
+export const libraries = ['off', 'shadow', 'on', 'on + hover hints'];
 
 /** What a loader call costs: the demo API's round trip. */
 const LATENCY_MS = 40;
 /** How long a person looks at a page before the next click. */
 const THINK_MS = 120;
+/** From the pointer reaching a link to the click. */
+const HOVER_MS = 150;
 const USERS = 3;
 const SESSIONS = 4;
 const PAGES_PER_SESSION = 24;
@@ -60,6 +64,7 @@ export async function run({ library: mode }) {
     const namespace = `predict-bench-${user}`;
     for (const pages of sessionsOf(user)) {
       const cache = await SmartCache.open({ namespace, predict: mode === 'off' ? false : mode === 'shadow' ? 'shadow' : true });
+      const hovers = mode === 'on + hover hints';
       // The data of the last session has expired; what was learned is kept.
       await cache.clear();
       let calls = 0;
@@ -72,6 +77,10 @@ export async function run({ library: mode }) {
       for (const prefix of ['companies:', 'company:', 'payments:', 'contacts:']) cache.registerLoader(prefix, load);
       const sessionStart = totals.loaderReads;
       for (const keys of pages) {
+        if (keys[0].startsWith('company:')) {
+          if (hovers) cache.hint(keys[0]);
+          await sleep(HOVER_MS);
+        }
         for (const key of keys) {
           const before = { calls, prefetchHits: cache.stats().prefetchHits };
           const started = performance.now();
@@ -100,6 +109,7 @@ export async function run({ library: mode }) {
   return {
     latencyMs: LATENCY_MS,
     thinkMs: THINK_MS,
+    hoverMs: HOVER_MS,
     rows: [
       {
         library: mode,
