@@ -18,9 +18,9 @@ pub const MAX_SUCCESSORS: usize = 8;
 /// An order-2 context speaks once it has seen this many transitions; before, order 1 does.
 pub const MIN_ORDER2_COUNT: f32 = 3.0;
 /// A context's counts halve when their sum passes this: the last few dozen visits decide.
-const DECAY_AT: f32 = 32.0;
+pub(super) const DECAY_AT: f32 = 32.0;
 /// Successors whose count halves below this are dropped.
-const FORGET_BELOW: f32 = 0.25;
+pub(super) const FORGET_BELOW: f32 = 0.25;
 /// Accesses remembered as context.
 pub(super) const ORDER: usize = 2;
 

@@ -5,7 +5,7 @@
 //! checksum, and discards what fails).
 
 use super::model::{Access, Context, ContextKey, Model, Source, Successor, ORDER};
-use super::model::{MAX_CONTEXTS, MAX_SUCCESSORS};
+use super::model::{DECAY_AT, FORGET_BELOW, MAX_CONTEXTS, MAX_SUCCESSORS};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
@@ -165,13 +165,18 @@ fn read_context(r: &mut Reader) -> Result<(ContextKey, Context), Refusal> {
     };
     let used = r.varint()?;
     let total = r.f32()?;
+    // Counts halve once the total passes DECAY_AT; a larger one was never written.
+    if total > DECAY_AT + 1.0 {
+        return Err("a context counts more than the model ever does");
+    }
     let n = r.count(MAX_SUCCESSORS)?;
     let mut successors = Vec::with_capacity(n);
     for _ in 0..n {
         let template = r.string()?;
         let count = r.f32()?;
-        if count == 0.0 || count > total * (1.0 + 1e-4) {
-            return Err("a successor counts more than its context");
+        // Successors that halve below FORGET_BELOW are dropped: a smaller count was never written.
+        if count < FORGET_BELOW || count > total * (1.0 + 1e-4) {
+            return Err("a successor's count is out of range");
         }
         let params_n = r.count(MAX_PARAMS)?;
         let mut params = Vec::with_capacity(params_n);
