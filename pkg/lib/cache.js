@@ -7,6 +7,7 @@ import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 import { IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 import { Preloads } from './preloads.js';
+import { dropOtherDatabases, unsupportedReason } from './environment.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -19,44 +20,6 @@ function call(fn) {
     return fn();
   } catch (error) {
     throw fromCore(error);
-  }
-}
-
-/** Throws UNSUPPORTED where there is no browser storage or WebAssembly (a server render, Node,
- *  a worker without storage). */
-function unsupportedReason() {
-  let reason = null;
-  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-    reason = 'WebAssembly is not available';
-  } else {
-    try {
-      if (typeof window === 'undefined' || !globalThis.localStorage) reason = 'there is no window with localStorage';
-    } catch (error) {
-      reason = `localStorage is refused (${error?.name ?? error})`;
-    }
-  }
-  if (reason !== null) throw new SmartCacheError('UNSUPPORTED', `smartcache cannot run here: ${reason}`);
-}
-
-/** Deletes this namespace's databases of other versions and of the previous release's naming
- *  (best effort: a database another tab still uses goes once that tab closes it). */
-function dropOtherDatabases(current) {
-  const [, units, ...rest] = current.split(':');
-  const namespace = rest.slice(0, -1).join(':');
-  const ours = `smartcache:${units}:${namespace}:`;
-  const legacy = `smartcache:${namespace}`;
-  try {
-    const factory = globalThis.indexedDB;
-    factory?.databases?.()
-      .then((list) => {
-        for (const { name } of list) {
-          const otherVersion = name?.startsWith(ours) && /^\d+$/.test(name.slice(ours.length)) && name !== current;
-          if (otherVersion || name === legacy) factory.deleteDatabase(name);
-        }
-      })
-      .catch(() => {});
-  } catch {
-    // IndexedDB refused (private mode, a policy): nothing of ours can be there either.
   }
 }
 

@@ -67,6 +67,27 @@ test('lone surrogates in namespace, tags and dependsOn are INVALID_OPTION', asyn
   await page.close();
 });
 
+test('predict takes a boolean, a mode or PredictOptions; anything else is INVALID_OPTION', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    const mode = (predict) =>
+      m.SmartCache.open({ namespace: 'predict-options', predict }).then(
+        async (cache) => {
+          const found = cache.stats().predict.mode;
+          await cache.close();
+          return found;
+        },
+        (e) => `${e.name}:${e.code}`,
+      );
+    const cases = [undefined, true, false, 'shadow', 'on', { threshold: 0.5 }, { mode: 'shadow', maxConcurrent: 1 },
+      'always', 1, [], { mode: 'paused' }, { threshold: 2 }, { maxPerTrigger: 0 }, { bytesPerMinute: -1 }, { threshold: '0.5' }];
+    return Promise.all(cases.map(mode));
+  });
+  const invalid = 'SmartCacheError:INVALID_OPTION';
+  assert.deepEqual(result, ['off', 'on', 'off', 'shadow', 'on', 'on', 'shadow', invalid, invalid, invalid, invalid, invalid, invalid, invalid, invalid]);
+  await page.close();
+});
+
 test('in Node, and in a page without WebAssembly, open rejects UNSUPPORTED and importing never throws', async () => {
   const m = await import('../../pkg/index.js');
   await assert.rejects(m.SmartCache.open(), (e) => e instanceof m.SmartCacheError && e.code === 'UNSUPPORTED');
