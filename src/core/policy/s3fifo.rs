@@ -371,8 +371,8 @@ mod tests {
         assert!(s3.insert_cold(50, 50, 200, &mut evicted));
         assert_eq!(evicted, [5, 6], "the oldest unread ones, no more");
         assert!(!s3.slots.get(50).unwrap().in_main);
-        // Room for 300 more needs 3 unread entries: 7, 8, 9 and the guess 50 are unread, so it fits;
-        // 700 does not without a hot one: refused, nothing changes.
+        // 700 would need more than every unread entry (7, 8, 9 and the guess 50): refused, and
+        // nothing changes; 300 takes the three oldest unread ones.
         evicted.clear();
         assert!(!s3.insert_cold(51, 51, 700, &mut evicted));
         assert!(evicted.is_empty() && s3.len() == 9 && s3.weight() == 1_000);

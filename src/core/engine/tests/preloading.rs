@@ -49,14 +49,19 @@ fn preload(engine: &mut TestEngine, planned: &crate::core::predict::Planned) {
     preload_sized(engine, planned, 300);
 }
 
-fn preload_sized(engine: &mut TestEngine, planned: &crate::core::predict::Planned, bytes: usize) {
-    let token = engine.begin_preload(
+/// A planned preload begins, as the face begins it.
+fn begin(engine: &mut TestEngine, planned: &crate::core::predict::Planned) -> u64 {
+    engine.begin_preload(
         &planned.key,
         &SetOptions::default(),
         planned.reason,
         planned.guess,
         planned.probability,
-    );
+    )
+}
+
+fn preload_sized(engine: &mut TestEngine, planned: &crate::core::predict::Planned, bytes: usize) {
+    let token = begin(engine, planned);
     engine
         .store_loaded(token, &planned.key, &json_of(bytes), SetOptions::default())
         .unwrap();
@@ -143,13 +148,7 @@ fn a_demand_access_joining_a_preload_uses_it_and_nothing_is_wasted() {
     learn_company_then_payments(&mut engine, &clock);
     read(&mut engine, &clock, "company:7");
     let planned = engine.plan_preloads(&Surroundings::default()).remove(0);
-    let token = engine.begin_preload(
-        &planned.key,
-        &SetOptions::default(),
-        planned.reason,
-        planned.guess,
-        1.0,
-    );
+    let token = begin(&mut engine, &planned);
     // The user opens the payments before the preload is back: a miss that joins it.
     assert!(!engine.needs_load(&planned.key), "it is loading");
     assert_eq!(engine.lookup(&planned.key).unwrap(), Lookup::Miss);
@@ -257,13 +256,7 @@ fn preloading_respects_fresh_copies_loaders_and_the_page() {
     engine.set_loader_prefixes(vec!["company:".into(), "payments:".into()]);
     read(&mut engine, &clock, "company:12");
     let planned = engine.plan_preloads(&Surroundings::default()).remove(0);
-    let token = engine.begin_preload(
-        &planned.key,
-        &SetOptions::default(),
-        planned.reason,
-        planned.guess,
-        1.0,
-    );
+    let token = begin(&mut engine, &planned);
     engine.invalidate(&planned.key).unwrap();
     assert_eq!(
         engine
