@@ -56,6 +56,16 @@ impl Graph {
         }
     }
 
+    /// The entries that depend on `name` (a key or a tag), in no particular order.
+    pub fn dependents_of(&self, name: &str) -> impl Iterator<Item = &Key> {
+        self.dependents.get(name).into_iter().flatten()
+    }
+
+    /// The entries tagged `name`, in no particular order.
+    pub fn tagged_with(&self, name: &str) -> impl Iterator<Item = &Key> {
+        self.tagged.get(name).into_iter().flatten()
+    }
+
     /// Forgets every edge.
     pub fn clear(&mut self) {
         self.tagged.clear();

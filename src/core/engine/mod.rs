@@ -11,6 +11,7 @@
 
 mod broadcast;
 pub mod event;
+pub mod inspect;
 mod invalidate;
 mod open;
 pub mod options;

@@ -61,21 +61,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let mut list: Vec<EntryInfo> = self
             .index
             .values()
-            .filter_map(|&handle| Some((handle, self.entries.get(handle)?)))
-            .map(|(handle, e)| EntryInfo {
-                key: e.key.to_string(),
-                tier: e.home.as_str(),
-                in_memory: self.policies.memory.contains(handle),
-                raw_bytes: e.meta.raw_bytes,
-                stored_bytes: e.stored_bytes,
-                compressed: e.meta.compressed && e.home != Tier::Memory,
-                created_at: e.meta.created_at,
-                expires_at: e.meta.expires_at,
-                stale_at: e.meta.stale_at,
-                tags: e.meta.tags.clone(),
-                depends_on: e.meta.depends_on.clone(),
-                hits: u64::from(self.hits[handle as usize]),
-            })
+            .filter_map(|&handle| self.entry_info(handle))
             .collect();
         list.sort_by(|a, b| a.key.cmp(&b.key));
         list

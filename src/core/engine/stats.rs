@@ -114,3 +114,45 @@ pub fn hit_rate(hits: u64, misses: u64) -> f64 {
         hits as f64 / (hits + misses) as f64
     }
 }
+
+/// A page of `entries()` for the devtools.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntriesPage {
+    /// The page, sorted by key.
+    pub entries: Vec<EntryInfo>,
+    /// Entries matching the query in all.
+    pub total: u64,
+    /// The cursor of the next page, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// A key, or a tag, in a dependency neighbourhood.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GraphNode {
+    /// The key or tag.
+    pub key: String,
+    /// The entry's home, when it names a cached entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<&'static str>,
+}
+
+/// `from` depends on `to` (`dependsOn`), or carries the tag `to` (`tag`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GraphEdge {
+    /// The dependent entry.
+    pub from: String,
+    /// What it depends on, or its tag.
+    pub to: String,
+    /// 'dependsOn' or 'tag'.
+    pub kind: &'static str,
+}
+
+/// `graph(key, depth)` of the devtools handle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Neighbourhood {
+    /// The key first, then what is reached, nearest first.
+    pub nodes: Vec<GraphNode>,
+    /// Every edge between them.
+    pub edges: Vec<GraphEdge>,
+}

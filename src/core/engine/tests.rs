@@ -322,6 +322,7 @@ fn bookkeeping_stays_bounded_by_live_entries_and_loads() {
 
 mod binding;
 mod fallback;
+mod inspect;
 mod invalidation;
 mod model;
 mod opening;
