@@ -24,6 +24,8 @@ export interface CacheOptions {
   /** Off unless given. true: predictive preloading through registered loaders; 'shadow': learn
    *  and score predictions, load nothing. */
   predict?: boolean | 'on' | 'shadow' | 'off' | PredictOptions;
+  /** true: register a handle with the devtools hook; costs nothing until a panel subscribes. */
+  devtools?: boolean;
 }
 
 export interface PredictOptions {

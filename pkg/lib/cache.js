@@ -5,9 +5,10 @@
 import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
-import { IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
+import { DEVTOOLS_ID, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 import { Preloads } from './preloads.js';
 import { dropOtherDatabases, unsupportedReason } from './environment.js';
+import { registerHandle } from './devtools-hook.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -45,6 +46,8 @@ export class SmartCache {
   #preloads;
   /** Whether demand accesses schedule a plan (the predictor learns from them). */
   #predicting;
+  /** This cache's handle on the devtools hook: { id, leave } (null without `devtools`). */
+  #devtools = null;
 
   /** Opens a cache; see CacheOptions in index.d.ts. Resolves once every tier is indexed. */
   static async open(options) {
@@ -82,6 +85,7 @@ export class SmartCache {
       drain: () => this.#drain(),
     });
     this.#predicting = this.#preloads.predicting;
+    if (core.describe().devtools) this.#devtools = registerHandle(this, core);
   }
 
   peek(key) {
@@ -346,6 +350,7 @@ export class SmartCache {
     this.#drain();
     this.#closed = true;
     this.#preloads.close();
+    this.#devtools?.leave();
     for (const run of this.#loads.values()) run.controller.abort(new DOMException('the cache was closed', 'AbortError'));
     this.#loads.clear();
     this.#loading.clear();
@@ -359,6 +364,10 @@ export class SmartCache {
 
   get closed() {
     return this.#closed;
+  }
+
+  get [DEVTOOLS_ID]() {
+    return this.#devtools?.id;
   }
 
   /** The value of a stored JSON text; one that does not parse is a corrupt entry and a miss. */

@@ -18,5 +18,8 @@ export const WHEN_LOADED = Symbol('smartcache.whenLoaded');
 /** `cache[IS_LOADED]()`: whether WHEN_LOADED has resolved. */
 export const IS_LOADED = Symbol('smartcache.isLoaded');
 
+/** `cache[DEVTOOLS_ID]`: the id of the cache's handle on the devtools hook (undefined without one). */
+export const DEVTOOLS_ID = Symbol('smartcache.devtoolsId');
+
 /** Whether a live entry (`{ staleAt }`, 0 = never) is past its staleMs. */
 export const isStale = (live) => live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt;

@@ -6,7 +6,10 @@ use super::convert;
 use super::driver::{flush, read_batch, PendingRead, Shared};
 use super::options;
 use crate::core::engine::options::SetOptions;
+use crate::core::engine::inspect::EntriesQuery;
 use crate::core::engine::Lookup;
+use crate::core::error::Error;
+use crate::core::types::Tier;
 use crate::core::predict::{Planned, Reason, Surroundings};
 use js_sys::{Array, Function, Promise};
 use std::rc::Rc;
@@ -111,6 +114,31 @@ impl WasmCache {
     #[wasm_bindgen(js_name = isLoaded)]
     pub fn is_loaded(&self) -> bool {
         self.shared.is_loaded()
+    }
+
+    /// What the devtools show of the cache's options: `{ namespace, version, devtools, budgets:
+    /// { memory, local, indexeddb } }`.
+    pub fn describe(&self) -> JsValue {
+        let engine = self.shared.engine.borrow();
+        let c = engine.config();
+        let js: JsValue = js_sys::Object::new().into();
+        let budgets: JsValue = js_sys::Object::new().into();
+        for (name, bytes) in [
+            ("memory", c.memory_bytes),
+            ("local", c.local_storage_bytes),
+            ("indexeddb", c.indexed_db_bytes),
+        ] {
+            let _ = js_sys::Reflect::set(&budgets, &name.into(), &(bytes as f64).into());
+        }
+        for (name, value) in [
+            ("namespace", JsValue::from_str(&c.namespace)),
+            ("version", (c.version as f64).into()),
+            ("devtools", c.devtools.into()),
+            ("budgets", budgets),
+        ] {
+            let _ = js_sys::Reflect::set(&js, &name.into(), &value);
+        }
+        js
     }
 
     /// The name of this cache's IndexedDB database.
@@ -285,6 +313,41 @@ impl WasmCache {
     /// `entries()` as plain objects.
     pub fn entries(&self) -> JsResult<JsValue> {
         convert::plain(&self.shared.with_engine(|e| e.entries()))
+    }
+
+    /// A page of entries for the devtools: `{ entries, total, next? }`, sorted by key, after
+    /// `cursor`, only keys or tags containing `filter` and entries of `tier` when given.
+    #[wasm_bindgen(js_name = entriesPage)]
+    pub fn entries_page(
+        &self,
+        filter: Option<String>,
+        tier: Option<String>,
+        cursor: Option<String>,
+        limit: Option<u32>,
+    ) -> JsResult<JsValue> {
+        let tier = match tier.as_deref() {
+            None => None,
+            Some("memory") => Some(Tier::Memory),
+            Some("local") => Some(Tier::Local),
+            Some("indexeddb") => Some(Tier::IndexedDb),
+            Some(other) => {
+                return Err(convert::error(Error::InvalidOption(format!(
+                    "tier must be 'memory', 'local' or 'indexeddb', got {other:?}"
+                ))))
+            }
+        };
+        let query = EntriesQuery {
+            filter,
+            tier,
+            cursor,
+            limit: limit.map(|l| l as usize),
+        };
+        convert::plain(&self.shared.with_engine(|e| e.entries_page(&query)))
+    }
+
+    /// The dependency neighbourhood of `key` for the devtools: `{ nodes, edges }`.
+    pub fn graph(&self, key: &str, depth: u32) -> JsResult<JsValue> {
+        convert::plain(&self.shared.with_engine(|e| e.neighbourhood(key, depth as usize)))
     }
 
     /// Whether the predictor learns (predict is 'on' or 'shadow'): the face then plans preloads

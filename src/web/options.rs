@@ -89,6 +89,7 @@ pub fn cache_options(value: JsValue) -> Result<CacheOptionsInput> {
         compress_above_bytes: f.number("compressAboveBytes")?,
         default_ttl_ms: f.number("defaultTtlMs")?,
         cross_tab: f.boolean("crossTab")?,
+        devtools: f.boolean("devtools")?,
         predict: predict(f.get("predict"))?,
     })
 }

@@ -60,6 +60,8 @@ pub struct CacheOptionsInput {
     pub default_ttl_ms: Option<f64>,
     /// `crossTab`.
     pub cross_tab: Option<bool>,
+    /// `devtools`.
+    pub devtools: Option<bool>,
     /// `predict`.
     pub predict: Option<PredictInput>,
 }
@@ -182,6 +184,8 @@ pub struct CacheConfig {
     pub default_ttl_ms: Option<u64>,
     /// Whether other tabs hear of changes.
     pub cross_tab: bool,
+    /// Whether the cache registers a handle with the page's devtools hook.
+    pub devtools: bool,
     /// Predictive preloading.
     pub predict: PredictConfig,
     /// This engine's id in the order of writes all tabs agree on (random in the browser); 0 lets
@@ -254,6 +258,8 @@ impl CacheOptionsInput {
             compress_above_bytes: whole("compressAboveBytes", self.compress_above_bytes, 512, 0)?,
             default_ttl_ms: millis("defaultTtlMs", self.default_ttl_ms)?,
             cross_tab: self.cross_tab.unwrap_or(true),
+            // A handle on the hook costs one object; events flow only while a panel listens.
+            devtools: self.devtools.unwrap_or(true),
             predict: PredictInput::validate(self.predict)?,
             writer: 0,
         })
