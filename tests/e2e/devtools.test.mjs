@@ -136,3 +136,137 @@ test('the handle pages entries, draws the graph and runs commands', async () => 
   assert.equal(result.unknown, 'TypeError');
   await page.close();
 });
+
+/** Installed in the page: a fake adapter over 100,000 synthetic entries, recording its calls. */
+const fakeAdapter = () => {
+  const entries = Array.from({ length: 100_000 }, (_, i) => ({
+    key: `company:${String(i).padStart(6, '0')}`, tier: i % 3 ? 'local' : 'indexeddb', inMemory: i % 2 === 0,
+    rawBytes: 2_000 + i, storedBytes: 600, compressed: true, createdAt: Date.now(), expiresAt: Date.now() + 60_000,
+    tags: i % 10 ? [] : ['vip'], dependsOn: [`payments:company:${i}`], hits: i % 7,
+  }));
+  const calls = [];
+  let listener = null;
+  window.fake = {
+    calls,
+    emit: (events) => listener?.(events),
+    adapter: {
+      handles: async () => [{ id: 'fake#1', namespace: 'fake', version: 1 }],
+      onHandles: () => () => {},
+      subscribe: (id, l) => ((listener = l), () => (listener = null)),
+      async call(id, method, ...args) {
+        calls.push([method, ...args]);
+        if (method === 'entries') {
+          const { filter, cursor, limit = 100 } = args[0] ?? {};
+          const matching = filter ? entries.filter((e) => e.key.includes(filter) || e.tags.some((t) => t.includes(filter))) : entries;
+          const start = cursor ? matching.findIndex((e) => e.key > cursor) : 0;
+          const page = matching.slice(start, start + limit);
+          return { entries: page, total: matching.length, next: start + limit < matching.length ? page.at(-1).key : undefined };
+        }
+        if (method === 'graph') {
+          const key = args[0];
+          return { nodes: [{ key, tier: 'local' }, { key: 'payments:company:1', tier: 'local' }, { key: 'dashboard', tier: 'indexeddb' }],
+            edges: [{ from: key, to: 'payments:company:1', kind: 'dependsOn' }, { from: 'dashboard', to: key, kind: 'dependsOn' }] };
+        }
+        if (method === 'stats') {
+          const tier = { entries: 1, bytes: 1_000, hits: 1 };
+          return { hits: 3, misses: 1, hitRate: 0.75, memory: tier, local: tier, indexeddb: tier, rawBytes: 10, storedBytes: 5, prefetched: 1, prefetchHits: 1, faults: 0,
+            predict: { mode: 'on', issued: 4, used: 3, precision: 0.75, coverage: 0.5, wastedBytes: 100 }, budgets: { memory: 4_000, local: 4_000, indexeddb: 4_000 } };
+        }
+        return { ok: true };
+      },
+    },
+  };
+};
+
+test('the UI over 100,000 entries: first paint, virtualized rows, pages on scroll, filter, graph, actions, timeline', async () => {
+  const page = await session.openPage();
+  await page.evaluate(fakeAdapter);
+  const result = await page.evaluate(async () => {
+    const { DevtoolsUI } = await import('/pkg/lib/devtools/ui.js');
+    const host = document.createElement('div');
+    host.style.cssText = 'width: 1000px; height: 500px; display: flex';
+    document.body.append(host);
+    const root = host.attachShadow({ mode: 'open' });
+    const started = performance.now();
+    const ui = new DevtoolsUI(root, window.fake.adapter);
+    await ui.ready;
+    while (root.querySelectorAll('.row[data-key]').length === 0) await new Promise((r) => setTimeout(r, 1));
+    const paintMs = performance.now() - started;
+    const rowsInDom = root.querySelectorAll('.row').length;
+    const total = root.querySelector('[data-entries-total]').textContent;
+    const scroller = root.querySelector('.scroller');
+    scroller.scrollTop = 1_000 * 22;
+    scroller.dispatchEvent(new Event('scroll'));
+    while (!root.querySelector('.row[data-key="company:001000"]')) await new Promise((r) => setTimeout(r, 5));
+    const pagesFetched = window.fake.calls.filter((c) => c[0] === 'entries').length;
+    const input = root.querySelector('input[aria-label="filter entries"]');
+    input.value = 'vip';
+    input.dispatchEvent(new Event('input'));
+    while (root.querySelector('[data-entries-total]').textContent !== '10,000 entries') await new Promise((r) => setTimeout(r, 5));
+    root.querySelector('.row[data-key]').click();
+    while (!root.querySelector('[data-detail] svg')) await new Promise((r) => setTimeout(r, 5));
+    const drawn = [...root.querySelectorAll('[data-detail] [data-edge]')].map((l) => l.getAttribute('data-edge'));
+    root.querySelector('[data-action="invalidate"]').click();
+    while (!window.fake.calls.some((c) => c[0] === 'command')) await new Promise((r) => setTimeout(r, 5));
+    window.fake.emit([{ type: 'invalidate', key: 'payment:7', removed: ['company:000000', 'payment:7'], at: Date.now() },
+      { type: 'set', key: 'x', tier: 'local', remote: true, at: Date.now() }]);
+    root.querySelector('[data-tab="timeline"]').click();
+    const timeline = [...root.querySelectorAll('[data-event]')].map((e) => e.textContent);
+    root.querySelector('[data-tab="tiers"]').click();
+    await new Promise((r) => setTimeout(r, 50));
+    const bars = [...root.querySelectorAll('[data-bar]')].map((b) => b.firstChild.style.width);
+    root.querySelector('[data-tab="predictions"]').click();
+    await new Promise((r) => setTimeout(r, 50));
+    const predict = root.querySelector('[data-predict]')?.textContent;
+    ui.destroy();
+    return { paintMs, rowsInDom, total, pagesFetched, drawn, command: window.fake.calls.find((c) => c[0] === 'command'), timeline, bars, predict };
+  });
+  console.log(`devtools UI first paint over 100,000 entries: ${result.paintMs.toFixed(0)} ms`);
+  assert.equal(result.total, '100,000 entries');
+  assert.ok(result.rowsInDom < 80, `${result.rowsInDom} rows in the DOM`);
+  assert.ok(result.pagesFetched >= 2, 'scrolling fetched the next page');
+  assert.deepEqual(result.drawn, ['company:000000 -> payments:company:1', 'dashboard -> company:000000']);
+  assert.deepEqual(result.command, ['command', { type: 'invalidate', key: 'company:000000' }]);
+  assert.ok(result.timeline.some((t) => t.includes('invalidate') && t.includes('removed 2: company:000000, payment:7')), result.timeline.join('\n'));
+  assert.ok(result.timeline.some((t) => t.includes('from another tab')));
+  assert.deepEqual(result.bars, ['25%', '25%', '25%']);
+  assert.match(result.predict, /guesses 4 · used 3 · precision 75 %/);
+  await page.close();
+});
+
+test('the in-page panel over a real cache: entries with tiers and bytes, the graph, an invalidation from the panel', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    const { mountDevtools } = await import('/pkg/devtools.js');
+    const cache = await m.SmartCache.open({ namespace: 'panel' });
+    await cache.set('payment:7', { amount: 1 }, { tags: ['payments'] });
+    await cache.set('payments:company:42', [7], { dependsOn: ['payment:7'] });
+    await cache.set('company:42', { id: 42, name: 'Acme '.repeat(300) }, { dependsOn: ['payments:company:42'] });
+    await cache.set('dashboard', { big: 'x'.repeat(70_000) }, { tier: 'indexeddb' });
+    const unmount = mountDevtools({ cache });
+    const root = document.querySelector('[data-smartcache-devtools]').shadowRoot;
+    const until = async (check) => {
+      while (!check()) await new Promise((r) => setTimeout(r, 5));
+    };
+    await until(() => root.querySelectorAll('.row[data-key]').length === 4);
+    const rows = Object.fromEntries([...root.querySelectorAll('.row[data-key]')].map((r) => [r.dataset.key, [...r.children].map((c) => c.textContent)]));
+    root.querySelector('.row[data-key="payments:company:42"]').click();
+    await until(() => root.querySelector('[data-detail] svg'));
+    const edges = [...root.querySelectorAll('[data-detail] [data-edge]')].map((l) => l.getAttribute('data-edge'));
+    root.querySelector('[data-action="invalidate"]').click();
+    await until(() => root.querySelectorAll('.row[data-key]').length === 2);
+    const left = [...root.querySelectorAll('.row[data-key]')].map((r) => r.dataset.key);
+    const inCache = await Promise.all(['company:42', 'payments:company:42', 'payment:7'].map((k) => cache.has(k)));
+    unmount();
+    return { rows, edges, left, inCache, gone: document.querySelector('[data-smartcache-devtools]') === null };
+  });
+  assert.deepEqual(result.rows['company:42'].slice(0, 3), ['company:42', 'local', '✓']);
+  assert.equal(result.rows.dashboard[1], 'indexeddb');
+  assert.ok(Number(result.rows['company:42'][3].replace(/,/g, '')) > 1_500, 'raw bytes');
+  assert.ok(Number(result.rows['company:42'][4].replace(/,/g, '')) < 1_000, 'stored bytes, compressed');
+  assert.deepEqual(result.edges.sort(), ['company:42 -> payments:company:42', 'payments:company:42 -> payment:7']);
+  assert.deepEqual(result.left, ['dashboard', 'payment:7']);
+  assert.deepEqual(result.inCache, [false, false, true], 'the entry and what depends on it');
+  assert.equal(result.gone, true);
+  await page.close();
+});
