@@ -140,3 +140,36 @@ test('hovering a company preloads its page: the click shows it with no round tri
   await Promise.all([page.waitForEvent('load'), page.check('input[aria-label="predictive preloading"]')]);
   await page.close();
 });
+
+test('the devtools panel lists the demo\'s entries, draws company → payments, and an invalidation from it reaches the page', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${url}#/company/3`);
+  await page.waitForSelector('#company-name[data-id="3"]');
+  await page.click('.pager button:last-child');
+  await page.waitForSelector('#page[data-page="2"]');
+  await page.click('button[aria-label="open devtools"]');
+  const panel = page.locator('[data-smartcache-devtools]');
+  await panel.locator('.row[data-key="company:3"]').waitFor();
+  const row = await panel.locator('.row[data-key="company:3"] span').allTextContents();
+  assert.equal(row[1], 'local');
+  assert.ok(Number(row[3].replace(/,/g, '')) > Number(row[4].replace(/,/g, '')), `compressed: ${row[3]} raw, ${row[4]} stored`);
+  await panel.locator('.row[data-key="payments:company:3:page:2"]').waitFor();
+  await panel.locator('.row[data-key="company:3"]').click();
+  await panel.locator('[data-detail] [data-edge="company:3 -> payments:company:3"]').waitFor();
+  await panel.locator('[data-tab="graph"]').click();
+  await panel.locator('input[aria-label="graph key"]').fill('payments:company:3');
+  await panel.locator('input[aria-label="graph key"]').press('Enter');
+  await panel.locator('[data-view="graph"] [data-edge="payments:company:3:page:2 -> payments:company:3"]').waitFor();
+  await page.screenshot({ path: join(root, 'docs/devtools-panel.png') });
+  const trips = Number(await text(page, '[data-stat="round-trips"]'));
+  await panel.locator('[data-action="invalidate-graph"]').click();
+  await panel.locator('[data-tab="entries"]').click();
+  await page.waitForFunction(() => {
+    const root = document.querySelector('[data-smartcache-devtools]').shadowRoot;
+    return !root.querySelector('.row[data-key="payments:company:3:page:2"]');
+  });
+  // The page shows what it showed, reloaded: the company view and its table page came back.
+  await page.waitForFunction((n) => Number(document.querySelector('[data-stat="round-trips"]').textContent) >= n + 2, trips);
+  await page.waitForSelector('#company-name[data-id="3"]');
+  await page.close();
+});

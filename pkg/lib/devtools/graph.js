@@ -6,6 +6,8 @@ const ROW = 56;
 const CHAR = 6.8;
 const PAD = 8;
 const GAP = 14;
+/** Marker ids are per drawing: several graphs may share a shadow root. */
+let drawings = 0;
 
 /** Levels from the key: negative upward (what it depends on), positive downward (what depends on it). */
 export function levels({ nodes, edges }) {
@@ -53,6 +55,7 @@ export function drawGraph(graph, { onPick } = {}) {
     width = Math.max(width, x);
   });
   const height = PAD + order.length * ROW;
+  const arrow = `arrow-${(drawings += 1)}`;
   const lines = graph.edges
     .filter((e) => place.has(e.from) && place.has(e.to))
     .map((e) => {
@@ -62,7 +65,7 @@ export function drawGraph(graph, { onPick } = {}) {
       return svg('line', {
         x1: a.x + a.w / 2, y1: below ? a.y : a.y + 22,
         x2: b.x + b.w / 2, y2: below ? b.y + 22 : b.y,
-        stroke: '#7b8794', 'stroke-width': 1.2, 'marker-end': 'url(#arrow)',
+        stroke: '#7b8794', 'stroke-width': 1.2, 'marker-end': `url(#${arrow})`,
         ...(e.kind === 'tag' ? { 'stroke-dasharray': '4 3' } : {}),
         'data-edge': `${e.from} -> ${e.to}`,
       });
@@ -81,7 +84,7 @@ export function drawGraph(graph, { onPick } = {}) {
     ),
   );
   for (const box of boxes) box.addEventListener('click', () => onPick?.(box.getAttribute('data-node')));
-  const defs = svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
+  const defs = svg('defs', {}, svg('marker', { id: arrow, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
     svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#7b8794' })));
   return svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'dependency graph' }, defs, lines, boxes);
 }

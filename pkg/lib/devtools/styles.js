@@ -12,6 +12,7 @@ nav button { font: inherit; border: 1px solid #cbd2d9; border-bottom: none; back
 nav button[aria-selected="true"] { background: #fff; font-weight: 700; }
 .body { flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .view { flex: 1; min-height: 0; overflow: auto; padding: 6px 8px; }
+.view.columns { display: flex; flex-direction: column; }
 .view[hidden] { display: none; }
 .toolbar { display: flex; gap: 6px; align-items: center; padding: 4px 0; flex-wrap: wrap; }
 .toolbar input, .toolbar select, .toolbar button { font: inherit; }

@@ -41,8 +41,7 @@ export class DevtoolsUI {
         h('button', { onclick: () => this.exportJson() }, 'export JSON')),
       h('div', { class: 'split' }, this.table.element, this.detail),
     );
-    this.views.entries.style.display = 'flex';
-    this.views.entries.style.flexDirection = 'column';
+    this.views.entries.classList.add('columns');
     this.timelineFilter = new Set(EVENT_TYPES.filter((t) => t !== 'hit' && t !== 'miss'));
     root.append(
       h('style', {}, STYLES),
@@ -130,13 +129,13 @@ export class DevtoolsUI {
     this.graphKey = entry.key;
     const action = (type) => h('button', { 'data-action': type, onclick: () => this.command({ type, key: entry.key }) }, type);
     this.detail.replaceChildren(
-      h('h3', {}, entry.key),
+      ...[h('h3', {}, entry.key),
       h('div', {}, `${entry.tier}${entry.inMemory ? ' + memory' : ''} · ${entry.rawBytes.toLocaleString('en-US')} B raw · ${entry.storedBytes.toLocaleString('en-US')} B stored${entry.compressed ? ' (LZ4)' : ''}`),
       h('div', {}, `hits ${entry.hits} · created ${new Date(entry.createdAt).toLocaleTimeString()} · expires ${countdown(entry.expiresAt)} · stale ${countdown(entry.staleAt)}`),
       entry.tags.length ? h('div', {}, `tags: ${entry.tags.join(', ')}`) : null,
       h('div', { class: 'toolbar' }, action('invalidate'), action('delete'), action('refetch'),
         h('button', { onclick: () => this.show('graph') }, 'graph')),
-      h('div', { 'data-detail-graph': '' }, await this.graphOf(entry.key, 1)),
+      h('div', { 'data-detail-graph': '' }, await this.graphOf(entry.key, 1))].filter(Boolean),
     );
   }
 
@@ -158,7 +157,12 @@ export class DevtoolsUI {
     const view = this.views.graph;
     const input = h('input', { type: 'search', value: this.graphKey ?? '', placeholder: 'key or tag', 'aria-label': 'graph key',
       onchange: (e) => this.pickGraph(e.target.value) });
-    view.replaceChildren(h('div', { class: 'toolbar' }, input), this.graphKey ? await this.graphOf(this.graphKey, 2) : h('p', { class: 'muted' }, 'select an entry, or type a key'));
+    const key = this.graphKey;
+    const invalidate = key && h('button', { 'data-action': 'invalidate-graph', onclick: async () => {
+      await this.command({ type: 'invalidate', key });
+      this.drawGraphView();
+    } }, `invalidate ${key}`);
+    view.replaceChildren(h('div', { class: 'toolbar' }, input, invalidate), key ? await this.graphOf(key, 2) : h('p', { class: 'muted' }, 'select an entry, or type a key'));
   }
 
   async command(c) {
@@ -188,7 +192,7 @@ export class DevtoolsUI {
     this.views.tiers.replaceChildren(
       h('h3', {}, 'bytes against budgets'),
       ...['memory', 'local', 'indexeddb'].flatMap((t) => [...bar(t, s[t].bytes, s.budgets?.[t] ?? 0), h('div', { class: 'muted' }, `${s[t].entries} entries, ${s[t].hits} hits`)]),
-      s.quota ? bar("the browser's quota (this origin)", s.quota.usage, s.quota.quota) : null,
+      ...(s.quota ? bar("the browser's quota (this origin)", s.quota.usage, s.quota.quota) : []),
       h('h3', {}, `hit rate ${(s.hitRate * 100).toFixed(1)} % (${s.hits} hits, ${s.misses} misses) · stored ${kib(s.storedBytes)} of ${kib(s.rawBytes)} raw · ${s.faults} faults`),
       h('div', { 'data-sparkline': '' }, spark
         ? svg('svg', { width: 360, height: 40, 'aria-label': 'hit rate over time' }, svg('polyline', { points: spark, fill: 'none', stroke: '#3e7bfa' }))

@@ -51,6 +51,17 @@ function StatusBar() {
   );
 }
 
+/** Opens the devtools panel; its code loads only when asked for (a chunk of its own). */
+function DevtoolsButton() {
+  const cache = useSmartCache();
+  const open = async () => {
+    const { mountDevtools } = await import('smartcache/devtools');
+    document.querySelector('[data-smartcache-devtools]')?.remove();
+    mountDevtools({ cache });
+  };
+  return <button type="button" onClick={open} aria-label="open devtools">devtools</button>;
+}
+
 function App() {
   const hash = useHash();
   useRegisteredLoaders();
@@ -68,6 +79,7 @@ function App() {
             {Object.entries(MODES).map(([m, label]) => <option key={m} value={m}>{label}</option>)}
           </select>
         </label>
+        {MODE === 'smartcache' && <DevtoolsButton />}
         {MODE === 'smartcache' && (
           <label>
             <input type="checkbox" checked={PREDICT} onChange={(e) => setPredict(e.target.checked)} aria-label="predictive preloading" /> predictive preloading
