@@ -128,7 +128,16 @@ function predictSection({ latencyMs, thinkMs, hoverMs, rows }) {
   return lines.join('\n');
 }
 
-const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, indexeddb: indexedDbSection, hitratio: hitRatioSection, startup: startupSection, invalidation: invalidationSection, budget: budgetSection, react: reactSection, predict: predictSection };
+function devtoolsSection({ panelEntries, firstPaintMs, shownTotal, reads, peekPerSecond, peekAttachedPerSecond, attachedRatio }) {
+  return [
+    `### Devtools (workload 10)`,
+    '',
+    `In-page panel, first paint over a ${panelEntries.toLocaleString('en-US')}-entry cache: ${fmt(firstPaintMs, 0)} ms (${shownTotal}); target ≤ 200 ms ${mark(firstPaintMs <= 200)}.`,
+    `\`peek\`, ${reads.toLocaleString('en-US')} Zipf reads: ${ops(peekPerSecond)} without a panel, ${ops(peekAttachedPerSecond)} with one attached — ${fmt(attachedRatio * 100, 0)} %; target ≥ 90 % ${mark(attachedRatio >= 0.9)}.`,
+  ].join('\n');
+}
+
+const SECTIONS = { memory: memorySection, codec: codecSection, capacity: capacitySection, indexeddb: indexedDbSection, hitratio: hitRatioSection, startup: startupSection, invalidation: invalidationSection, budget: budgetSection, react: reactSection, predict: predictSection, devtools: devtoolsSection };
 
 export function report(results) {
   const parts = [`## Benchmarks`, '', `${results.date.slice(0, 10)} · ${results.browser} · ${results.machine}`, ''];

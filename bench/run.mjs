@@ -30,7 +30,7 @@ async function packageSize() {
   }
   return { files, raw, gzip, wasmGzip };
 }
-const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget', 'react', 'predict'];
+const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget', 'react', 'predict', 'devtools'];
 /** Workloads driven from Node (they build apps and open browsers of their own). */
 const FROM_NODE = { react: runReactWorkload };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;

@@ -26,9 +26,8 @@ export function mountDevtools({ cache, target, open = true } = {}) {
   const show = async () => {
     toggle.remove();
     root.append(frame);
-    ui = new DevtoolsUI(inner, pageAdapter(), { onClose: hide });
+    ui = new DevtoolsUI(inner, pageAdapter(), { onClose: hide, prefer: cache?.[DEVTOOLS_ID] });
     await ui.ready;
-    if (cache?.[DEVTOOLS_ID] !== undefined) await ui.choose(cache[DEVTOOLS_ID]);
   };
   const hide = () => {
     ui?.destroy();

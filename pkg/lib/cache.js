@@ -5,7 +5,7 @@
 import { SmartCacheError, checkKey, fromCore } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
-import { DEVTOOLS_ID, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
+import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 import { Preloads } from './preloads.js';
 import { dropOtherDatabases, unsupportedReason } from './environment.js';
 import { registerHandle } from './devtools-hook.js';
@@ -32,6 +32,11 @@ export class SmartCache {
   #accessCount = 0;
   #peekMisses = 0;
   #listeners = new Set();
+  /** The devtools' listeners (INSPECT): every event but the memory hits the face serves, which
+   *  they read as counts (stats, entries' hits), so that `peek` stays as fast with a panel open. */
+  #inspectors = new Set();
+  /** Anybody listening: the engine then sends its detailed events. */
+  #watched = false;
   #closed = false;
   /** The flush that the writes of the current tick will share. */
   #flushing = null;
@@ -100,7 +105,7 @@ export class SmartCache {
       call(() => this.#core.miss(key));
     } else {
       this.#peekMisses += 1;
-      if (this.#listeners.size !== 0) this.#emit({ type: 'miss', key });
+      if (this.#watched) this.#emit({ type: 'miss', key });
     }
     return undefined;
   }
@@ -326,18 +331,31 @@ export class SmartCache {
   }
 
   subscribe(listener) {
+    return this.#listen(this.#listeners, listener);
+  }
+
+  [INSPECT](listener) {
+    return this.#listen(this.#inspectors, listener);
+  }
+
+  #listen(set, listener) {
     if (typeof listener !== 'function') {
       throw new SmartCacheError('INVALID_OPTION', 'subscribe takes a function');
     }
     this.#ensureOpen();
-    this.#listeners.add(listener);
-    this.#core.setListener(this.#onEvent, true);
+    set.add(listener);
+    this.#watch();
     return () => {
-      this.#listeners.delete(listener);
-      if (this.#listeners.size === 0 && !this.#closed) {
-        this.#core.setListener(this.#onEvent, false);
-      }
+      set.delete(listener);
+      if (!this.#closed) this.#watch();
     };
+  }
+
+  /** Detailed events from the engine while anybody listens, none otherwise. */
+  #watch() {
+    const watched = this.#listeners.size !== 0 || this.#inspectors.size !== 0;
+    if (watched !== this.#watched) this.#core.setListener(this.#onEvent, watched);
+    this.#watched = watched;
   }
 
   async close() {
@@ -360,6 +378,7 @@ export class SmartCache {
     this.#core.free();
     this.#live.clear();
     this.#listeners.clear();
+    this.#inspectors.clear();
   }
 
   get closed() {
@@ -481,7 +500,7 @@ export class SmartCache {
         if (failure) throw failure.error;
         return value;
       }
-      if (this.#listeners.size !== 0) {
+      if (this.#watched) {
         this.#emit({ type: 'load', key, ms: performance.now() - started, ok: failure === undefined, prefetch: run.preload !== null });
       }
       // A preload nobody joined is not restarted: it stores nothing, and may be planned again.
@@ -533,7 +552,7 @@ export class SmartCache {
     this.#accesses[n] = live.id;
     this.#accessCount = n + 1;
     if (n + 1 === ACCESS_BATCH) this.#drain();
-    if (this.#listeners.size !== 0) this.#emit({ type: 'hit', key, tier: 'memory' });
+    if (this.#listeners.size !== 0) this.#emitTo(this.#listeners, { type: 'hit', key, tier: 'memory' });
     this.#noteRead(key);
     if (this.#predicting) this.#preloads.demand();
     return live;
@@ -571,11 +590,16 @@ export class SmartCache {
     else if (event.drop === 'removed') for (const key of event.removed) this.#live.delete(key);
     else if (event.drop === 'all') this.#live.clear();
     if (event.drop !== undefined) delete event.drop;
-    if (this.#listeners.size !== 0) this.#emit(event);
+    if (this.#watched) this.#emit(event);
   }
 
   #emit(event) {
-    for (const listener of this.#listeners) {
+    this.#emitTo(this.#listeners, event);
+    this.#emitTo(this.#inspectors, event);
+  }
+
+  #emitTo(listeners, event) {
+    for (const listener of listeners) {
       try {
         listener(event);
       } catch (error) {

@@ -3,6 +3,7 @@
 // `globalThis[Symbol.for('smartcache.devtools')]`, creating it when missing, so that the page,
 // the panel and the extension may load in any order. A handle costs one object until someone
 // subscribes: only then do detailed events flow, in batches.
+import { INSPECT } from './internal.js';
 
 export const HOOK = Symbol.for('smartcache.devtools');
 /** Fired on `window` when a handle comes or goes: `{ detail: { type: 'register' | 'unregister', id } }`. */
@@ -82,7 +83,7 @@ export function registerHandle(cache, core) {
     },
     subscribe(listener) {
       listeners.add(listener);
-      unsubscribe ??= cache.subscribe((event) => {
+      unsubscribe ??= cache[INSPECT]((event) => {
         batch.push({ ...event, at: Date.now() });
         timer ??= setTimeout(flush, BATCH_MS);
       });

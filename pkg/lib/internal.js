@@ -21,5 +21,9 @@ export const IS_LOADED = Symbol('smartcache.isLoaded');
 /** `cache[DEVTOOLS_ID]`: the id of the cache's handle on the devtools hook (undefined without one). */
 export const DEVTOOLS_ID = Symbol('smartcache.devtoolsId');
 
+/** `cache[INSPECT](listener)`: `subscribe` for the devtools: every event but the memory hits the
+ *  face serves (counted in stats and entries instead, so that a panel costs `peek` nothing). */
+export const INSPECT = Symbol('smartcache.inspect');
+
 /** Whether a live entry (`{ staleAt }`, 0 = never) is past its staleMs. */
 export const isStale = (live) => live !== undefined && live.staleAt !== 0 && Date.now() >= live.staleAt;

@@ -34,7 +34,7 @@ test('caches register on the hook in any load order, one handle each, gone when 
   await page.close();
 });
 
-test('a subscribed handle gets batched detailed events, other tabs\' marked remote; none flow unsubscribed', async () => {
+test('a subscribed handle gets batched detailed events (memory hits counted, not streamed), other tabs\' marked remote; none flow unsubscribed', async () => {
   const page = await session.openPage();
   const other = await session.openPage();
   await inPage(page, async (m) => {
@@ -58,6 +58,9 @@ test('a subscribed handle gets batched detailed events, other tabs\' marked remo
   });
   await other.evaluate(() => window.cache.set('remote-key', 2));
   await page.waitForFunction(() => window.batches.flat().some((e) => e.key === 'remote-key'));
+  // Another tab's write is not in memory here: reading it is a localStorage hit.
+  await page.evaluate(() => window.cache.get('remote-key'));
+  await page.waitForFunction(() => window.batches.flat().some((e) => e.type === 'hit' && e.key === 'remote-key'));
   const seen = await page.evaluate(async () => {
     const events = window.batches.flat();
     window.unsubscribe();
@@ -67,7 +70,8 @@ test('a subscribed handle gets batched detailed events, other tabs\' marked remo
     return { events, batches, afterUnsubscribe: window.batches.length };
   });
   const types = seen.events.map((e) => `${e.type}${e.key ? ` ${e.key}` : ''}`);
-  assert.ok(types.includes('hit company:42'), types.join(', '));
+  assert.equal(seen.events.find((e) => e.type === 'hit' && e.key === 'remote-key').tier, 'local', types.join(', '));
+  assert.ok(!types.includes('hit company:42'), 'memory hits are counted, not streamed (peek stays as fast)');
   assert.ok(seen.events.some((e) => e.type === 'load' && e.key === 'loaded' && typeof e.ms === 'number'));
   const invalidation = seen.events.find((e) => e.type === 'invalidate');
   assert.deepEqual(invalidation.removed, ['company:42', 'payment:7']);

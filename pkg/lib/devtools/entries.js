@@ -4,8 +4,10 @@
 import { countdown, h } from './dom.js';
 
 export const ROW_HEIGHT = 22;
-/** Entries fetched per page. */
+/** Entries fetched per page as the table scrolls. */
 const PAGE = 500;
+/** Entries of the first page: a screenful and some, so that the first paint is quick. */
+const FIRST_PAGE = 100;
 /** Rows drawn beyond the viewport on each side. */
 const OVERSCAN = 10;
 
@@ -37,7 +39,7 @@ export class EntriesTable {
   /** Reloads from the first page (the cache changed, or the filter did). */
   async refresh() {
     const generation = (this.generation += 1);
-    const keep = Math.min(Math.max(PAGE, this.lastVisible() + OVERSCAN), 1_000);
+    const keep = Math.min(Math.max(FIRST_PAGE, this.lastVisible() + OVERSCAN), 1_000);
     const page = await this.load({ ...this.query, limit: keep });
     if (generation !== this.generation) return;
     this.rows = page.entries;

@@ -15,9 +15,11 @@ const POLL_MS = 1_000;
 const EVENT_TYPES = ['set', 'hit', 'miss', 'evict', 'expire', 'delete', 'invalidate', 'clear', 'load', 'prefetch', 'fault'];
 
 export class DevtoolsUI {
-  /** Renders into `root` (a shadow root or an element); `onClose` adds a close button. */
-  constructor(root, adapter, { onClose } = {}) {
+  /** Renders into `root` (a shadow root or an element); `onClose` adds a close button; `prefer`
+   *  names the handle to show first. */
+  constructor(root, adapter, { onClose, prefer } = {}) {
     this.adapter = adapter;
+    this.prefer = prefer;
     this.handle = null;
     this.events = [];
     this.samples = [];
@@ -65,7 +67,8 @@ export class DevtoolsUI {
   async listHandles() {
     const handles = await this.adapter.handles();
     this.picker.replaceChildren(...handles.map((d) => h('option', { value: d.id }, `${d.namespace} v${d.version}`)));
-    if (!handles.some((d) => d.id === this.handle)) await this.choose(handles[0]?.id ?? null);
+    const preferred = handles.find((d) => d.id === this.prefer) ?? handles[0];
+    if (!handles.some((d) => d.id === this.handle)) await this.choose(preferred?.id ?? null);
     else this.picker.value = this.handle;
   }
 

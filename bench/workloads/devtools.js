@@ -1,0 +1,72 @@
+// Workload 10: the devtools' cost. The in-page panel's first paint over a 100,000-entry cache
+// (mountDevtools to the first rows on screen), and `peek` throughput (10,000 entries, a million
+// Zipf reads) with the panel's handle subscribed against without, in the same page.
+import { SmartCache } from 'smartcache';
+import { mountDevtools } from '/pkg/devtools.js';
+import { company, rng } from '/www/crm-data.js';
+import { zipfSampler } from '/bench/traces.js';
+
+const PANEL_ENTRIES = 100_000;
+const ENTRIES = 10_000;
+const READS = 1_000_000;
+const ROUNDS = 7;
+
+function bestOf(rounds, fn) {
+  let ms = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    fn();
+    ms = Math.min(ms, performance.now() - started);
+  }
+  return ms;
+}
+
+export async function run() {
+  localStorage.clear();
+  const big = await SmartCache.open({ namespace: 'devtools-bench-panel', crossTab: false });
+  await big.clear();
+  for (let i = 0; i < PANEL_ENTRIES; i++) big.set(`company:${i}`, { id: i, name: `Company ${i}` }, { tier: 'memory' });
+  await big.set('last', 1, { tier: 'memory' });
+  const started = performance.now();
+  const unmount = mountDevtools({ cache: big });
+  const root = document.querySelector('[data-smartcache-devtools]').shadowRoot;
+  while (root.querySelectorAll('.row[data-key]').length === 0) await new Promise((r) => setTimeout(r, 1));
+  const firstPaintMs = performance.now() - started;
+  const shownTotal = root.querySelector('[data-entries-total]').textContent;
+  unmount();
+  await big.close();
+
+  const cache = await SmartCache.open({ namespace: 'devtools-bench-peek', crossTab: false });
+  await cache.clear();
+  const keys = Array.from({ length: ENTRIES }, (_, i) => `company:${i}`);
+  for (const [i, key] of keys.entries()) await cache.set(key, company(i), { tier: 'memory' });
+  const next = zipfSampler(ENTRIES, 1.0, rng(5));
+  const order = Array.from({ length: READS }, () => keys[next()]);
+  let sink = 0;
+  const read = () => {
+    for (const k of order) sink += cache.peek(k).id;
+  };
+  const handle = globalThis[Symbol.for('smartcache.devtools')].find((h) => h.namespace === 'devtools-bench-peek');
+  // Alternating, so that the machine's drift falls on both alike.
+  let without = Infinity;
+  let attached = Infinity;
+  let events = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    without = Math.min(without, bestOf(1, read));
+    const off = handle.subscribe((batch) => (events += batch.length));
+    attached = Math.min(attached, bestOf(1, read));
+    off();
+  }
+  await cache.close();
+  return {
+    panelEntries: PANEL_ENTRIES,
+    firstPaintMs,
+    shownTotal,
+    reads: READS,
+    peekPerSecond: READS / (without / 1e3),
+    peekAttachedPerSecond: READS / (attached / 1e3),
+    attachedRatio: without / attached,
+    events,
+    sink,
+  };
+}
