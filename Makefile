@@ -5,7 +5,7 @@ SHELL := bash
 # that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup build demo app kpi api test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
+.PHONY: setup build demo app kpi api extension test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
 
 setup:
 	@bash scripts/setup.sh
@@ -32,6 +32,10 @@ kpi: app
 ## api: the demo CRM's API server over a seeded SQLite file (target/crm.sqlite), on PORT (8080)
 api:
 	cargo run -q --release -p crm-api
+
+## extension: the browser extension (a "smartcache" devtools panel) in target/extension/, to load unpacked
+extension:
+	@bash scripts/build-extension.sh
 
 ## bench: side-by-side benchmarks in headless Chromium; writes bench/results/latest.{json,md}
 bench:

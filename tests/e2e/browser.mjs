@@ -34,12 +34,17 @@ export function chromeBin() {
   return '/usr/bin/chromium';
 }
 
-export async function launchBrowser({ extraArgs = [] } = {}) {
+/** `extension`: the folder of an unpacked extension to load (Debian's Chromium honours
+ *  --load-extension under --headless=new; Playwright's own headless mode cannot load one). */
+export async function launchBrowser({ extraArgs = [], extension } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'smartcache-profile-'));
+  const withExtension = extension ? [`--load-extension=${extension}`, `--disable-extensions-except=${extension}`] : [];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromeBin(),
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
+    // CHROMIUM_ARGS carry --headless=new; with an extension Playwright must not add its own.
+    headless: !extension,
+    args: [...CHROMIUM_ARGS, ...withExtension, ...extraArgs],
+    ...(extension ? { ignoreDefaultArgs: ['--disable-extensions'] } : {}),
   });
   return {
     context,
