@@ -28,7 +28,7 @@
         subscriptions.get(handleId)?.();
         subscriptions.delete(handleId);
         post({ id, result: true });
-      } else if (['stats', 'entries', 'graph', 'command'].includes(method)) {
+      } else if (['stats', 'entries', 'graph', 'predictions', 'command'].includes(method)) {
         post({ id, result: (await handle[method](...args)) ?? null });
       } else {
         throw new Error(`unknown method ${method}`);

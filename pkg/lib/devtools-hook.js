@@ -81,6 +81,10 @@ export function registerHandle(cache, core) {
     graph(key, depth = 2) {
       return core.graph(key, depth);
     },
+    /** What the predictor has learned: its strongest transitions. */
+    predictions(limit = 20) {
+      return { transitions: core.transitions(limit) };
+    },
     subscribe(listener) {
       listeners.add(listener);
       unsubscribe ??= cache[INSPECT]((event) => {

@@ -5,12 +5,12 @@
 use super::convert;
 use super::driver::{flush, read_batch, PendingRead, Shared};
 use super::options;
-use crate::core::engine::options::SetOptions;
 use crate::core::engine::inspect::EntriesQuery;
+use crate::core::engine::options::SetOptions;
 use crate::core::engine::Lookup;
 use crate::core::error::Error;
-use crate::core::types::Tier;
 use crate::core::predict::{Planned, Reason, Surroundings};
+use crate::core::types::Tier;
 use js_sys::{Array, Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -345,9 +345,18 @@ impl WasmCache {
         convert::plain(&self.shared.with_engine(|e| e.entries_page(&query)))
     }
 
+    /// The predictor's strongest transitions for the devtools: `[{ after, next, probability, seen }]`.
+    pub fn transitions(&self, limit: u32) -> JsResult<JsValue> {
+        convert::plain(&self.shared.engine.borrow().transitions(limit as usize))
+    }
+
     /// The dependency neighbourhood of `key` for the devtools: `{ nodes, edges }`.
     pub fn graph(&self, key: &str, depth: u32) -> JsResult<JsValue> {
-        convert::plain(&self.shared.with_engine(|e| e.neighbourhood(key, depth as usize)))
+        convert::plain(
+            &self
+                .shared
+                .with_engine(|e| e.neighbourhood(key, depth as usize)),
+        )
     }
 
     /// Whether the predictor learns (predict is 'on' or 'shadow'): the face then plans preloads

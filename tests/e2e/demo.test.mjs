@@ -161,6 +161,10 @@ test('the devtools panel lists the demo\'s entries, draws company → payments, 
   await panel.locator('input[aria-label="graph key"]').press('Enter');
   await panel.locator('[data-view="graph"] [data-edge="payments:company:3:page:2 -> payments:company:3"]').waitFor();
   await page.screenshot({ path: join(root, 'docs/devtools-panel.png') });
+  // What the predictor learned from this visit: the company led to its payments' second page.
+  await panel.locator('[data-tab="predictions"]').click();
+  await panel.locator('[data-transition]', { hasText: 'company:{}  ⇒  payments:company:{=}:page:2' }).first().waitFor();
+  await panel.locator('[data-tab="graph"]').click();
   const trips = Number(await text(page, '[data-stat="round-trips"]'));
   await panel.locator('[data-action="invalidate-graph"]').click();
   await panel.locator('[data-tab="entries"]').click();

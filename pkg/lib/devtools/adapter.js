@@ -4,7 +4,7 @@
 //
 //   handles(): Promise<{ id, namespace, version }[]>
 //   onHandles(listener): unsubscribe            the list changed
-//   call(id, method, ...args): Promise<result>  stats | entries | graph | command
+//   call(id, method, ...args): Promise<result>  stats | entries | graph | predictions | command
 //   subscribe(id, listener(events[])): unsubscribe
 import { HOOK, HOOK_EVENT } from '../devtools-hook.js';
 
@@ -28,7 +28,7 @@ export function pageAdapter() {
     },
     async call(id, method, ...args) {
       const handle = find(id);
-      if (!['stats', 'entries', 'graph', 'command'].includes(method)) throw new Error(`unknown method ${method}`);
+      if (!['stats', 'entries', 'graph', 'predictions', 'command'].includes(method)) throw new Error(`unknown method ${method}`);
       return handle[method](...args);
     },
     subscribe(id, listener) {

@@ -220,9 +220,12 @@ export class DevtoolsUI {
     );
   }
 
-  drawPredictions() {
+  async drawPredictions() {
     const p = this.stats.predict;
+    const learned = (await this.call('predictions', 20).catch(() => null))?.transitions ?? [];
     this.views.predictions.replaceChildren(
+      h('h3', {}, 'what it has learned (strongest first; {=} is a parameter taken from what came before)'),
+      ...learned.map((t) => h('div', { class: 'event', 'data-transition': '' }, `${t.after}  ⇒  ${t.next} · p ${t.probability.toFixed(2)} · seen ${t.seen.toFixed(1)}`)),
       h('h3', {}, `predictor ${p.mode}`),
       h('div', { 'data-predict': '' }, `guesses ${p.issued} · used ${p.used} · precision ${(p.precision * 100).toFixed(0)} % (last 50) · coverage ${(p.coverage * 100).toFixed(0)} % · wasted ${kib(p.wastedBytes)}`),
       h('div', {}, `preloads stored ${this.stats.prefetched} · read ${this.stats.prefetchHits}`),

@@ -107,6 +107,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         !fresh && !self.loads.any(|l| !l.spoiled && &*l.key == key)
     }
 
+    /// The predictor's strongest transitions, for the devtools.
+    pub fn transitions(&self, limit: usize) -> Vec<crate::core::predict::Transition> {
+        self.predictor.model().transitions(limit)
+    }
+
     /// The prefixes of the face's registered loaders: only their keys are preloaded.
     pub fn set_loader_prefixes(&mut self, prefixes: Vec<String>) {
         self.predictor.set_loader_prefixes(prefixes);

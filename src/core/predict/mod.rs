@@ -11,7 +11,7 @@ pub mod plan;
 pub mod score;
 pub mod template;
 
-pub use model::{Model, Prediction};
+pub use model::{Model, Prediction, Transition};
 pub use plan::{Load, Mode, Planned, PredictConfig, Predictor, Reason, Surroundings};
 pub use score::Scores;
 pub use template::Abstracted;

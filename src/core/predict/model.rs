@@ -113,6 +113,19 @@ pub struct Prediction {
     pub probability: f32,
 }
 
+/// A transition the model knows, as the devtools show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Transition {
+    /// The context: a template, two of them ("a → b"), or a concrete key.
+    pub after: String,
+    /// What followed it.
+    pub next: String,
+    /// Its probability now.
+    pub probability: f32,
+    /// Its (decayed) count.
+    pub seen: f32,
+}
+
 /// The model. Feed it demand accesses (`observe`), ask what comes next (`predict`).
 #[derive(Debug, Default)]
 pub struct Model {
@@ -282,6 +295,46 @@ impl Model {
         instantiate(&successor.template, &params?)
     }
 
+    /// The strongest transitions it knows, strongest first: what it has seen follow what, for
+    /// people to read (`{}` stands for a parameter; `{=}` for one taken from the context).
+    pub fn transitions(&self, limit: usize) -> Vec<Transition> {
+        let mut out: Vec<Transition> = Vec::new();
+        for (context, c) in &self.contexts {
+            let after = match context {
+                ContextKey::Order1(t) | ContextKey::Concrete(t) => t.to_string(),
+                ContextKey::Order2(a, b) => format!("{a} → {b}"),
+            };
+            for (successor, count) in &c.successors {
+                let mut params = successor.params.iter();
+                let next: Vec<String> = successor
+                    .template
+                    .split(':')
+                    .map(
+                        |segment| match (segment == "{}").then(|| params.next()).flatten() {
+                            Some(Source::Recent { .. }) => "{=}".to_string(),
+                            Some(Source::Literal(value)) => value.to_string(),
+                            None => segment.to_string(),
+                        },
+                    )
+                    .collect();
+                out.push(Transition {
+                    after: after.clone(),
+                    next: next.join(":"),
+                    probability: count / (c.total + c.successors.len() as f32),
+                    seen: *count,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            b.seen
+                .total_cmp(&a.seen)
+                .then_with(|| a.after.cmp(&b.after))
+                .then_with(|| a.next.cmp(&b.next))
+        });
+        out.truncate(limit);
+        out
+    }
+
     /// Contexts held (for the bounds).
     pub fn contexts(&self) -> usize {
         self.contexts.len()
@@ -427,6 +480,33 @@ mod tests {
             first(&model).map(|p| p.0),
             Some("payments:company:8:page:1".into())
         );
+    }
+
+    #[test]
+    fn transitions_read_as_people_would_say_them() {
+        let mut model = Model::default();
+        let mut now = 0;
+        for id in [1, 2, 3] {
+            visit(
+                &mut model,
+                &mut now,
+                &[
+                    "list",
+                    &format!("company:{id}"),
+                    &format!("payments:company:{id}:page:1"),
+                ],
+            );
+        }
+        let top = model.transitions(3);
+        assert_eq!(top.len(), 3);
+        // On company 1 the page number 1 looked bound to the id as well: two visits say it is a literal.
+        assert!(
+            top.iter().any(|t| t.after == "company:{}"
+                && t.next == "payments:company:{=}:page:1"
+                && t.seen == 2.0),
+            "{top:?}"
+        );
+        assert!(top.windows(2).all(|w| w[0].seen >= w[1].seen));
     }
 
     #[test]
