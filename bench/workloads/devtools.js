@@ -5,21 +5,12 @@ import { SmartCache } from 'smartcache';
 import { mountDevtools } from '/pkg/devtools.js';
 import { company, rng } from '/www/crm-data.js';
 import { zipfSampler } from '/bench/traces.js';
+import { bestMs } from '/bench/workloads/timing.js';
 
 const PANEL_ENTRIES = 100_000;
 const ENTRIES = 10_000;
 const READS = 1_000_000;
 const ROUNDS = 7;
-
-function bestOf(rounds, fn) {
-  let ms = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    const started = performance.now();
-    fn();
-    ms = Math.min(ms, performance.now() - started);
-  }
-  return ms;
-}
 
 export async function run() {
   localStorage.clear();
@@ -52,9 +43,9 @@ export async function run() {
   let attached = Infinity;
   let events = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    without = Math.min(without, bestOf(1, read));
+    without = Math.min(without, bestMs(1, read));
     const off = handle.subscribe((batch) => (events += batch.length));
-    attached = Math.min(attached, bestOf(1, read));
+    attached = Math.min(attached, bestMs(1, read));
     off();
   }
   await cache.close();

@@ -6,19 +6,10 @@ import { LRUCache } from 'lru-cache';
 import { QueryClient } from '@tanstack/query-core';
 import { company, rng } from '/www/crm-data.js';
 import { zipfSampler } from '/bench/traces.js';
+import { bestMs as best } from '/bench/workloads/timing.js';
 
 const ENTRIES = 10_000;
 const READS = 1_000_000;
-
-function best(times, fn) {
-  let ms = Infinity;
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    fn();
-    ms = Math.min(ms, performance.now() - started);
-  }
-  return ms;
-}
 
 async function bestAsync(times, fn) {
   let ms = Infinity;
