@@ -57,9 +57,9 @@ async function inBrowser(app, visit) {
 test('npm pack, npm install into a Vite app, type-check, build and run', async () => {
   const app = buildApp('vite-app');
   const installed = readdirSync(join(app, 'node_modules/smartcache')).sort();
-  assert.deepEqual(installed, ['index.d.ts', 'index.js', 'lib', 'package.json', 'react.d.ts', 'react.js', 'tanstack.d.ts', 'tanstack.js', 'wasm']);
+  assert.deepEqual(installed, ['devtools.d.ts', 'devtools.js', 'index.d.ts', 'index.js', 'lib', 'package.json', 'react.d.ts', 'react.js', 'tanstack.d.ts', 'tanstack.js', 'wasm']);
   await inBrowser(app, async (result) => {
-    assert.deepEqual(await result('/'), { name: 'Acme', rows: 1, code: 'INVALID_KEY', hits: 1, loaded: 'Loaded' });
+    assert.deepEqual(await result('/'), { name: 'Acme', rows: 1, code: 'INVALID_KEY', hits: 1, loaded: 'Loaded', predict: 'on' });
   });
 });
 

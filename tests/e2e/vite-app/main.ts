@@ -9,7 +9,8 @@ interface Company {
 async function run(): Promise<Record<string, unknown>> {
   await setCachedData<Company>('company:42', { id: 42, name: 'Acme' });
   const company = await getCachedData<Company>('company:42');
-  const cache = await SmartCache.open({ namespace: 'vite', memoryBytes: 1 << 20 });
+  const cache = await SmartCache.open({ namespace: 'vite', memoryBytes: 1 << 20, predict: { threshold: 0.5 }, devtools: true });
+  cache.registerLoader('contacts:', async (key) => ({ key }), (key) => ({ dependsOn: [key.replace('contacts:', 'company:')] }));
   await cache.set('payments:company:42', [{ id: 1, amount: 10 }], { ttlMs: 60_000, tags: ['payments'] });
   const hit = cache.peek<{ id: number }[]>('payments:company:42');
   let code = '';
@@ -23,7 +24,11 @@ async function run(): Promise<Record<string, unknown>> {
   const events: CacheEvent['type'][] = [];
   cache.subscribe((event) => events.push(event.type));
   const stats: CacheStats = cache.stats();
-  return { name: company?.name, rows: hit?.length, code, hits: stats.hits, loaded: loaded.name };
+  // The devtools entry, loaded on demand: its panel lists this cache.
+  const { mountDevtools } = await import('smartcache/devtools');
+  const unmount = mountDevtools({ cache, open: false });
+  unmount();
+  return { name: company?.name, rows: hit?.length, code, hits: stats.hits, loaded: loaded.name, predict: stats.predict.mode };
 }
 
 run().then(
