@@ -2,7 +2,7 @@
 // a Map so that a hit costs about a Map.get, and reports those hits to the engine's policy in
 // batches (the read buffer of Caffeine). Every rule lives in the engine; the face only parses what
 // the persistent tiers return and batches IndexedDB flushes per tick.
-import { SmartCacheError, checkKey, fromCore } from './error.js';
+import { SmartCacheError, checkKey, fromCore, notifyAll } from './error.js';
 import { toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
@@ -552,7 +552,7 @@ export class SmartCache {
     this.#accesses[n] = live.id;
     this.#accessCount = n + 1;
     if (n + 1 === ACCESS_BATCH) this.#drain();
-    if (this.#listeners.size !== 0) this.#emitTo(this.#listeners, { type: 'hit', key, tier: 'memory' });
+    if (this.#listeners.size !== 0) notifyAll(this.#listeners, { type: 'hit', key, tier: 'memory' });
     this.#noteRead(key);
     if (this.#predicting) this.#preloads.demand();
     return live;
@@ -594,20 +594,7 @@ export class SmartCache {
   }
 
   #emit(event) {
-    this.#emitTo(this.#listeners, event);
-    this.#emitTo(this.#inspectors, event);
-  }
-
-  #emitTo(listeners, event) {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A faulty listener must not break the cache or the other listeners.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notifyAll(this.#listeners, event);
+    notifyAll(this.#inspectors, event);
   }
 }

@@ -3,6 +3,7 @@
 // `globalThis[Symbol.for('smartcache.devtools')]`, creating it when missing, so that the page,
 // the panel and the extension may load in any order. A handle costs one object until someone
 // subscribes: only then do detailed events flow, in batches.
+import { notifyAll } from './error.js';
 import { INSPECT } from './internal.js';
 
 export const HOOK = Symbol.for('smartcache.devtools');
@@ -44,15 +45,7 @@ export function registerHandle(cache, core) {
     timer = null;
     const events = batch;
     batch = [];
-    for (const listener of listeners) {
-      try {
-        listener(events);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notifyAll(listeners, events);
   };
   const estimate = () => {
     globalThis.navigator?.storage?.estimate?.().then(

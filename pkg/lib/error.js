@@ -32,3 +32,17 @@ export function checkKey(key) {
     throw new SmartCacheError('INVALID_KEY', 'key holds a lone surrogate');
   }
 }
+
+/** Calls every listener with `value`; one that throws breaks neither the caller nor the others
+ *  (its error is rethrown on its own, where the page's error reporting sees it). */
+export function notifyAll(listeners, value) {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
