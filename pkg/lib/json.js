@@ -47,8 +47,7 @@ function check(root) {
         if (Array.isArray(value)) {
           for (let i = value.length - 1; i >= 0; i--) stack.push(value[i], i, true);
         } else {
-          const proto = Object.getPrototypeOf(value);
-          if (proto !== Object.prototype && proto !== null) refuse(`a ${value.constructor?.name ?? 'non-plain object'}`, key);
+          if (!isPlain(Object.getPrototypeOf(value))) refuse(`a ${value.constructor?.name ?? 'non-plain object'}`, key);
           // JSON drops symbol-keyed properties silently: the value would not come back.
           if (Object.getOwnPropertySymbols(value).some((s) => Object.prototype.propertyIsEnumerable.call(value, s))) {
             refuse('an object with symbol keys', key);
@@ -62,6 +61,15 @@ function check(root) {
         refuse(`a ${typeof value}`, key);
     }
   }
+}
+
+/** Whether `proto` is what a plain object's prototype may be: none, or `Object.prototype` of this
+ *  realm or of another (a same-origin iframe's, what a test driver hands over). */
+function isPlain(proto) {
+  if (proto === Object.prototype || proto === null) return true;
+  if (Object.getPrototypeOf(proto) !== null) return false;
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  return typeof ctor === 'function' && ctor.name === 'Object' && ctor.prototype === proto;
 }
 
 export function toJson(value) {

@@ -46,6 +46,31 @@ test('values that would not come back deep-equal are NOT_SERIALIZABLE; deep valu
   await page.close();
 });
 
+test('plain objects and arrays of another realm are values; its Maps, Dates and class instances are not', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const other = frame.contentWindow;
+    const cache = await m.SmartCache.open({ namespace: 'realms' });
+    const code = (value) => cache.set('k', value).then(() => 'stored', (e) => `${e.name}:${e.code}`);
+    const plain = other.eval('({ a: [1, { b: 2 }], c: Object.create(null) })');
+    const stored = await code(plain);
+    const back = await cache.get('k');
+    return {
+      stored,
+      back: JSON.stringify(back),
+      map: await code(other.eval('new Map()')),
+      date: await code(other.eval('new Date()')),
+      instance: await code(other.eval('new (class Point { constructor() { this.x = 1; } })()')),
+      fakePrototype: await code(Object.create(Object.create(null))),
+    };
+  });
+  const refused = 'SmartCacheError:NOT_SERIALIZABLE';
+  assert.deepEqual(result, { stored: 'stored', back: '{"a":[1,{"b":2}],"c":{}}', map: refused, date: refused, instance: refused, fakePrototype: refused });
+  await page.close();
+});
+
 test('lone surrogates in namespace, tags and dependsOn are INVALID_OPTION', async () => {
   const page = await session.openPage();
   const result = await inPage(page, async (m) => {
