@@ -7,6 +7,7 @@ use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
 use crate::core::engine::store::{units, LocalStore, StoreError};
 use crate::core::format::checksum::xxh32;
+use crate::core::format::codec;
 use crate::core::format::record::Meta;
 use crate::core::format::text;
 use crate::core::policy::Policy;
@@ -17,10 +18,10 @@ use crate::core::types::{FaultCode, Tier};
 pub const MAX_MODEL_BYTES: u64 = 64 * 1024;
 /// The model is saved at most this often while it learns (and when the cache closes).
 pub const SAVE_EVERY_MS: u64 = 5_000;
-/// Frame of the saved model: magic, frame version, seal (u32), checksum of the body (u32).
-const MODEL_MAGIC: [u8; 2] = *b"SP";
-const MODEL_FRAME_VERSION: u8 = 1;
-const MODEL_FRAME_LEN: usize = 2 + 1 + 4 + 4;
+/// The saved model: its namespace's seal (u32 LE), then the body in the payload envelope of
+/// `codec` (magic, format, length, checksum), never compressed so that its size is known before.
+const MODEL_SEAL_LEN: usize = 4;
+const MODEL_FRAME_LEN: usize = MODEL_SEAL_LEN + codec::HEADER_LEN;
 
 /// A preload no demand access has read yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,24 +263,14 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     fn decode_model(&self, value: &str) -> Result<Model, String> {
         let bytes = text::unpack(value).map_err(|e| e.to_string())?;
-        if bytes.len() < MODEL_FRAME_LEN || bytes[..2] != MODEL_MAGIC {
-            return Err("not a saved model".into());
-        }
-        if bytes[2] != MODEL_FRAME_VERSION {
-            return Err("a model format this release does not read".into());
-        }
-        let word = |at: usize| {
-            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-        };
-        let seal = self.model_seal();
-        if word(3) != seal {
+        let (seal, envelope) = bytes
+            .split_first_chunk::<MODEL_SEAL_LEN>()
+            .ok_or("not a saved model")?;
+        if u32::from_le_bytes(*seal) != self.model_seal() {
             return Err("it belongs to another namespace".into());
         }
-        let body = &bytes[MODEL_FRAME_LEN..];
-        if word(7) != xxh32(body, seal) {
-            return Err("checksum mismatch".into());
-        }
-        Model::decode(body).map_err(String::from)
+        let body = codec::decode(envelope).map_err(|e| e.to_string())?;
+        Model::decode(&body).map_err(String::from)
     }
 
     /// The model takes `cost` bytes of localStorage: the entries' budget is what remains.
@@ -317,13 +308,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return;
         }
         let body = self.predictor.model().encode(body_limit as usize);
-        let seal = self.model_seal();
-        let mut frame = Vec::with_capacity(MODEL_FRAME_LEN + body.len());
-        frame.extend_from_slice(&MODEL_MAGIC);
-        frame.push(MODEL_FRAME_VERSION);
-        frame.extend_from_slice(&seal.to_le_bytes());
-        frame.extend_from_slice(&xxh32(&body, seal).to_le_bytes());
-        frame.extend_from_slice(&body);
+        let mut frame = self.model_seal().to_le_bytes().to_vec();
+        frame.extend(codec::encode(&body, usize::MAX));
         let value = text::pack(&frame);
         match self.stores.local.set(&key, &value) {
             Ok(()) => {
