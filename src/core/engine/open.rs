@@ -6,7 +6,7 @@ use super::broadcast::TabState;
 use super::{key_hash, Engine, Entry, Handle, Key, Policies, Reverse, Stores};
 use crate::core::clock::Clock;
 use crate::core::engine::options::CacheConfig;
-use crate::core::engine::store::{units, LocalStore};
+use crate::core::engine::store::{charged_bytes, units, LocalStore};
 use crate::core::error::{Corruption, Error};
 use crate::core::format::record::{self, Meta};
 use crate::core::format::text;
@@ -116,8 +116,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         // Oldest first, so that a budget smaller than what is stored keeps the newest.
         found.sort_by_key(|(meta, _)| meta.created_at);
         for (meta, value_units) in found {
-            let cost =
-                2 * (units(&self.stores.local_prefix) + units(&meta.key) + value_units) as u64;
+            let cost = charged_bytes(
+                units(&self.stores.local_prefix) + units(&meta.key),
+                value_units,
+            );
             self.adopt(meta, Tier::Local, cost);
         }
     }

@@ -5,7 +5,7 @@
 use super::{Engine, Handle, Key};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
-use crate::core::engine::store::{units, LocalStore, StoreError};
+use crate::core::engine::store::{charged_bytes, units, LocalStore, StoreError};
 use crate::core::format::checksum::xxh32;
 use crate::core::format::codec;
 use crate::core::format::record::Meta;
@@ -245,7 +245,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         match self.decode_model(&value) {
             Ok(model) => {
                 self.predictor.adopt(model);
-                let cost = 2 * (units(&key) + units(&value)) as u64;
+                let cost = charged_bytes(units(&key), units(&value));
                 if cost <= self.config.local_storage_bytes {
                     self.reserve_for_model(cost);
                 } else {
@@ -314,7 +314,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         match self.stores.local.set(&key, &value) {
             Ok(()) => {
                 self.predictor.saved();
-                self.reserve_for_model(2 * (units(&key) + units(&value)) as u64);
+                self.reserve_for_model(charged_bytes(units(&key), units(&value)));
             }
             Err(StoreError::Quota) => {
                 let message = "the predictor's model was not saved: localStorage is full".into();

@@ -25,6 +25,12 @@ pub trait LocalStore {
     fn remove(&mut self, key: &str) -> Result<(), StoreError>;
 }
 
+/// Bytes localStorage charges for a value of `value_units` UTF-16 units under a key of
+/// `key_units`: 2 per unit of both.
+pub fn charged_bytes(key_units: usize, value_units: usize) -> u64 {
+    2 * (key_units + value_units) as u64
+}
+
 /// UTF-16 units of a string, as localStorage counts them.
 pub fn units(s: &str) -> usize {
     // ASCII (storage keys, mostly) has one unit per byte. Packed values are never ASCII: every

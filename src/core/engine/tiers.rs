@@ -5,7 +5,7 @@
 use super::{key_hash, Engine, Handle};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
-use crate::core::engine::store::{units, LocalStore, StoreError};
+use crate::core::engine::store::{charged_bytes, units, LocalStore, StoreError};
 use crate::core::error::{Corruption, Error, Result};
 use crate::core::format::record::payload_sum;
 use crate::core::format::record::{self, Meta};
@@ -74,7 +74,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let value_units = record::HEAD_UNITS
             + meta_units
             + crate::core::format::text::packed_units(meta.payload_bytes as usize);
-        2 * (units(&self.stores.local_prefix) + units(&meta.key) + value_units) as u64
+        charged_bytes(
+            units(&self.stores.local_prefix) + units(&meta.key),
+            value_units,
+        )
     }
 
     /// Removes a localStorage key; a refusal is an `UNAVAILABLE` fault (the value may linger, and
