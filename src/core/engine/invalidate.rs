@@ -18,7 +18,7 @@ const MAX_READS_PER_LOAD: usize = 4_096;
 
 #[derive(Debug)]
 pub(super) struct Load {
-    pub(super) key: Key,
+    key: Key,
     /// Dependencies and tags it will be stored with.
     names: Vec<Key>,
     /// Keys read through the cache while it ran (every load in flight is credited with a read).
@@ -48,8 +48,11 @@ pub(super) struct Loads {
 }
 
 impl Loads {
-    pub(super) fn any(&self, matches: impl Fn(&Load) -> bool) -> bool {
-        self.in_flight.values().any(matches)
+    /// The live (unspoiled) load of `key`, if one is under way.
+    pub(super) fn of(&self, key: &str) -> Option<&Load> {
+        self.in_flight
+            .values()
+            .find(|l| !l.spoiled && &*l.key == key)
     }
 
     pub(super) fn count(&self, matches: impl Fn(&Load) -> bool) -> usize {

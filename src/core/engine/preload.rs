@@ -2,7 +2,8 @@
 //! cold (never pushing out what has proven hot) and marked until a demand access reads them, and
 //! the model is kept in localStorage within its budget, sealed to its namespace.
 
-use super::{Engine, Handle, Key};
+use super::invalidate::Loads;
+use super::{Engine, Entry, Handle, Key};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
 use crate::core::engine::store::{charged_bytes, units, LocalStore, StoreError};
@@ -11,8 +12,10 @@ use crate::core::format::codec;
 use crate::core::format::record::Meta;
 use crate::core::format::text;
 use crate::core::policy::Policy;
+use crate::core::policy::Slots;
 use crate::core::predict::{Load, Model, Planned, Reason, Surroundings};
 use crate::core::types::{FaultCode, Tier};
+use std::collections::HashMap;
 
 /// Most bytes the saved model takes in localStorage, as the browser counts them.
 pub const MAX_MODEL_BYTES: u64 = 64 * 1024;
@@ -89,23 +92,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Whether a preload of `key` is in flight.
     fn preloading(&self, key: &str) -> bool {
-        self.loads
-            .any(|l| !l.spoiled && &*l.key == key && l.preload.is_some())
+        self.loads.of(key).is_some_and(|l| l.preload.is_some())
     }
 
     /// Whether `key` lacks a fresh copy in every tier and nothing loads it: a preload may.
     pub fn needs_load(&mut self, key: &str) -> bool {
         self.purge_expired();
-        self.lacks_fresh_copy(key)
-    }
-
-    fn lacks_fresh_copy(&self, key: &str) -> bool {
-        let now = self.clock.now_ms();
-        let fresh = self.index.get(key).is_some_and(|&h| {
-            let meta = &self.entry(h).meta;
-            !meta.expired(now) && meta.stale_at.is_none_or(|at| at > now)
-        });
-        !fresh && !self.loads.any(|l| !l.spoiled && &*l.key == key)
+        lacks_fresh_copy(
+            &self.index,
+            &self.entries,
+            &self.loads,
+            key,
+            self.clock.now_ms(),
+        )
     }
 
     /// The predictor's strongest transitions, for the devtools.
@@ -140,10 +139,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             demand: self.loads.count(|l| !l.spoiled && l.preload.is_none()) as u32,
         };
         let now = self.clock.now_ms();
-        let mut predictor = std::mem::take(&mut self.predictor);
-        let planned = predictor.plan(around, now, load, |key| self.lacks_fresh_copy(key));
-        self.predictor = predictor;
-        planned
+        let (index, entries, loads) = (&self.index, &self.entries, &self.loads);
+        self.predictor.plan(around, now, load, |key| {
+            lacks_fresh_copy(index, entries, loads, key, now)
+        })
     }
 
     /// A preload of `key` begins; like `begin_load`, with why and how likely.
@@ -326,4 +325,20 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
         }
     }
+}
+
+/// Whether `key` lacks a fresh copy in every tier and nothing loads it (over the parts of the
+/// engine it reads, so that the predictor can ask while it plans).
+fn lacks_fresh_copy(
+    index: &HashMap<Key, Handle>,
+    entries: &Slots<Entry>,
+    loads: &Loads,
+    key: &str,
+    now: u64,
+) -> bool {
+    let fresh = index
+        .get(key)
+        .and_then(|&h| entries.get(h))
+        .is_some_and(|e| !e.meta.expired(now) && e.meta.stale_at.is_none_or(|at| at > now));
+    !fresh && loads.of(key).is_none()
 }
