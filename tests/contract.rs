@@ -25,10 +25,8 @@ fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
-const TIERS: [Tier; 3] = [Tier::Memory, Tier::Local, Tier::IndexedDb];
-
 fn render() -> String {
-    let tiers = TIERS.map(Tier::as_str);
+    let tiers = Tier::ALL.map(Tier::as_str);
     let faults = FaultCode::ALL.map(FaultCode::as_str);
     let drops = [LiveDrop::Key, LiveDrop::Removed, LiveDrop::All].map(LiveDrop::as_str);
     format!(
@@ -113,7 +111,7 @@ fn index_d_ts_matches_the_rust_definitions() {
         union(&dts, "FaultCode"),
         set(&FaultCode::ALL.map(FaultCode::as_str))
     );
-    assert_eq!(union(&dts, "TierName"), set(&TIERS.map(Tier::as_str)));
+    assert_eq!(union(&dts, "TierName"), set(&Tier::ALL.map(Tier::as_str)));
     let stats = serde_json::to_value(CacheStats::default()).unwrap();
     assert_eq!(
         fields(&dts, "TierStats"),

@@ -90,7 +90,8 @@ export class SmartCache {
       drain: () => this.#drain(),
     });
     this.#predicting = this.#preloads.predicting;
-    if (core.describe().devtools) this.#devtools = registerHandle(this, core);
+    const description = core.describe();
+    if (description.devtools) this.#devtools = registerHandle(this, core, description);
   }
 
   peek(key) {
@@ -222,7 +223,7 @@ export class SmartCache {
     const { load, loadOptions } = this.#loaderOf(key, loader, undefined);
     if (load === undefined || !call(() => this.#core.needsLoad(key))) return false;
     try {
-      await this.#loadOnce(key, load, loadOptions, { preload: { reason: 'manual', guess: 0, probability: 1 } });
+      await this.#loadOnce(key, load, loadOptions, { preload: { reason: 'manual', probability: 1 } });
       return true;
     } catch {
       return false;

@@ -32,9 +32,9 @@ function hook() {
 }
 
 /** Puts a handle for `cache` on the hook; returns its `id` and `leave()`, which takes it off.
- *  `core` is the engine's boundary (entriesPage, graph, describe). */
-export function registerHandle(cache, core) {
-  const { namespace, version, budgets } = core.describe();
+ *  `core` is the engine's boundary (entriesPage, graph, transitions); `description` what
+ *  `core.describe()` said of the options. */
+export function registerHandle(cache, core, { namespace, version, budgets }) {
   const id = `${namespace}@${version}#${(nextId += 1)}`;
   const listeners = new Set();
   let unsubscribe = null;
@@ -53,7 +53,7 @@ export function registerHandle(cache, core) {
       () => {},
     );
   };
-  estimate();
+  // Measured when a panel first asks for stats, not at every open.
   const handle = {
     id,
     namespace,

@@ -21,6 +21,14 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Every tier, nearest first.
+    pub const ALL: [Tier; 3] = [Tier::Memory, Tier::Local, Tier::IndexedDb];
+
+    /// The tier API.md names `name`, if any.
+    pub fn named(name: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     /// The name API.md gives the tier.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@ use crate::core::engine::inspect::EntriesQuery;
 use crate::core::engine::options::SetOptions;
 use crate::core::engine::Lookup;
 use crate::core::error::Error;
-use crate::core::predict::{Planned, Reason, Surroundings};
+use crate::core::predict::{Reason, Surroundings};
 use crate::core::types::Tier;
 use js_sys::{Array, Function, Promise};
 use std::rc::Rc;
@@ -68,20 +68,6 @@ fn get(shared: &Rc<Shared>, key: &str) -> JsResult<JsValue> {
     }
 }
 
-/// A planned preload as `{ key, probability, reason, guess }`.
-fn planned_preload(planned: &Planned) -> JsValue {
-    let js: JsValue = js_sys::Object::new().into();
-    for (name, value) in [
-        ("key", JsValue::from_str(&planned.key)),
-        ("probability", f64::from(planned.probability).into()),
-        ("reason", planned.reason.as_str().into()),
-        ("guess", planned.guess.map_or(0.0, |g| g as f64).into()),
-    ] {
-        let _ = js_sys::Reflect::set(&js, &name.into(), &value);
-    }
-    js
-}
-
 /// One cache, as the JS face drives it.
 #[wasm_bindgen]
 #[derive(Debug)]
@@ -118,27 +104,8 @@ impl WasmCache {
 
     /// What the devtools show of the cache's options: `{ namespace, version, devtools, budgets:
     /// { memory, local, indexeddb } }`.
-    pub fn describe(&self) -> JsValue {
-        let engine = self.shared.engine.borrow();
-        let c = engine.config();
-        let js: JsValue = js_sys::Object::new().into();
-        let budgets: JsValue = js_sys::Object::new().into();
-        for (name, bytes) in [
-            ("memory", c.memory_bytes),
-            ("local", c.local_storage_bytes),
-            ("indexeddb", c.indexed_db_bytes),
-        ] {
-            let _ = js_sys::Reflect::set(&budgets, &name.into(), &(bytes as f64).into());
-        }
-        for (name, value) in [
-            ("namespace", JsValue::from_str(&c.namespace)),
-            ("version", (c.version as f64).into()),
-            ("devtools", c.devtools.into()),
-            ("budgets", budgets),
-        ] {
-            let _ = js_sys::Reflect::set(&js, &name.into(), &value);
-        }
-        js
+    pub fn describe(&self) -> JsResult<JsValue> {
+        convert::plain(&self.shared.engine.borrow().describe())
     }
 
     /// The name of this cache's IndexedDB database.
@@ -327,14 +294,11 @@ impl WasmCache {
     ) -> JsResult<JsValue> {
         let tier = match tier.as_deref() {
             None => None,
-            Some("memory") => Some(Tier::Memory),
-            Some("local") => Some(Tier::Local),
-            Some("indexeddb") => Some(Tier::IndexedDb),
-            Some(other) => {
-                return Err(convert::error(Error::InvalidOption(format!(
-                    "tier must be 'memory', 'local' or 'indexeddb', got {other:?}"
-                ))))
-            }
+            Some(name) => Some(Tier::named(name).ok_or_else(|| {
+                convert::error(Error::InvalidOption(format!(
+                    "tier must be 'memory', 'local' or 'indexeddb', got {name:?}"
+                )))
+            })?),
         };
         let query = EntriesQuery {
             filter,
@@ -387,8 +351,8 @@ impl WasmCache {
         self.shared.with_engine(|e| e.needs_load(key))
     }
 
-    /// What to preload now, given the page's circumstances: `[{ key, probability, reason, guess }]`
-    /// (`guess`: the scorer's id for predicted preloads, 0 for hints). Saves the model when due.
+    /// What to preload now, given the page's circumstances: `[{ key, probability, reason, guess? }]`
+    /// (`guess`: the scorer's id, for predicted preloads). Saves the model when due.
     #[wasm_bindgen(js_name = planPreloads)]
     pub fn plan_preloads(
         &self,
@@ -396,15 +360,14 @@ impl WasmCache {
         save_data: bool,
         hidden: bool,
         offline: bool,
-    ) -> Array {
+    ) -> JsResult<JsValue> {
         let around = Surroundings {
             effective_type,
             save_data,
             hidden,
             offline,
         };
-        let planned = self.shared.with_engine(|e| e.plan_preloads(&around));
-        planned.iter().map(planned_preload).collect()
+        convert::plain(&self.shared.with_engine(|e| e.plan_preloads(&around)))
     }
 
     /// A preload of `key` begins (`reason`: 'predicted', 'hint' or 'manual'; `guess` as
@@ -415,16 +378,12 @@ impl WasmCache {
         key: &str,
         options: JsValue,
         reason: &str,
-        guess: f64,
+        guess: Option<f64>,
         probability: f64,
     ) -> JsResult<f64> {
         let options = set_options(options)?;
-        let reason = match reason {
-            "predicted" => Reason::Predicted,
-            "hint" => Reason::Hint,
-            _ => Reason::Manual,
-        };
-        let guess = (guess >= 1.0).then_some(guess as u64);
+        let reason = Reason::named(reason).unwrap_or(Reason::Manual);
+        let guess = guess.map(|g| g as u64);
         let token = self
             .shared
             .with_engine(|e| e.begin_preload(key, &options, reason, guess, probability as f32));

@@ -2,7 +2,9 @@
 
 use super::Engine;
 use crate::core::clock::Clock;
-use crate::core::engine::stats::{hit_rate, CacheStats, EntryInfo, PredictStats, TierStats};
+use crate::core::engine::stats::{
+    hit_rate, Budgets, CacheStats, Description, EntryInfo, PredictStats, TierStats,
+};
 use crate::core::engine::store::LocalStore;
 use crate::core::policy::{Policy, S3Fifo};
 use crate::core::types::Tier;
@@ -51,6 +53,21 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     coverage: scores.coverage,
                     wasted_bytes: scores.wasted_bytes,
                 }
+            },
+        }
+    }
+
+    /// What the devtools show of the options.
+    pub fn describe(&self) -> Description {
+        let c = &self.config;
+        Description {
+            namespace: c.namespace.clone(),
+            version: c.version,
+            devtools: c.devtools,
+            budgets: Budgets {
+                memory: c.memory_bytes,
+                local: c.local_storage_bytes,
+                indexeddb: c.indexed_db_bytes,
             },
         }
     }

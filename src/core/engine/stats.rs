@@ -115,6 +115,30 @@ pub fn hit_rate(hits: u64, misses: u64) -> f64 {
     }
 }
 
+/// What the devtools show of a cache's options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Description {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its version.
+    pub version: u64,
+    /// Whether it registers with the devtools hook.
+    pub devtools: bool,
+    /// Each tier's budget in bytes.
+    pub budgets: Budgets,
+}
+
+/// The tiers' budgets, bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Budgets {
+    /// `memoryBytes`.
+    pub memory: u64,
+    /// `localStorageBytes`.
+    pub local: u64,
+    /// `indexedDbBytes`.
+    pub indexeddb: u64,
+}
+
 /// A page of `entries()` for the devtools.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntriesPage {

@@ -94,7 +94,8 @@ impl Surroundings {
 }
 
 /// Why a preload starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Reason {
     /// The model guessed it.
     Predicted,
@@ -105,6 +106,14 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason.
+    pub const ALL: [Reason; 3] = [Reason::Predicted, Reason::Hint, Reason::Manual];
+
+    /// The reason the `prefetch` event names `name`, if any.
+    pub fn named(name: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
     /// As the `prefetch` event names it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -115,8 +124,8 @@ impl Reason {
     }
 }
 
-/// A preload to start now.
-#[derive(Debug, Clone, PartialEq)]
+/// A preload to start now (as the face reads it: `{ key, probability, reason, guess? }`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Planned {
     /// Its key.
     pub key: String,
@@ -125,6 +134,7 @@ pub struct Planned {
     /// Why.
     pub reason: Reason,
     /// The scorer's id of the guess (predicted preloads only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess: Option<u64>,
 }
 
