@@ -326,7 +326,7 @@ impl WasmCache {
     /// Whether the predictor learns (predict is 'on' or 'shadow'): the face then plans preloads
     /// when the page is idle after demand accesses.
     pub fn predicting(&self) -> bool {
-        self.shared.engine.borrow().config().predict.mode != crate::core::predict::Mode::Off
+        self.shared.engine.borrow().predicts()
     }
 
     /// The prefixes of the registered loaders: only their keys are preloaded.

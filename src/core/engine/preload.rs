@@ -107,6 +107,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         )
     }
 
+    /// Whether the predictor learns (`predict` is 'on' or 'shadow').
+    pub fn predicts(&self) -> bool {
+        self.predictor.learns()
+    }
+
     /// The predictor's strongest transitions, for the devtools.
     pub fn transitions(&self, limit: usize) -> Vec<crate::core::predict::Transition> {
         self.predictor.model().transitions(limit)

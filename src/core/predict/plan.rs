@@ -181,11 +181,6 @@ impl Predictor {
         }
     }
 
-    /// The options it runs with.
-    pub fn config(&self) -> &PredictConfig {
-        &self.config
-    }
-
     /// Whether it learns at all.
     pub fn learns(&self) -> bool {
         self.config.mode != Mode::Off
