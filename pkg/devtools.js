@@ -3,25 +3,22 @@
 // the page's devtools hook. Only apps that import this entry load it.
 import { pageAdapter } from './lib/devtools/adapter.js';
 import { DevtoolsUI } from './lib/devtools/ui.js';
+import { STYLES } from './lib/devtools/styles.js';
+import { h } from './lib/devtools/dom.js';
 import { DEVTOOLS_ID } from './lib/internal.js';
 
 /** Mounts the panel into `target` (document.body); `open: false` shows only its toggle button.
  *  `cache` chooses that cache first. Returns what unmounts it. */
 export function mountDevtools({ cache, target, open = true } = {}) {
-  const host = document.createElement('div');
-  host.setAttribute('data-smartcache-devtools', '');
+  const host = h('div', { 'data-smartcache-devtools': '' });
   const root = host.attachShadow({ mode: 'open' });
   (target ?? document.body).append(host);
-  const frame = document.createElement('div');
-  frame.setAttribute('style', 'position: fixed; right: 12px; bottom: 12px; width: min(960px, 90vw); height: min(420px, 60vh); ' +
-    'resize: both; overflow: hidden; z-index: 2147483647; box-shadow: 0 4px 24px rgba(0,0,0,.25); border: 1px solid #9aa5b1; direction: rtl;');
-  const inner = document.createElement('div');
-  inner.setAttribute('style', 'direction: ltr; width: 100%; height: 100%;');
-  frame.append(inner);
-  const toggle = document.createElement('button');
-  toggle.className = 'toggle';
-  toggle.textContent = 'smartcache';
-  toggle.setAttribute('aria-label', 'open smartcache devtools');
+  const inner = h('div', { style: 'direction: ltr; width: 100%; height: 100%;' });
+  // Anchored bottom-right; right-to-left puts the resize handle in the corner that moves.
+  const frame = h('div', {
+    style: 'position: fixed; right: 12px; bottom: 12px; width: min(960px, 90vw); height: min(420px, 60vh); ' +
+      'resize: both; overflow: hidden; z-index: 2147483647; box-shadow: 0 4px 24px rgba(0,0,0,.25); border: 1px solid #9aa5b1; direction: rtl;',
+  }, inner);
   let ui = null;
   const show = async () => {
     toggle.remove();
@@ -36,9 +33,9 @@ export function mountDevtools({ cache, target, open = true } = {}) {
     frame.remove();
     root.append(toggle);
   };
-  toggle.addEventListener('click', show);
-  root.append(document.createElement('style'));
-  root.lastChild.textContent = '.toggle { position: fixed; right: 12px; bottom: 12px; font: 12px ui-monospace, monospace; padding: 6px 10px; background: #1f2933; color: #f5f7fa; border: none; border-radius: 4px; cursor: pointer; z-index: 2147483647; }';
+  const toggle = h('button', { class: 'toggle', 'aria-label': 'open smartcache devtools', onclick: show }, 'smartcache');
+  // The toggle button's style is the panel's (styles.js).
+  root.append(h('style', {}, STYLES));
   if (open) show();
   else root.append(toggle);
   return () => {
