@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,16 +12,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(root, 'scripts/setup.sh');
 const BASICS = ['bash', 'awk', 'grep', 'id', 'dirname', 'cat'];
 
-/** Runs setup.sh with only the basics (plus `extra` stub commands) on PATH. */
-function setup(args, { extra = [], env = {}, at = script } = {}) {
+/** Runs setup.sh with only the basics (plus `extra` stub commands, and `stubs`: name -> the
+ *  shell body of a stub) on PATH. */
+function setup(args, { extra = [], stubs = {}, env = {}, at = script } = {}) {
   const bin = mkdtempSync(join(tmpdir(), 'smartcache-stub-path-'));
   try {
     for (const tool of BASICS) {
       const found = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
       symlinkSync(found, join(bin, tool));
     }
-    for (const tool of extra) {
-      writeFileSync(join(bin, tool), '#!/bin/sh\nexit 0\n');
+    for (const [tool, body] of [...extra.map((t) => [t, 'exit 0']), ...Object.entries(stubs)]) {
+      writeFileSync(join(bin, tool), `#!/bin/sh\n${body}\n`);
       chmodSync(join(bin, tool), 0o755);
     }
     // No stdin: with one, bash may read a startup file that puts this machine's tools back on PATH.
@@ -48,6 +49,16 @@ test('Chromium and its driver on PATH: nothing to install for the browser', () =
   const run = setup(['--browser', '--dry-run'], { extra: ['chromium', 'chromedriver'] });
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stdout, /chromium/);
+});
+
+test('a wasm-bindgen CLI of another version than Cargo.lock\'s is replaced; the matching one is kept', () => {
+  const locked = /name = "wasm-bindgen"\nversion = "([\d.]+)"/.exec(readFileSync(join(root, 'Cargo.lock'), 'utf8'))[1];
+  const stale = setup(['--dry-run'], { stubs: { 'wasm-bindgen': 'echo "wasm-bindgen 0.2.1"' } });
+  assert.equal(stale.status, 0, stale.stderr);
+  assert.match(stale.stdout, new RegExp(`would: installing wasm-bindgen-cli ${locked.replace(/\./g, '\\.')}`));
+  const current = setup(['--dry-run'], { stubs: { 'wasm-bindgen': `echo "wasm-bindgen ${locked}"` } });
+  assert.equal(current.status, 0, current.stderr);
+  assert.doesNotMatch(current.stdout, /wasm-bindgen-cli/);
 });
 
 test('a CHROME_BIN that is not there is an error, not a silent install', () => {
