@@ -16,8 +16,12 @@ export interface DevtoolsHandle {
     nodes: { key: string; tier?: TierName }[];
     edges: { from: string; to: string; kind: 'dependsOn' | 'tag' }[];
   };
-  /** What the predictor has learned: its strongest transitions ({=}: a parameter bound to the context). */
-  predictions(limit?: number): { transitions: { after: string; next: string; probability: number; seen: number }[] };
+  /** What the predictor has learned: its strongest transitions ({=}: a parameter bound to the
+   *  context), and its latest preloads with whether a demand access used each. */
+  predictions(limit?: number): {
+    transitions: { after: string; next: string; probability: number; seen: number }[];
+    recent: { key: string; reason: 'predicted' | 'hint' | 'manual'; probability: number; used: boolean }[];
+  };
   /** Batched events (each with `at`, epoch ms); detailed events flow only while subscribed. */
   subscribe(listener: (events: (CacheEvent & { at: number })[]) => void): () => void;
   command(c: { type: 'invalidate' | 'delete' | 'refetch'; key: string } | { type: 'clear' } | { type: 'export' }): Promise<unknown>;

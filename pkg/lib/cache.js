@@ -91,7 +91,7 @@ export class SmartCache {
     });
     this.#predicting = this.#preloads.predicting;
     const description = core.describe();
-    if (description.devtools) this.#devtools = registerHandle(this, core, description);
+    if (description.devtools) this.#devtools = registerHandle(this, core, description, () => this.#drain());
   }
 
   peek(key) {

@@ -32,9 +32,10 @@ function hook() {
 }
 
 /** Puts a handle for `cache` on the hook; returns its `id` and `leave()`, which takes it off.
- *  `core` is the engine's boundary (entriesPage, graph, transitions); `description` what
- *  `core.describe()` said of the options. */
-export function registerHandle(cache, core, { namespace, version, budgets }) {
+ *  `core` is the engine's boundary (entriesPage, graph, predictions); `description` what
+ *  `core.describe()` said of the options; `drain()` hands the engine the memory hits the face
+ *  buffered, so that what the handle reads of the engine counts them (as `stats()` does). */
+export function registerHandle(cache, core, { namespace, version, budgets }, drain) {
   const id = `${namespace}@${version}#${(nextId += 1)}`;
   const listeners = new Set();
   let unsubscribe = null;
@@ -69,14 +70,18 @@ export function registerHandle(cache, core, { namespace, version, budgets }) {
     },
     entries(query = {}) {
       const { filter, tier, cursor, limit } = query;
+      drain();
       return core.entriesPage(filter || undefined, tier, cursor, limit);
     },
     graph(key, depth = 2) {
+      drain();
       return core.graph(key, depth);
     },
-    /** What the predictor has learned: its strongest transitions. */
+    /** What the predictor has learned (its strongest transitions) and its latest preloads,
+     *  each with whether a demand access used it. */
     predictions(limit = 20) {
-      return { transitions: core.transitions(limit) };
+      drain();
+      return core.predictions(limit);
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -309,9 +309,10 @@ impl WasmCache {
         convert::plain(&self.shared.with_engine(|e| e.entries_page(&query)))
     }
 
-    /// The predictor's strongest transitions for the devtools: `[{ after, next, probability, seen }]`.
-    pub fn transitions(&self, limit: u32) -> JsResult<JsValue> {
-        convert::plain(&self.shared.engine.borrow().transitions(limit as usize))
+    /// What the devtools show of the predictor: `{ transitions: [{ after, next, probability,
+    /// seen }], recent: [{ key, reason, probability, used }] }`.
+    pub fn predictions(&self, limit: u32) -> JsResult<JsValue> {
+        convert::plain(&self.shared.engine.borrow().predictions(limit as usize))
     }
 
     /// The dependency neighbourhood of `key` for the devtools: `{ nodes, edges }`.

@@ -102,8 +102,15 @@ test('the handle pages entries, draws the graph and runs commands', async () => 
     const local = handle.entries({ tier: 'local', limit: 1_000 });
     const graph = handle.graph('payments:company:42');
     const refetched = await handle.command({ type: 'refetch', key: 'company:42' });
+    const callsToRefetch = calls;
     const removed = await handle.command({ type: 'invalidate', key: 'payment:7' });
     const deleted = await handle.command({ type: 'delete', key: 'row:000' });
+    // A preload read from memory: the handle knows it was used, though memory hits are not streamed.
+    await cache.prefetch('company:9');
+    const before = handle.predictions().recent.map(({ key, reason, used }) => ({ key, reason, used }));
+    cache.peek('company:9');
+    const after = handle.predictions().recent.map(({ key, used }) => ({ key, used }));
+    await cache.delete('company:9');
     const exported = await handle.command({ type: 'export' });
     const stats = handle.stats();
     await handle.command({ type: 'clear' });
@@ -113,7 +120,8 @@ test('the handle pages entries, draws the graph and runs commands', async () => 
       filtered: filtered.entries.map((e) => e.key),
       local: local.total,
       graph,
-      refetched: [refetched, calls],
+      refetched: [refetched, callsToRefetch],
+      preloads: { before, after },
       removed,
       deleted,
       exported: [exported.namespace, exported.entries.length],
@@ -132,6 +140,10 @@ test('the handle pages entries, draws the graph and runs commands', async () => 
     { from: 'payment:7', to: 'payments', kind: 'tag' },
   ]);
   assert.deepEqual(result.refetched, [{ id: 42, call: 1 }, 1]);
+  assert.deepEqual(result.preloads, {
+    before: [{ key: 'company:9', reason: 'manual', used: false }],
+    after: [{ key: 'company:9', used: true }],
+  });
   assert.deepEqual(result.removed, ['company:42', 'payment:7', 'payments:company:42']);
   assert.equal(result.deleted, true);
   assert.deepEqual(result.exported, ['handle-commands', 119], '123 less 3 invalidated, 1 deleted');

@@ -23,7 +23,6 @@ export class DevtoolsUI {
     this.handle = null;
     this.events = [];
     this.samples = [];
-    this.preloads = [];
     this.graphKey = null;
     this.tab = 'entries';
     this.table = new EntriesTable({
@@ -78,25 +77,20 @@ export class DevtoolsUI {
     this.handle = id;
     this.events = [];
     this.samples = [];
-    this.preloads = [];
     if (id === null) return;
     this.picker.value = id;
     this.unsubscribe = this.adapter.subscribe(id, (events) => this.took(events));
     await Promise.all([this.table.refresh(), this.poll()]);
   }
 
-  /** A batch of events: the timeline grows, preloads are matched with their reads, and the
-   *  table reloads when entries changed. */
+  /** A batch of events: the timeline grows, and the table reloads when entries changed. */
   took(events) {
     let changed = false;
     for (const e of events) {
       this.events.push(e);
-      if (e.type === 'prefetch') this.preloads.push({ ...e, used: false });
-      if (e.type === 'hit') for (const p of this.preloads) if (p.key === e.key) p.used = true;
       if (e.type !== 'hit' && e.type !== 'miss' && e.type !== 'load' && e.type !== 'prefetch') changed = true;
     }
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
-    if (this.preloads.length > 50) this.preloads.splice(0, this.preloads.length - 50);
     if (changed && !this.refreshing) {
       this.refreshing = setTimeout(() => {
         this.refreshing = null;
@@ -222,7 +216,8 @@ export class DevtoolsUI {
 
   async drawPredictions() {
     const p = this.stats.predict;
-    const learned = (await this.call('predictions', 20).catch(() => null))?.transitions ?? [];
+    // Whether a preload was used is the engine's to say: memory hits do not reach the panel.
+    const { transitions: learned = [], recent = [] } = (await this.call('predictions', 20).catch(() => null)) ?? {};
     this.views.predictions.replaceChildren(
       h('h3', {}, 'what it has learned (strongest first; {=} is a parameter taken from what came before)'),
       ...learned.map((t) => h('div', { class: 'event', 'data-transition': '' }, `${t.after}  ⇒  ${t.next} · p ${t.probability.toFixed(2)} · seen ${t.seen.toFixed(1)}`)),
@@ -230,7 +225,7 @@ export class DevtoolsUI {
       h('div', { 'data-predict': '' }, `guesses ${p.issued} · used ${p.used} · precision ${(p.precision * 100).toFixed(0)} % (last 50) · coverage ${(p.coverage * 100).toFixed(0)} % · wasted ${kib(p.wastedBytes)}`),
       h('div', {}, `preloads stored ${this.stats.prefetched} · read ${this.stats.prefetchHits}`),
       h('h3', {}, 'recent preloads'),
-      ...this.preloads.slice().reverse().map((e) => h('div', { class: 'event' }, `${e.key} · ${e.reason} · p ${e.probability.toFixed(2)} · ${e.used ? 'used' : 'not read yet'}`)),
+      ...recent.slice().reverse().map((e) => h('div', { class: 'event', 'data-preload': e.key }, `${e.key} · ${e.reason} · p ${e.probability.toFixed(2)} · ${e.used ? 'used' : 'not read yet'}`)),
     );
   }
 

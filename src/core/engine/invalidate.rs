@@ -4,17 +4,28 @@
 //! face aborts its signal. Nothing is remembered past the loads in flight, so the bookkeeping is
 //! bounded by them.
 
-use super::preload::Preloading;
 use super::{Broadcast, Engine, Key, Stored, WriteKind};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
 use crate::core::engine::options::SetOptions;
 use crate::core::engine::store::LocalStore;
 use crate::core::error::{check_key, Result};
+use crate::core::predict::Reason;
 use std::collections::{HashMap, HashSet};
 
 /// Reads remembered per load; a load that reads more is spoiled rather than tracked further.
 const MAX_READS_PER_LOAD: usize = 4_096;
+
+/// What a load in flight is, when it is a preload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preloading {
+    /// Why it was started.
+    pub reason: Reason,
+    /// The scorer's id when the model guessed it.
+    pub guess: Option<u64>,
+    /// A demand access joined it: what it loads is used already.
+    pub joined: bool,
+}
 
 #[derive(Debug)]
 pub(super) struct Load {
@@ -57,6 +68,11 @@ impl Loads {
 
     pub(super) fn count(&self, matches: impl Fn(&Load) -> bool) -> usize {
         self.in_flight.values().filter(|l| matches(l)).count()
+    }
+
+    /// The key the load `token` loads.
+    pub(super) fn key_of(&self, token: u64) -> Option<Key> {
+        self.in_flight.get(&token).map(|l| l.key.clone())
     }
 
     pub(super) fn mark_preload(&mut self, token: u64, preload: Preloading) {

@@ -145,6 +145,8 @@ pub struct Engine<C: Clock, L: LocalStore> {
     model_cost: u64,
     /// When the model was last saved (epoch ms).
     model_saved_at: u64,
+    /// The latest preloads, for the devtools (`preload::RECENT_PRELOADS` of them).
+    recent_preloads: std::collections::VecDeque<stats::RecentPreload>,
     closed: bool,
 }
 

@@ -75,6 +75,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             predictor,
             model_cost: 0,
             model_saved_at: 0,
+            recent_preloads: Default::default(),
             closed: false,
         };
         // First the model, whose bytes the entries' budget leaves room for.

@@ -2,10 +2,11 @@
 //! cold (never pushing out what has proven hot) and marked until a demand access reads them, and
 //! the model is kept in localStorage within its budget, sealed to its namespace.
 
-use super::invalidate::Loads;
+use super::invalidate::{Loads, Preloading};
 use super::{Engine, Entry, Handle, Key};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
+use crate::core::engine::stats::{Predictions, RecentPreload};
 use crate::core::engine::store::{charged_bytes, units, LocalStore, StoreError};
 use crate::core::format::checksum::xxh32;
 use crate::core::format::codec;
@@ -26,22 +27,14 @@ pub const SAVE_EVERY_MS: u64 = 5_000;
 const MODEL_SEAL_LEN: usize = 4;
 const MODEL_FRAME_LEN: usize = MODEL_SEAL_LEN + codec::HEADER_LEN;
 
+/// Preloads the devtools list.
+pub const RECENT_PRELOADS: usize = 50;
+
 /// A preload no demand access has read yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unread {
     /// The scorer's id when the model guessed it.
     pub guess: Option<u64>,
-}
-
-/// What a load in flight is, when it is a preload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Preloading {
-    /// Why it was started.
-    pub reason: Reason,
-    /// The scorer's id when the model guessed it.
-    pub guess: Option<u64>,
-    /// A demand access joined it: what it loads is used already.
-    pub joined: bool,
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -61,8 +54,17 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return;
         };
         let bytes = entry.meta.raw_bytes;
+        let key = entry.key.clone();
         self.counters.prefetch_hits += 1;
         self.predictor.preload_used(unread.guess, bytes);
+        self.recent_preload_used(&key);
+    }
+
+    /// The latest preload of `key` in the devtools' list was used.
+    fn recent_preload_used(&mut self, key: &str) {
+        if let Some(recent) = self.recent_preloads.iter_mut().rev().find(|p| p.key == key) {
+            recent.used = true;
+        }
     }
 
     /// A demand access of `key` missed: unless a guess foresaw it or a preload of it is on its
@@ -112,9 +114,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.predictor.learns()
     }
 
-    /// The predictor's strongest transitions, for the devtools.
-    pub fn transitions(&self, limit: usize) -> Vec<crate::core::predict::Transition> {
-        self.predictor.model().transitions(limit)
+    /// What the devtools show of the predictor: its `limit` strongest transitions, and the
+    /// latest preloads with whether each was used.
+    pub fn predictions(&self, limit: usize) -> Predictions {
+        Predictions {
+            transitions: self.predictor.model().transitions(limit),
+            recent: self.recent_preloads.iter().cloned().collect(),
+        }
     }
 
     /// The prefixes of the face's registered loaders: only their keys are preloaded.
@@ -173,6 +179,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             probability,
             reason,
         });
+        if self.recent_preloads.len() == RECENT_PRELOADS {
+            self.recent_preloads.pop_front();
+        }
+        self.recent_preloads.push_back(RecentPreload {
+            key: key.to_string(),
+            reason,
+            probability,
+            used: false,
+        });
         token
     }
 
@@ -188,6 +203,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let guess = preload.guess;
         self.counters.prefetch_hits += 1;
         self.predictor.preload_used(guess, 0);
+        if let Some(key) = self.loads.key_of(token) {
+            self.recent_preload_used(&key);
+        }
     }
 
     /// A preload was stored as `handle` (or went nowhere: no tier had cold room).

@@ -115,6 +115,28 @@ pub fn hit_rate(hits: u64, misses: u64) -> f64 {
     }
 }
 
+/// A preload the devtools list: what, why, how likely, and whether a demand access used it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecentPreload {
+    /// Its key.
+    pub key: String,
+    /// 'predicted', 'hint' or 'manual'.
+    pub reason: crate::core::predict::Reason,
+    /// The model's probability (1 for hints and `prefetch`).
+    pub probability: f32,
+    /// A demand access read it, or joined its load.
+    pub used: bool,
+}
+
+/// What the devtools show of the predictor: its strongest transitions and the latest preloads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Predictions {
+    /// Strongest first.
+    pub transitions: Vec<crate::core::predict::Transition>,
+    /// Newest last.
+    pub recent: Vec<RecentPreload>,
+}
+
 /// What the devtools show of a cache's options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Description {

@@ -105,6 +105,12 @@ fn a_first_visit_to_a_company_preloads_its_payments_and_the_read_uses_it() {
     // Read again, it is an ordinary hit: used once.
     read(&mut engine, &clock, "payments:company:99");
     assert_eq!(engine.stats().prefetch_hits, 1);
+    let recent = engine.predictions(5).recent;
+    assert_eq!(recent.len(), 1);
+    assert_eq!(
+        (recent[0].key.as_str(), recent[0].reason, recent[0].used),
+        ("payments:company:99", Reason::Predicted, true)
+    );
 }
 
 #[test]
@@ -140,6 +146,20 @@ fn memory_hits_the_face_reports_are_demand_accesses_too() {
         planned.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
         ["payments:company:4"]
     );
+    // Preloaded, then read from memory (a hit the face serves): the devtools' list says used.
+    let token = begin(&mut engine, &planned[0]);
+    let stored = engine
+        .store_loaded(
+            token,
+            "payments:company:4",
+            &json_of(50),
+            SetOptions::default(),
+        )
+        .unwrap()
+        .unwrap();
+    assert!(!engine.predictions(5).recent[0].used);
+    engine.record_accesses(&[stored.id], 0);
+    assert!(engine.predictions(5).recent[0].used);
 }
 
 #[test]
