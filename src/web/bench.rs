@@ -5,7 +5,7 @@
 use super::convert;
 use crate::core::error::{Corruption, Error};
 use crate::core::format::{codec, text};
-use crate::core::policy::{Lru, Policy, S3Fifo};
+use crate::core::policy::{self, Gdsf, Lru, Policy};
 use wasm_bindgen::prelude::*;
 
 /// Ids the replay accepts: the policies size per-handle arrays by the largest id.
@@ -29,8 +29,8 @@ pub fn unpack_value(packed: &str) -> Result<String, JsValue> {
     String::from_utf8(raw).map_err(|_| convert::error(Error::Corrupt(Corruption::PayloadNotUtf8)))
 }
 
-/// Replays `keys` (ids) with their `sizes` through `policy` ("s3fifo" or "lru") with a byte
-/// `budget`; a miss inserts. Returns the number of hits.
+/// Replays `keys` (ids) with their `sizes` through `policy` ("gdsf", the cache's, or "lru") with
+/// a byte `budget`, as `policy::replay` does. Returns the number of hits.
 #[wasm_bindgen(js_name = replayTrace)]
 pub fn replay_trace(
     policy: &str,
@@ -48,20 +48,9 @@ pub fn replay_trace(
         return Err(JsValue::from_str("budget must be a whole number of bytes"));
     }
     let mut policy: Box<dyn Policy> = match policy {
-        "s3fifo" => Box::new(S3Fifo::new(budget as u64)),
+        "gdsf" => Box::new(Gdsf::new(budget as u64)),
         "lru" => Box::new(Lru::new(budget as u64)),
         other => return Err(JsValue::from_str(&format!("unknown policy {other}"))),
     };
-    let mut hits = 0u64;
-    let mut evicted = Vec::new();
-    for (&key, &size) in keys.iter().zip(sizes) {
-        if policy.contains(key) {
-            hits += 1;
-            policy.touch(key);
-        } else {
-            policy.insert(key, u64::from(key), u64::from(size), &mut evicted);
-            evicted.clear();
-        }
-    }
-    Ok(hits as f64)
+    Ok(policy::replay(policy.as_mut(), keys, sizes) as f64)
 }

@@ -3,8 +3,9 @@
 //! backend, so each rule is tested natively.
 //!
 //! - Memory: the live values sit in the JS face's `Map`; the engine keeps their weights in an
-//!   S3-FIFO policy and tells the face, through events, which live values to drop. The face reports
-//!   the hits it served itself in batches (`record_accesses`).
+//!   size-aware policy (`Gdsf`, which may refuse a copy worth less than what it would push out)
+//!   and tells the face, through events, which live values to drop. The face reports the hits it
+//!   served itself in batches (`record_accesses`); they count in the home tier's policy too.
 //! - localStorage: synchronous, written through at `set` (`tiers.rs`).
 //! - IndexedDB: asynchronous, so the engine only decides: writes go to an outbox that the browser
 //!   layer flushes in one transaction per batch, and reads come back through `ingest_indexed_db`.
@@ -31,7 +32,7 @@ use super::error::{check_key, Error, Result};
 use super::format::codec;
 use super::format::record::{self, Meta};
 use super::graph::Graph;
-use super::policy::{Policy, S3Fifo, Slots};
+use super::policy::{Gdsf, Policy, Slots};
 pub use super::types::{FaultCode, Handle, Key, Tier};
 use event::{Event, RemovalCause};
 use options::{CacheConfig, SetOptions, TierChoice};
@@ -153,9 +154,9 @@ pub struct Engine<C: Clock, L: LocalStore> {
 /// The replacement policy of each tier.
 #[derive(Debug)]
 struct Policies {
-    memory: S3Fifo,
-    local: S3Fifo,
-    idb: S3Fifo,
+    memory: Gdsf,
+    local: Gdsf,
+    idb: Gdsf,
 }
 
 impl<C: Clock, L: LocalStore> std::fmt::Debug for Engine<C, L> {
@@ -428,10 +429,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn admit_to_memory(&mut self, handle: Handle, cold: bool) -> bool {
         let entry = self.entry(handle);
         let (hash, weight) = (key_hash(&entry.key), entry.meta.raw_bytes);
+        let copy_only = entry.home != Tier::Memory;
         let mut evicted = Vec::new();
         let memory = &mut self.policies.memory;
         let admitted = if cold {
             memory.insert_cold(handle, hash, weight, &mut evicted)
+        } else if copy_only {
+            // Its value lives in its home tier too: memory may refuse a copy worth less than
+            // what it would push out (it is read from its home until it earns a place).
+            memory.offer(handle, hash, weight, &mut evicted)
         } else {
             memory.insert(handle, hash, weight, &mut evicted)
         };

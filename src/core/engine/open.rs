@@ -12,7 +12,7 @@ use crate::core::format::record::{self, Meta};
 use crate::core::format::text;
 use crate::core::graph::Graph;
 use crate::core::policy::slots::Slots;
-use crate::core::policy::{Policy, S3Fifo};
+use crate::core::policy::{Gdsf, Policy};
 use crate::core::types::{FaultCode, Tier};
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
@@ -42,9 +42,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let predictor = crate::core::predict::Predictor::new(config.predict);
         let mut engine = Self {
             policies: Policies {
-                memory: S3Fifo::new(config.memory_bytes),
-                local: S3Fifo::new(config.local_storage_bytes),
-                idb: S3Fifo::new(config.indexed_db_bytes),
+                memory: Gdsf::new(config.memory_bytes),
+                local: Gdsf::new(config.local_storage_bytes),
+                idb: Gdsf::new(config.indexed_db_bytes),
             },
             stores: Stores {
                 local,

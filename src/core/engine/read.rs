@@ -24,8 +24,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 *hits = hits.saturating_add(1);
             }
             self.policies.memory.touch(id);
+            self.touch_home(id);
         }
         self.demand_hits(ids);
+    }
+
+    /// A use of the entry counts in its durable home's policy too: what is read often stays
+    /// there (and so survives a reload) even while memory serves it.
+    fn touch_home(&mut self, handle: Handle) {
+        match self.entries.get(handle).map(|entry| entry.home) {
+            Some(Tier::Local) => self.policies.local.touch(handle),
+            Some(Tier::IndexedDb) => self.policies.idb.touch(handle),
+            Some(Tier::Memory) | None => {}
+        }
     }
 
     /// `get` after the face found no live value: reads the entry's durable home.
@@ -117,6 +128,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Err(e) => return self.corrupt(handle, tier, e),
         };
         let key = self.entry(handle).key.clone();
+        self.touch_home(handle);
         let in_memory = self.admit_to_memory(handle, false);
         self.demand_hit(handle);
         self.hits[handle as usize] = self.hits[handle as usize].saturating_add(1);

@@ -6,7 +6,7 @@ use crate::core::engine::stats::{
     hit_rate, Budgets, CacheStats, Description, EntryInfo, PredictStats, TierStats,
 };
 use crate::core::engine::store::LocalStore;
-use crate::core::policy::{Policy, S3Fifo};
+use crate::core::policy::{Gdsf, Policy};
 use crate::core::types::Tier;
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {
@@ -14,7 +14,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub fn stats(&mut self) -> CacheStats {
         self.purge_expired();
         let c = &self.counters;
-        let tier = |policy: &S3Fifo, hits| TierStats {
+        let tier = |policy: &Gdsf, hits| TierStats {
             entries: policy.len() as u64,
             bytes: policy.weight(),
             hits,

@@ -320,6 +320,7 @@ fn bookkeeping_stays_bounded_by_live_entries_and_loads() {
     assert_eq!(engine.loads_in_flight(), 0);
 }
 
+mod admission;
 mod binding;
 mod fallback;
 mod inspect;

@@ -1,11 +1,11 @@
-//! Plain least-recently-used, byte-budgeted: the reference the S3-FIFO policy must beat.
+//! Plain least-recently-used, byte-budgeted: the reference the cache's policy must beat.
 
 use super::replacement::Policy;
 use crate::core::policy::slots::Slots;
 use crate::core::types::Handle;
 use std::collections::BTreeMap;
 
-/// Least recently used: the reference S3-FIFO is measured against.
+/// Least recently used: the reference the cache's policy (`Gdsf`) is measured against.
 #[derive(Debug)]
 pub struct Lru {
     budget: u64,

@@ -4,20 +4,43 @@
 //!
 //! Entries are named by small integer handles that `Slots` hands out (the engine's slot indices)
 //! and reuses once an entry is gone, so that recording an access is an array index, not a hash of
-//! the key. `S3Fifo` is the cache's policy; `Lru` is the plain reference that tests and benchmarks
-//! hold it against.
+//! the key. `Gdsf` is the cache's policy; `Lru` is the plain reference that tests and benchmarks
+//! hold it against (`replay` runs a trace through either).
 
+mod admission;
+mod gdsf;
 mod lru;
 mod replacement;
-mod s3fifo;
+mod sketch;
 pub mod slots;
 
+pub use gdsf::Gdsf;
 pub use lru::Lru;
-pub use s3fifo::S3Fifo;
 pub use slots::Slots;
 
 pub use crate::core::types::Handle;
 pub use replacement::Policy;
+
+/// Replays a trace of key ids (below 2^32, handles alike) with their sizes through `policy`, as
+/// a tier sees it: a hit touches, a miss offers the entry. Returns the number of hits.
+pub fn replay(policy: &mut dyn Policy, keys: &[u32], sizes: &[u32]) -> u64 {
+    let mut hits = 0;
+    let mut evicted = Vec::new();
+    for (&key, &size) in keys.iter().zip(sizes) {
+        if policy.contains(key) {
+            hits += 1;
+            policy.touch(key);
+        } else {
+            // Ids are dense small integers; a key's hash in the cache is not.
+            let hash = u64::from(key)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(29);
+            policy.offer(key, hash, u64::from(size), &mut evicted);
+            evicted.clear();
+        }
+    }
+    hits
+}
 
 #[cfg(test)]
 mod tests {
@@ -28,6 +51,8 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Op {
         Insert(u8, u64),
+        Offer(u8, u64),
+        Cold(u8, u64),
         Touch(u8),
         Remove(u8),
     }
@@ -35,6 +60,8 @@ mod tests {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             4 => (any::<u8>(), 1u64..300).prop_map(|(k, w)| Op::Insert(k, w)),
+            2 => (any::<u8>(), 1u64..300).prop_map(|(k, w)| Op::Offer(k, w)),
+            1 => (any::<u8>(), 1u64..300).prop_map(|(k, w)| Op::Cold(k, w)),
             4 => any::<u8>().prop_map(Op::Touch),
             1 => any::<u8>().prop_map(Op::Remove),
         ]
@@ -55,6 +82,37 @@ mod tests {
                     let mut evicted = Vec::new();
                     let accepted = policy.insert(handle, u64::from(k), w, &mut evicted);
                     prop_assert_eq!(accepted, w <= policy.budget());
+                    for gone in &evicted {
+                        prop_assert!(*gone != handle, "evicted the handle being inserted");
+                        prop_assert!(
+                            model.remove(gone).is_some(),
+                            "evicted a handle it did not hold"
+                        );
+                    }
+                    if accepted {
+                        model.insert(handle, w);
+                    }
+                }
+                Op::Offer(k, w) | Op::Cold(k, w) => {
+                    let handle = Handle::from(k);
+                    let held = policy.contains(handle);
+                    let fits = policy.weight() + w <= policy.budget();
+                    let mut evicted = Vec::new();
+                    let accepted = if matches!(op, Op::Offer(..)) {
+                        policy.offer(handle, u64::from(k), w, &mut evicted)
+                    } else {
+                        policy.insert_cold(handle, u64::from(k), w, &mut evicted)
+                    };
+                    let is_offer = matches!(op, Op::Offer(..));
+                    if w > policy.budget() || (!is_offer && held) {
+                        prop_assert!(!accepted);
+                    } else if (held && is_offer) || (fits && !held) {
+                        prop_assert!(accepted, "held or in free room: taken");
+                    }
+                    if !accepted {
+                        prop_assert!(evicted.is_empty(), "refused, yet pushed out entries");
+                        prop_assert_eq!(policy.contains(handle), held);
+                    }
                     for gone in &evicted {
                         prop_assert!(*gone != handle, "evicted the handle being inserted");
                         prop_assert!(
@@ -91,8 +149,8 @@ mod tests {
 
     proptest! {
         #[test]
-        fn s3fifo_invariants(budget in 1u64..3000, ops in proptest::collection::vec(op(), 0..400)) {
-            check_invariants(S3Fifo::new(budget), &ops)?;
+        fn gdsf_invariants(budget in 1u64..3000, ops in proptest::collection::vec(op(), 0..400)) {
+            check_invariants(Gdsf::new(budget), &ops)?;
         }
 
         #[test]

@@ -15,6 +15,19 @@ pub trait Policy {
         weight: u64,
         evicted: &mut Vec<Handle>,
     ) -> bool;
+    /// Inserts `handle` as `insert` does when it is held or fits in free room; otherwise a policy
+    /// with an admission filter may refuse it (false, nothing pushed out) when what it would push
+    /// out is worth more. For entries the caller can do without (a copy kept elsewhere too). The
+    /// default admits as `insert` does.
+    fn offer(
+        &mut self,
+        handle: Handle,
+        key_hash: u64,
+        weight: u64,
+        evicted: &mut Vec<Handle>,
+    ) -> bool {
+        self.insert(handle, key_hash, weight, evicted)
+    }
     /// Inserts `handle` as a guess rather than a use (a preload): only into free room, or room
     /// made by evicting entries the policy holds to be cold. Entries that have proven hot stay,
     /// and false (changing nothing) says there was no such room. The default takes free room only.
