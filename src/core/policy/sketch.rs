@@ -87,3 +87,34 @@ impl FrequencySketch {
         self.increments = 0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_never_underestimated_and_halve_with_age() {
+        let mut sketch = FrequencySketch::new(64);
+        let hash = |k: u64| k.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        for k in 0..40u64 {
+            for _ in 0..(k % 8) {
+                sketch.increment(hash(k));
+            }
+        }
+        for k in 0..40u64 {
+            assert!(sketch.estimate(hash(k)) >= (k % 8) as u8, "key {k}");
+        }
+        for _ in 0..20 {
+            sketch.increment(hash(999));
+        }
+        assert_eq!(sketch.estimate(hash(999)), MAX_COUNT, "capped");
+        // Ten increments per counter column age the whole sketch: the cap halves.
+        let mut k = 1_000;
+        while sketch.estimate(hash(999)) == MAX_COUNT {
+            sketch.increment(hash(k));
+            k += 1;
+        }
+        assert_eq!(sketch.estimate(hash(999)), MAX_COUNT / 2);
+        assert!(k - 1_000 <= (SAMPLE_FACTOR * sketch.width()) as u64);
+    }
+}

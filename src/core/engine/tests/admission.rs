@@ -28,7 +28,10 @@ fn a_copy_worth_less_than_its_victims_is_read_from_its_home() {
     let stored = engine
         .set("cold", &vec![b'2'; 100], SetOptions::default())
         .unwrap();
-    assert!(!stored.in_memory, "a key seen once does not push out hot ones");
+    assert!(
+        !stored.in_memory,
+        "a key seen once does not push out hot ones"
+    );
     assert_eq!(engine.stats().memory.entries, 10);
     // Its value is where the cache put it: localStorage.
     let Lookup::Hit { json, .. } = engine.lookup("cold").unwrap() else {
