@@ -26,7 +26,7 @@ fn hot_memory() -> (TestEngine, Vec<Handle>) {
 fn a_copy_worth_less_than_its_victims_is_read_from_its_home() {
     let (mut engine, _) = hot_memory();
     let stored = engine
-        .set("cold", &vec![b'2'; 100], SetOptions::default())
+        .set("cold", &[b'2'; 100], SetOptions::default())
         .unwrap();
     assert!(
         !stored.in_memory,
@@ -50,7 +50,7 @@ fn a_copy_worth_less_than_its_victims_is_read_from_its_home() {
 #[test]
 fn an_entry_whose_only_home_is_memory_is_always_held() {
     let (mut engine, _) = hot_memory();
-    let stored = engine.set("only", &vec![b'3'; 100], memory_only()).unwrap();
+    let stored = engine.set("only", &[b'3'; 100], memory_only()).unwrap();
     assert!(stored.in_memory);
     assert!(engine.entries().iter().any(|e| e.key == "only"));
 }
