@@ -3,7 +3,7 @@
 // batches (the read buffer of Caffeine). Every rule lives in the engine; the face only parses what
 // the persistent tiers return and batches IndexedDB flushes per tick.
 import { SmartCacheError, checkKey, fromCore, notifyAll } from './error.js';
-import { toJson } from './json.js';
+import { jsonBytes, toJson } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 import { Preloads } from './preloads.js';
@@ -131,18 +131,18 @@ export class SmartCache {
     return this.#took(key, found);
   }
 
-  /** What a read of the persistent tiers found (`stored`: { json, id, ... } or undefined). */
-  #took(key, stored) {
+  /** What a read of the persistent tiers found (`found`: { json, stored } or undefined). */
+  #took(key, found) {
     // The cache may have been closed while IndexedDB was read.
-    if (this.#closed) return stored === undefined ? undefined : this.#parse(key, stored.json);
+    if (this.#closed) return found === undefined ? undefined : this.#parse(key, found.json);
     if (this.#core.hasPendingWrites()) this.#flushSoon();
-    if (stored === undefined) {
+    if (found === undefined) {
       // An IndexedDB read can lose a race with a set of the same key: the newer value is live.
       return this.#live.get(key)?.value;
     }
-    const value = this.#parse(key, stored.json);
+    const value = this.#parse(key, found.json);
     if (value === undefined) return undefined;
-    this.#keep(key, value, stored);
+    this.#keep(key, value, found.stored);
     return value;
   }
 
@@ -182,9 +182,20 @@ export class SmartCache {
   async set(key, value, options) {
     this.#ensureOpen();
     checkKey(key);
-    const json = toJson(value);
-    this.#drain();
-    this.#keep(key, value, call(() => this.#core.set(key, json, options)));
+    if (options?.tier === 'memory') {
+      // Never persisted: the engine needs only the size of its JSON text, not the text.
+      const bytes = jsonBytes(value);
+      this.#drain();
+      // The tier is said by the call: options with nothing else need not cross at all.
+      const { ttlMs, staleMs, dependsOn, tags } = options;
+      const rest = ttlMs === undefined && staleMs === undefined && dependsOn === undefined && tags === undefined ? undefined : options;
+      this.#keep(key, value, call(() => this.#core.setInMemory(key, bytes, rest)));
+    } else {
+      const json = toJson(value);
+      this.#drain();
+      this.#keep(key, value, call(() => this.#core.set(key, json, options)));
+    }
+    // (A memory-only entry may replace one stored in IndexedDB, whose removal is then pending.)
     if (this.#core.hasPendingWrites()) await this.#flushSoon();
   }
 
@@ -414,9 +425,10 @@ export class SmartCache {
     return result;
   }
 
-  /** Keeps the live copy the engine says the memory tier holds (`stored`: { id, expiresAt, staleAt, inMemory }). */
-  #keep(key, value, { id, expiresAt, staleAt, inMemory }) {
-    if (inMemory) this.#live.set(key, { value, id, expiresAt, staleAt });
+  /** Keeps the live copy the engine says the memory tier holds (`stored`: a Float64Array of
+   *  id, expiresAt, staleAt, inMemory). */
+  #keep(key, value, stored) {
+    if (stored[3] === 1) this.#live.set(key, { value, id: stored[0], expiresAt: stored[1], staleAt: stored[2] });
     else this.#live.delete(key);
   }
 

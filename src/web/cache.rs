@@ -125,17 +125,28 @@ impl WasmCache {
         self.shared.flush_events();
     }
 
-    /// Stores a value's JSON text; returns the `stored` object (`convert::stored`) for the live copy.
+    /// Stores a value's JSON text; returns what the face keeps for the live copy (`convert::stored`).
     /// IndexedDB writes wait in the outbox for `flush`.
     pub fn set(&self, key: &str, json: &str, options: JsValue) -> JsResult<JsValue> {
         let options = set_options(options)?;
         let stored = self
             .shared
             .with_engine(|e| e.set(key, json.as_bytes(), options));
-        Ok(convert::stored(stored.map_err(convert::error)?, None))
+        Ok(convert::stored(stored.map_err(convert::error)?))
     }
 
-    /// `get` after the face found no live value: a `stored` object with `json`, `undefined`,
+    /// `set` with `tier: 'memory'`, given the size in UTF-8 bytes of the value's JSON text
+    /// rather than the text (the face keeps the value; nothing is encoded).
+    #[wasm_bindgen(js_name = setInMemory)]
+    pub fn set_in_memory(&self, key: &str, json_bytes: f64, options: JsValue) -> JsResult<JsValue> {
+        let options = set_options(options)?;
+        let stored = self
+            .shared
+            .with_engine(|e| e.set_in_memory(key, json_bytes as u64, options));
+        Ok(convert::stored(stored.map_err(convert::error)?))
+    }
+
+    /// `get` after the face found no live value: `{ json, stored }` (`convert::lookup`), `undefined`,
     /// or a Promise of either when the value must be read from IndexedDB.
     pub fn get(&self, key: &str) -> JsResult<JsValue> {
         get(&self.shared, key)
@@ -208,7 +219,7 @@ impl WasmCache {
             .with_engine(|e| e.store_loaded(token as u64, key, json.as_bytes(), options));
         Ok(stored
             .map_err(convert::error)?
-            .map_or(JsValue::UNDEFINED, |s| convert::stored(s, None)))
+            .map_or(JsValue::UNDEFINED, convert::stored))
     }
 
     /// Whether IndexedDB operations wait for `flush`.

@@ -4,6 +4,8 @@ use crate::core::engine::event::{Event, RemovalCause};
 use crate::core::engine::{Lookup, Stored};
 use crate::core::error::Error;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 /// A JS `Error` with the API's `code` on it.
@@ -13,41 +15,54 @@ pub fn error(e: Error) -> JsValue {
     js.into()
 }
 
-fn set(target: &JsValue, name: &str, value: &JsValue) {
+fn set(target: &JsValue, name: &'static str, value: &JsValue) {
     // Setting a plain data property on an object we just made cannot fail.
-    let _ = js_sys::Reflect::set(target, &name.into(), value);
+    let _ = js_sys::Reflect::set(target, js_name(name), value);
 }
 
-/// What the face keeps of a stored entry for its live copy, as one named object:
-/// `{ id, expiresAt, staleAt, inMemory }` (0 = never for the times), and `json` for a hit.
-pub fn stored(stored: Stored, json: Option<&[u8]>) -> JsValue {
-    let js: JsValue = js_sys::Object::new().into();
-    set(&js, "id", &f64::from(stored.id).into());
-    set(
-        &js,
-        "expiresAt",
-        &stored.expires_at.map_or(0.0, |at| at as f64).into(),
-    );
-    set(
-        &js,
-        "staleAt",
-        &stored.stale_at.map_or(0.0, |at| at as f64).into(),
-    );
-    set(&js, "inMemory", &stored.in_memory.into());
-    if let Some(json) = json {
-        set(
-            &js,
-            "json",
-            &JsValue::from_str(&String::from_utf8_lossy(json)),
-        );
-    }
-    js
+thread_local! {
+    /// Property names and name-like values as JS strings, made once each (a bounded set: only
+    /// `&'static str`s): decoding them from wasm memory at every crossing cost more than the
+    /// rest of a memory-tier `set`.
+    static NAMES: RefCell<HashMap<&'static str, &'static JsValue>> = RefCell::new(HashMap::new());
 }
 
-/// A lookup as the face reads it: a `stored` object with its `json` for a hit, else `undefined`.
+/// `name` as a JS string.
+pub fn js_name(name: &'static str) -> &'static JsValue {
+    NAMES.with(|names| {
+        *names
+            .borrow_mut()
+            .entry(name)
+            .or_insert_with(|| Box::leak(Box::new(JsValue::from_str(name))))
+    })
+}
+
+/// What the face keeps of a stored entry for its live copy: `[id, expiresAt, staleAt, inMemory]`
+/// as a Float64Array (0 = never for the times; 1 or 0), one copy out of wasm memory where an
+/// object would take a crossing per field.
+pub fn stored(stored: Stored) -> JsValue {
+    let fields = [
+        f64::from(stored.id),
+        stored.expires_at.map_or(0.0, |at| at as f64),
+        stored.stale_at.map_or(0.0, |at| at as f64),
+        f64::from(u8::from(stored.in_memory)),
+    ];
+    js_sys::Float64Array::from(&fields[..]).into()
+}
+
+/// A lookup as the face reads it: `{ json, stored }` for a hit, else `undefined`.
 pub fn lookup(lookup: Lookup) -> JsValue {
     match lookup {
-        Lookup::Hit { json, stored: s } => stored(s, Some(&json)),
+        Lookup::Hit { json, stored: s } => {
+            let js: JsValue = js_sys::Object::new().into();
+            set(
+                &js,
+                "json",
+                &JsValue::from_str(&String::from_utf8_lossy(&json)),
+            );
+            set(&js, "stored", &stored(s));
+            js
+        }
         Lookup::Miss | Lookup::ReadIndexedDb { .. } | Lookup::Incomplete => JsValue::UNDEFINED,
     }
 }
@@ -119,14 +134,14 @@ pub fn event(e: &Event) -> JsValue {
         }
     };
     if let Some(drop) = e.live_drop() {
-        set(&js, "drop", &drop.as_str().into());
+        set(&js, "drop", js_name(drop.as_str()));
     }
-    set(&js, "type", &kind.into());
+    set(&js, "type", js_name(kind));
     if let Some(key) = key {
         set(&js, "key", &JsValue::from_str(key));
     }
     if let Some(tier) = tier {
-        set(&js, "tier", &tier.as_str().into());
+        set(&js, "tier", js_name(tier.as_str()));
     }
     js
 }

@@ -1,6 +1,7 @@
 //! Options objects from JavaScript, read field by field into the core's inputs. A field of the
 //! wrong type is `INVALID_OPTION` with its name; `undefined` and `null` mean "not given".
 
+use super::convert;
 use crate::core::engine::options::{CacheOptionsInput, PredictInput, SetOptionsInput, TierChoice};
 use crate::core::error::{Error, Result};
 use js_sys::{Array, Reflect};
@@ -20,11 +21,11 @@ impl Fields {
         Ok(Fields(value))
     }
 
-    fn get(&self, name: &str) -> Option<JsValue> {
+    fn get(&self, name: &'static str) -> Option<JsValue> {
         if self.0.is_undefined() || self.0.is_null() {
             return None;
         }
-        let value = Reflect::get(&self.0, &name.into()).ok()?;
+        let value = Reflect::get(&self.0, convert::js_name(name)).ok()?;
         (!value.is_undefined() && !value.is_null()).then_some(value)
     }
 
@@ -32,25 +33,25 @@ impl Fields {
         Error::InvalidOption(format!("{name} must be {expected}"))
     }
 
-    fn number(&self, name: &str) -> Result<Option<f64>> {
+    fn number(&self, name: &'static str) -> Result<Option<f64>> {
         self.get(name)
             .map(|v| v.as_f64().ok_or_else(|| Self::wrong(name, "a number")))
             .transpose()
     }
 
-    fn boolean(&self, name: &str) -> Result<Option<bool>> {
+    fn boolean(&self, name: &'static str) -> Result<Option<bool>> {
         self.get(name)
             .map(|v| v.as_bool().ok_or_else(|| Self::wrong(name, "a boolean")))
             .transpose()
     }
 
-    fn string(&self, name: &str) -> Result<Option<String>> {
+    fn string(&self, name: &'static str) -> Result<Option<String>> {
         self.get(name)
             .map(|v| well_formed(&v, name, "a string"))
             .transpose()
     }
 
-    fn strings(&self, name: &str) -> Result<Option<Vec<String>>> {
+    fn strings(&self, name: &'static str) -> Result<Option<Vec<String>>> {
         let Some(value) = self.get(name) else {
             return Ok(None);
         };

@@ -2,6 +2,7 @@
 //! engine's `Broadcast`s as plain objects, and back. Stamps travel as decimal strings (they
 //! exceed the integers a JS number holds exactly).
 
+use super::convert::js_name;
 use crate::core::engine::Broadcast;
 use crate::core::types::Tier;
 use js_sys::{Array, Reflect, Uint8Array};
@@ -29,13 +30,13 @@ fn tier_of(name: &str) -> Option<Tier> {
         .find(|t| t.as_str() == name)
 }
 
-fn field(message: &JsValue, name: &str) -> JsValue {
-    Reflect::get(message, &name.into()).unwrap_or(JsValue::UNDEFINED)
+fn field(message: &JsValue, name: &'static str) -> JsValue {
+    Reflect::get(message, js_name(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn put(message: &JsValue, name: &str, value: &JsValue) {
+fn put(message: &JsValue, name: &'static str, value: &JsValue) {
     // A data property on a plain object made here: setting it cannot fail.
-    let _ = Reflect::set(message, &name.into(), value);
+    let _ = Reflect::set(message, js_name(name), value);
 }
 
 fn put_stamp(message: &JsValue, stamp: u64) {
@@ -46,7 +47,7 @@ fn stamp_of(message: &JsValue) -> Option<u64> {
     field(message, "stamp").as_string()?.parse().ok()
 }
 
-fn bytes_of(message: &JsValue, name: &str) -> Option<Vec<u8>> {
+fn bytes_of(message: &JsValue, name: &'static str) -> Option<Vec<u8>> {
     field(message, name)
         .dyn_ref::<Uint8Array>()
         .map(Uint8Array::to_vec)
@@ -64,7 +65,7 @@ fn to_js(broadcast: &Broadcast) -> JsValue {
             writer,
         } => {
             put(&message, "key", &key.as_str().into());
-            put(&message, "home", &tier_name(*home).into());
+            put(&message, "home", js_name(tier_name(*home)));
             if let Some(meta) = meta {
                 put(&message, "meta", &Uint8Array::from(meta.as_slice()));
             }
@@ -98,7 +99,7 @@ fn to_js(broadcast: &Broadcast) -> JsValue {
             "clear"
         }
     };
-    put(&message, "type", &kind.into());
+    put(&message, "type", js_name(kind));
     message
 }
 

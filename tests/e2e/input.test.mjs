@@ -46,6 +46,50 @@ test('values that would not come back deep-equal are NOT_SERIALIZABLE; deep valu
   await page.close();
 });
 
+test('a memory-only value weighs its JSON text in UTF-8, sized without making it, and is refused as any value is', async () => {
+  const page = await session.openPage();
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'weigh' });
+    let deep = [];
+    let at = deep;
+    for (let i = 0; i < 1_000; i++) at = at[at.push([]) - 1];
+    const values = [
+      { id: 1, name: 'Acme GmbH', tags: ['a', 'b'], empty: {}, none: [], gone: undefined, nil: null, yes: true, no: false },
+      { 'quote"and\\slash': 'tab\tnew\nline\u0001', unicode: 'Müller 東京 😀', lone: 'x\ud800y\udc00', long: 'é'.repeat(100) + '"'.repeat(40) },
+      [0, -0, 1.5, -2e-7, 1e21, 123456789012, Number.MAX_VALUE, Number.MIN_VALUE],
+      'just a string',
+      42,
+      deep,
+      Object.assign(Object.create(null), { a: 1 }),
+    ];
+    const weights = [];
+    for (const [i, value] of values.entries()) {
+      await cache.set(`v${i}`, value, { tier: 'memory' });
+      weights.push([(await cache.stats()).memory.bytes, new TextEncoder().encode(JSON.stringify(value)).length]);
+      await cache.delete(`v${i}`);
+    }
+    const code = (value) => cache.set('bad', value, { tier: 'memory' }).then(() => 'stored', (e) => `${e.name}:${e.code}`);
+    const cycle = { a: [] };
+    cycle.a.push(cycle);
+    return {
+      weights,
+      refused: [
+        await code({ f() {} }),
+        await code([1, undefined]),
+        await code({ n: NaN }),
+        await code(cycle),
+        await code(new Date()),
+        await code({ [Symbol('s')]: 1 }),
+        await code({ get x() { throw new Error('boom'); } }),
+        await code({ big: 1n }),
+      ],
+    };
+  });
+  for (const [measured, expected] of result.weights) assert.equal(measured, expected);
+  assert.deepEqual(new Set(result.refused), new Set(['SmartCacheError:NOT_SERIALIZABLE']));
+  await page.close();
+});
+
 test('plain objects and arrays of another realm are values; its Maps, Dates and class instances are not', async () => {
   const page = await session.openPage();
   const result = await inPage(page, async (m) => {

@@ -4,7 +4,7 @@
 //! face aborts its signal. Nothing is remembered past the loads in flight, so the bookkeeping is
 //! bounded by them.
 
-use super::{Broadcast, Engine, Key, Stored, WriteKind};
+use super::{Broadcast, Engine, Key, Stored, Text, WriteKind};
 use crate::core::clock::Clock;
 use crate::core::engine::event::Event;
 use crate::core::engine::options::SetOptions;
@@ -251,7 +251,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             Some(p) if !p.joined => WriteKind::Preload,
             _ => WriteKind::Load,
         };
-        let stored = self.write(key, json, options, kind)?;
+        let stored = self.write(key, Text::Json(json), options, kind)?;
         if let Some(preload) = preload {
             self.preload_stored(key, preload);
         }

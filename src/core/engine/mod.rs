@@ -69,6 +69,22 @@ pub struct Stored {
     pub in_memory: bool,
 }
 
+/// What a write is given of the value: its JSON text, or (memory-only) just the text's size.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Text<'a> {
+    Json(&'a [u8]),
+    Sized(u64),
+}
+
+impl Text<'_> {
+    fn len(self) -> u64 {
+        match self {
+            Text::Json(json) => json.len() as u64,
+            Text::Sized(bytes) => bytes,
+        }
+    }
+}
+
 /// Who writes: the app (`set`), a load storing its result, or a preload nobody asked for yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WriteKind {
@@ -228,7 +244,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Handles of removed entries are reused here, so the face must report the accesses it
     /// buffered (`record_accesses`) before it calls `set`.
     pub fn set(&mut self, key: &str, json: &[u8], options: SetOptions) -> Result<Stored> {
-        self.write(key, json, options, WriteKind::Set)
+        self.write(key, Text::Json(json), options, WriteKind::Set)
+    }
+
+    /// `set` with `tier: 'memory'`, given only the size of the value's JSON text in UTF-8: a
+    /// memory-only entry is never encoded, so the face need not hand its text over.
+    pub fn set_in_memory(
+        &mut self,
+        key: &str,
+        json_bytes: u64,
+        mut options: SetOptions,
+    ) -> Result<Stored> {
+        options.tier = TierChoice::Memory;
+        self.write(key, Text::Sized(json_bytes), options, WriteKind::Set)
     }
 
     /// Stores an entry for `set`, a load or a preload. A preload that finds no room stores
@@ -236,7 +264,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn write(
         &mut self,
         key: &str,
-        json: &[u8],
+        text: Text<'_>,
         options: SetOptions,
         kind: WriteKind,
     ) -> Result<Stored> {
@@ -246,12 +274,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         check_key(key)?;
         self.purge_expired();
         // A memory-only entry is never encoded: its live value is the face's.
-        let payload = match options.tier {
-            TierChoice::Memory => Vec::new(),
-            _ => codec::encode(json, self.config.compress_above_bytes as usize),
+        let (payload, json_bytes) = match (options.tier, text) {
+            (TierChoice::Memory, text) => (Vec::new(), text.len()),
+            (_, Text::Json(json)) => (
+                codec::encode(json, self.config.compress_above_bytes as usize),
+                json.len() as u64,
+            ),
+            (_, Text::Sized(_)) => unreachable!("only memory-only entries come without their text"),
         };
         let choice = options.tier;
-        let meta = self.new_meta(key, json, &payload, options);
+        let meta = self.new_meta(key, json_bytes, &payload, options);
         let mut homes = self.placement(choice, &meta, &payload)?;
         let cold = kind == WriteKind::Preload;
         let gone = |id| Stored {
@@ -299,7 +331,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     }
 
     /// The metadata of a write made now, stamped after everything this engine has seen.
-    fn new_meta(&mut self, key: &str, json: &[u8], payload: &[u8], options: SetOptions) -> Meta {
+    fn new_meta(
+        &mut self,
+        key: &str,
+        json_bytes: u64,
+        payload: &[u8],
+        options: SetOptions,
+    ) -> Meta {
         let now = self.clock.now_ms();
         Meta {
             key: key.to_string(),
@@ -312,7 +350,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 .or(self.config.default_ttl_ms)
                 .map(|ttl| now.saturating_add(ttl)),
             stale_at: options.stale_ms.map(|stale| now.saturating_add(stale)),
-            raw_bytes: json.len() as u64,
+            raw_bytes: json_bytes,
             payload_bytes: payload.len() as u64,
             compressed: codec::is_compressed(payload),
             tags: options.tags,

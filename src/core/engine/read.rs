@@ -23,20 +23,20 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             if let Some(hits) = self.hits.get_mut(id as usize) {
                 *hits = hits.saturating_add(1);
             }
+            // The use counts in the durable home's policy too: what is read often stays there
+            // (and so survives a reload) even while memory serves it. A policy ignores handles
+            // it does not hold, so no lookup of the home is needed (a dense array each).
             self.policies.memory.touch(id);
-            self.touch_home(id);
+            self.policies.local.touch(id);
+            self.policies.idb.touch(id);
         }
         self.demand_hits(ids);
     }
 
-    /// A use of the entry counts in its durable home's policy too: what is read often stays
-    /// there (and so survives a reload) even while memory serves it.
+    /// A read served from the entry's durable home counts there.
     fn touch_home(&mut self, handle: Handle) {
-        match self.entries.get(handle).map(|entry| entry.home) {
-            Some(Tier::Local) => self.policies.local.touch(handle),
-            Some(Tier::IndexedDb) => self.policies.idb.touch(handle),
-            Some(Tier::Memory) | None => {}
-        }
+        self.policies.local.touch(handle);
+        self.policies.idb.touch(handle);
     }
 
     /// `get` after the face found no live value: reads the entry's durable home.

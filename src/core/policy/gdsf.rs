@@ -12,9 +12,11 @@
 //! sketch of recent accesses values it at least as much as the entries it would push out
 //! ([`Admission`]). Entries that must be held (`insert`) always are.
 //!
-//! `touch` is O(1): it counts the use and marks the entry; the priority is recomputed when the
-//! entry reaches the head of the queue (a lazy heap, as CLOCK is a lazy LRU), which is sound
-//! because a use only ever raises it. Everything else is O(log n).
+//! `touch` is O(1) and writes one slot: it counts the use and marks the entry; the priority is
+//! recomputed when the entry reaches the head of the queue (a lazy heap, as CLOCK is a lazy LRU),
+//! which is sound because a use only ever raises it. The sketch counts arrivals at once and an
+//! entry's uses when it leaves, so it sees every access without a hash per hit. Everything else
+//! is O(log n).
 
 use super::admission::Admission;
 use super::replacement::Policy;
@@ -34,12 +36,13 @@ const MAX_WEIGHED_VICTIMS: usize = 64;
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     weight: u64,
+    /// `weight^-1.6`, worked out once (a power costs more in wasm than the rest of an insert).
+    per_byte: f64,
     key_hash: u64,
+    handle: Handle,
     stamp: u64,
-    /// Uses since it came in (a write of a held entry counts as one).
-    uses: u32,
-    /// Used since its priority was computed.
-    touched: bool,
+    /// Its uses when its priority was computed: fewer than now means it was used since.
+    queued_uses: u32,
 }
 
 /// Size-aware, frequency-aware replacement with admission (see the module's notes).
@@ -51,6 +54,10 @@ pub struct Gdsf {
     /// (priority as ordered bits, stamp, handle), lowest first; stale stamps are skipped.
     queue: BinaryHeap<Reverse<(u64, u64, Handle)>>,
     clock: f64,
+    /// Uses since each entry came in (a write of a held entry counts as one), by handle: a dense
+    /// array that `touch` bumps without loading the slot. A free handle's value is stale and
+    /// reset when the handle is held again.
+    uses: Vec<u32>,
     sketch: FrequencySketch,
     admission: Admission,
     next_stamp: u64,
@@ -65,6 +72,7 @@ impl Gdsf {
             slots: Slots::default(),
             queue: BinaryHeap::new(),
             clock: 0.0,
+            uses: Vec::new(),
             sketch: FrequencySketch::new(256),
             admission: Admission::default(),
             next_stamp: 0,
@@ -81,21 +89,40 @@ impl Gdsf {
         (weight.max(1) as f64).powf(-SIZE_EXPONENT)
     }
 
-    /// What holding `weight` bytes of a key the sketch has seen `count` times is worth.
-    fn worth(count: u8, weight: u64) -> f64 {
-        f64::from(count) * Self::per_byte(weight) * weight as f64
+    /// What holding `weight` bytes (`per_byte` its power) of a key accessed `count` times lately
+    /// is worth.
+    fn worth(count: u32, per_byte: f64, weight: u64) -> f64 {
+        f64::from(count) * per_byte * weight as f64
+    }
+
+    /// A held entry's recent accesses: those before it came in (the sketch) and its uses since.
+    fn frequency(&self, slot: &Slot) -> u32 {
+        u32::from(self.sketch.estimate(slot.key_hash)) + self.uses_of(slot)
+    }
+
+    fn uses_of(&self, slot: &Slot) -> u32 {
+        self.uses.get(slot.handle as usize).copied().unwrap_or(0)
+    }
+
+    /// Takes an evicted entry out; its uses go into the sketch, which outlives it.
+    fn evict(&mut self, handle: Handle, evicted: &mut Vec<Handle>) -> Option<Slot> {
+        let slot = self.take(handle)?;
+        self.sketch.add(slot.key_hash, self.uses_of(&slot));
+        evicted.push(handle);
+        Some(slot)
     }
 
     fn enqueue(&mut self, handle: Handle) {
         let clock = self.clock;
         self.next_stamp += 1;
         let stamp = self.next_stamp;
+        let uses = self.uses.get(handle as usize).copied().unwrap_or(0);
         let Some(slot) = self.slots.get_mut(handle) else {
             return;
         };
         slot.stamp = stamp;
-        slot.touched = false;
-        let priority = clock + f64::from(slot.uses + 1) * Self::per_byte(slot.weight);
+        slot.queued_uses = uses;
+        let priority = clock + f64::from(uses + 1) * slot.per_byte;
         self.queue
             .push(Reverse((priority.to_bits(), stamp, handle)));
         if self.queue.len() > 64 && self.queue.len() > 2 * self.slots.len() {
@@ -130,7 +157,7 @@ impl Gdsf {
         while let Some(&Reverse((bits, stamp, handle))) = self.queue.peek() {
             match self.slots.get(handle) {
                 Some(slot) if slot.stamp == stamp => {
-                    if !slot.touched {
+                    if self.uses_of(slot) == slot.queued_uses {
                         return Some((f64::from_bits(bits), handle));
                     }
                     self.queue.pop();
@@ -148,11 +175,17 @@ impl Gdsf {
     fn hold(&mut self, handle: Handle, key_hash: u64, weight: u64, uses: u32) {
         let slot = Slot {
             weight,
+            per_byte: Self::per_byte(weight),
             key_hash,
             stamp: 0,
-            uses,
-            touched: false,
+            queued_uses: uses,
+            handle,
         };
+        let at = handle as usize;
+        if at >= self.uses.len() {
+            self.uses.resize(at + 1, 0);
+        }
+        self.uses[at] = uses;
         self.slots.insert(handle, slot);
         self.weight += weight;
         self.enqueue(handle);
@@ -180,7 +213,7 @@ impl Gdsf {
             debug_assert_eq!((item.0, item.2), (priority.to_bits(), handle));
             let slot = self.slots.get(handle).copied().expect("head is held");
             freed += slot.weight;
-            worth += Self::worth(self.sketch.estimate(slot.key_hash), slot.weight);
+            worth += Self::worth(self.frequency(&slot), slot.per_byte, slot.weight);
             victims.push(item);
         }
         (victims, worth)
@@ -202,7 +235,7 @@ impl Policy for Gdsf {
         let uses = match self.take(handle) {
             Some(old) => {
                 self.count(key_hash);
-                old.uses.saturating_add(1)
+                self.uses_of(&old).saturating_add(1)
             }
             None => {
                 self.arrive(key_hash);
@@ -226,17 +259,17 @@ impl Policy for Gdsf {
         }
         self.arrive(key_hash);
         let (victims, worth) = self.victims_for(self.weight + weight - self.budget);
-        let candidate = Self::worth(self.sketch.estimate(key_hash), weight);
+        let count = u32::from(self.sketch.estimate(key_hash));
+        let candidate = Self::worth(count, Self::per_byte(weight), weight);
         if !self.admission.admits(candidate, worth) {
             self.queue.extend(victims.into_iter().map(Reverse));
             self.admission.refused(key_hash, self.slots.len());
             return false;
         }
         for (bits, _, victim) in victims {
-            if let Some(slot) = self.take(victim) {
+            if let Some(slot) = self.evict(victim, evicted) {
                 self.clock = self.clock.max(f64::from_bits(bits));
                 self.admission.displaced(slot.key_hash, self.slots.len());
-                evicted.push(victim);
             }
         }
         while self.weight + weight > self.budget && self.evict_one(evicted) {}
@@ -258,13 +291,13 @@ impl Policy for Gdsf {
         }
         let need = (self.weight + weight).saturating_sub(self.budget);
         if need > 0 {
-            let slots = &self.slots;
+            let (slots, uses) = (&self.slots, &self.uses);
             let mut unused: Vec<(u64, Handle, u64)> = self
                 .queue
                 .iter()
                 .filter_map(|&Reverse((bits, stamp, h))| {
                     let slot = slots.get(h).filter(|s| s.stamp == stamp)?;
-                    (slot.uses == 0 && !slot.touched).then_some((bits, h, slot.weight))
+                    (uses.get(h as usize) == Some(&0)).then_some((bits, h, slot.weight))
                 })
                 .collect();
             unused.sort_unstable();
@@ -281,8 +314,7 @@ impl Policy for Gdsf {
                 return false;
             }
             for victim in chosen {
-                self.take(victim);
-                evicted.push(victim);
+                self.evict(victim, evicted);
             }
         }
         self.hold(handle, key_hash, weight, 0);
@@ -294,20 +326,15 @@ impl Policy for Gdsf {
             return false;
         };
         self.queue.pop();
-        self.take(handle);
+        self.evict(handle, evicted);
         self.clock = self.clock.max(priority);
-        evicted.push(handle);
         true
     }
 
     fn touch(&mut self, handle: Handle) {
-        let Some(slot) = self.slots.get_mut(handle) else {
-            return;
-        };
-        slot.uses = slot.uses.saturating_add(1);
-        slot.touched = true;
-        let key_hash = slot.key_hash;
-        self.count(key_hash);
+        if let Some(uses) = self.uses.get_mut(handle as usize) {
+            *uses = uses.saturating_add(1);
+        }
     }
 
     fn remove(&mut self, handle: Handle) -> bool {
@@ -333,6 +360,7 @@ impl Policy for Gdsf {
     fn clear(&mut self) {
         self.slots.clear();
         self.queue.clear();
+        self.uses.clear();
         self.weight = 0;
         self.clock = 0.0;
         self.sketch.clear();

@@ -51,18 +51,22 @@ impl FrequencySketch {
 
     /// Counts one access of `key_hash`.
     pub fn increment(&mut self, key_hash: u64) {
+        self.add(key_hash, 1);
+    }
+
+    /// Counts `n` accesses of `key_hash` (up to the cap).
+    pub fn add(&mut self, key_hash: u64, n: u32) {
         let slots: [usize; DEPTH] = std::array::from_fn(|row| self.slot(key_hash, row));
         let least = slots.iter().map(|&s| self.counters[s]).min().unwrap_or(0);
-        if least == MAX_COUNT {
+        let raised = (u32::from(least) + n).min(u32::from(MAX_COUNT)) as u8;
+        if raised == least {
             return;
         }
-        // Conservative update: only the counters at the minimum grow.
+        // Conservative update: only the counters below the new estimate grow, to it.
         for s in slots {
-            if self.counters[s] == least {
-                self.counters[s] += 1;
-            }
+            self.counters[s] = self.counters[s].max(raised);
         }
-        self.increments += 1;
+        self.increments += usize::from(raised - least);
         if self.increments >= SAMPLE_FACTOR * self.width() {
             self.age();
         }
