@@ -236,12 +236,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 });
                 return;
             }
-            Ok(_) | Err(_) => {
+            other => {
                 self.stores.outbox.push(super::IdbOp::Delete {
                     key: key.to_string(),
                     upto,
                 });
-                let message = "purged at start-up: unreadable metadata".to_string();
+                let why = match other {
+                    Ok(meta) => format!("it names another key ({:?})", meta.key),
+                    Err(e) => e.to_string(),
+                };
+                let message = format!("purged at start-up: unreadable metadata: {why}");
                 self.fault(
                     Tier::IndexedDb,
                     FaultCode::CorruptEntry,
