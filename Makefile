@@ -37,15 +37,18 @@ api:
 extension:
 	@bash scripts/build-extension.sh
 
-## bench: side-by-side benchmarks in headless Chromium; writes bench/results/latest.{json,md}
+## bench: side-by-side benchmarks in headless Chromium, and the per-engine rows in the other
+## engines of BROWSERS; writes bench/results/latest.{json,md}
 bench:
 	@bash scripts/setup.sh --browser
 	@bash scripts/build.sh
 	@bash scripts/build.sh --bench
 	node bench/run.mjs
+	@for engine in $(filter-out chromium,$(BROWSERS)); do ENGINE=$$engine node bench/run.mjs || exit 1; done
 	@$(MAKE) --no-print-directory kpi
 
-## test: formatting, lints, native tests, browser tests of the wasm boundary, Playwright tests
+## test: formatting, lints, native tests, browser tests of the wasm boundary (Chromium, Firefox),
+## end-to-end tests (all of them in Chromium, the cross-engine ones in Firefox and WebKit)
 test:
 	@bash scripts/setup.sh --browser --fuzz
 	@$(MAKE) --no-print-directory lint test-scripts test-native test-fuzz test-browser test-e2e
@@ -79,12 +82,24 @@ test-native:
 	cargo test -q
 	cargo test -q -p crm-api
 
+## BROWSERS: the engines the browser tests run in (default all three; BROWSERS=chromium for one)
+BROWSERS ?= chromium firefox webkit
+export BROWSERS
+# The end-to-end tests every engine runs (tests/e2e/harness.mjs drives Firefox and WebKit over
+# WebDriver); the other files need Playwright and Chromium (CDP, init scripts, extensions, the demo).
+ENGINE_TESTS := persistence loading tabs input races opening bounded esm react
+
 test-browser:
-	CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores
+	$(if $(filter chromium,$(BROWSERS)),env -u GECKODRIVER CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores)
+	$(if $(filter firefox,$(BROWSERS)),env -u CHROMEDRIVER GECKODRIVER="$${GECKODRIVER:-$$(command -v geckodriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores)
 
 test-e2e:
 	@bash scripts/build.sh
-	node --test --test-concurrency=1 tests/e2e/
+	$(if $(filter chromium,$(BROWSERS)),node --test --test-concurrency=1 tests/e2e/)
+	@for engine in $(filter-out chromium,$(BROWSERS)); do \
+	  echo "== end-to-end tests in $$engine: $(ENGINE_TESTS)"; \
+	  ENGINE=$$engine node --test --test-concurrency=1 $(foreach t,$(ENGINE_TESTS),tests/e2e/$(t).test.mjs) || exit 1; \
+	done
 
 clean:
 	cargo clean

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing smartcache needs, skipping whatever is already there:
 # the wasm32 target, a wasm-bindgen CLI matching Cargo.lock, npm packages and, with `--browser`,
-# Chromium and its driver (CHROME_BIN/CHROMEDRIVER when given, else found on PATH, else Debian's).
+# the engines named in BROWSERS (default: chromium firefox webkit): Chromium and its driver
+# (CHROME_BIN/CHROMEDRIVER when given, else found on PATH, else Debian's), Firefox ESR with
+# geckodriver (crates.io), WebKitGTK's WebKitWebDriver with Xvfb. An engine that cannot be
+# installed fails the run; `BROWSERS=chromium` asks for Chromium alone.
 # `--fuzz` adds cargo-fuzz. `--dry-run` prints what it would install and changes nothing (tests/scripts/ checks its choices).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +45,7 @@ apt_install() {
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   else
-    echo "error: $* missing; install it (Debian: sudo apt-get install $*)" >&2
+    echo "error: $* missing; install it (Debian: sudo apt-get install $*), or name fewer engines in BROWSERS (BROWSERS=chromium)" >&2
     exit 1
   fi
 }
@@ -69,7 +72,34 @@ if $want_fuzz && ! cargo fuzz --version >/dev/null 2>&1; then
   step "installing cargo-fuzz (about a minute, once)" cargo install -q cargo-fuzz
 fi
 
-if $want_browser; then
+browsers=${BROWSERS:-chromium firefox webkit}
+for engine in $browsers; do
+  case "$engine" in
+    chromium | firefox | webkit) ;;
+    *) echo "error: BROWSERS names an unknown engine \"$engine\" (chromium, firefox, webkit)" >&2; exit 2 ;;
+  esac
+done
+wants() { [[ " $browsers " == *" $1 "* ]]; }
+
+if $want_browser && wants firefox; then
+  if ! command -v firefox-esr >/dev/null && ! command -v firefox >/dev/null; then
+    apt_install firefox-esr
+  fi
+  if [ -z "${GECKODRIVER:-}" ] && ! command -v geckodriver >/dev/null; then
+    step "installing geckodriver (crates.io; a few minutes, once)" cargo install -q geckodriver
+  fi
+fi
+
+if $want_browser && wants webkit; then
+  if ! command -v WebKitWebDriver >/dev/null; then
+    apt_install webkit2gtk-driver
+  fi
+  if ! command -v Xvfb >/dev/null; then
+    apt_install xvfb
+  fi
+fi
+
+if $want_browser && wants chromium; then
   if [ -n "${CHROME_BIN:-}${CHROMEDRIVER:-}" ]; then
     # Given by the caller: used as they are, never replaced behind their back.
     for given in "${CHROME_BIN:-}" "${CHROMEDRIVER:-}"; do

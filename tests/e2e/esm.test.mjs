@@ -1,4 +1,4 @@
-// pkg/ imported as plain ES modules (no bundler) by a page served over http, in headless Chromium.
+// pkg/ imported as plain ES modules (no bundler) by a page served over http, in the ENGINE's browser.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inPage as runInPage, useBrowser } from './harness.mjs';
@@ -61,27 +61,62 @@ test('the default instance: setCachedData, getCachedData, invalidateCachedData, 
   assert.equal(result.clearedEntries, 0);
 });
 
-test('a corpus of JSON values comes back deep-equal', async () => {
-  const { mismatches, count } = await inPage(async (m) => {
-    const corpus = [
-      null, true, false, 0, -1, 0.1, 5e-324, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER,
-      '', 'héllo wörld', '日本語', '😀🎉👩‍👩‍👧‍👦', 'x'.repeat(300000), [], {}, [[[[[[]]]]]],
-      { nested: { deep: { deeper: [1, { k: 'v' }] } } },
-      Array.from({ length: 20000 }, (_, i) => ({ id: i, amount: i * 1.5, paid: i % 2 === 0 })),
-      { '': 'empty key', '😀': 'emoji key', 'a.b': [null, true, 's'] },
-    ];
-    const cache = await m.SmartCache.open({ namespace: 'corpus' });
+/** The corpus, as source: made again in the page after the reload. Every UTF-16 unit that is
+ *  not a surrogate is in one string (and, in chunks, in keys). */
+const CORPUS = `() => {
+  const units = [];
+  for (let u = 0; u < 0x10000; u++) if (u < 0xd800 || u > 0xdfff) units.push(u);
+  let everyUnit = '';
+  for (let i = 0; i < units.length; i += 4096) everyUnit += String.fromCharCode(...units.slice(i, i + 4096));
+  return [
+    null, true, false, 0, -1, 0.1, 5e-324, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER,
+    '', 'héllo wörld', '日本語', '😀🎉👩‍👩‍👧‍👦', 'x'.repeat(300000), [], {}, [[[[[[]]]]]],
+    { nested: { deep: { deeper: [1, { k: 'v' }] } } },
+    Array.from({ length: 20000 }, (_, i) => ({ id: i, amount: i * 1.5, paid: i % 2 === 0 })),
+    { '': 'empty key', '😀': 'emoji key', 'a.b': [null, true, 's'] },
+    everyUnit,
+    Object.fromEntries(Array.from({ length: 62 }, (_, i) => [everyUnit.slice(i * 1024, i * 1024 + 1024), i])),
+  ];
+}`;
+
+test('a corpus of JSON values comes back deep-equal, from memory and, after a reload, from storage', async () => {
+  const written = await inPage(async (m, source) => {
+    const corpus = new Function(`return (${source})()`)();
+    const cache = await m.SmartCache.open({ namespace: 'corpus', largeEntryBytes: 64 * 1024 });
+    await cache.clear();
     const mismatches = [];
     for (const [i, value] of corpus.entries()) {
       await cache.set(`v:${i}`, value);
       const back = await cache.get(`v:${i}`);
       if (JSON.stringify(back) !== JSON.stringify(value) || cache.peek(`v:${i}`) !== back) mismatches.push(i);
     }
+    // Keys of every unit too, through localStorage's key space.
+    const everyUnit = corpus[21];
+    for (let i = 0; i < 62; i++) await cache.set(`unit:${everyUnit.slice(i * 1024, i * 1024 + 1000)}`, i);
+    const tiers = [...new Set(cache.entries().map((e) => e.tier))].sort();
     await cache.close();
-    return { mismatches, count: corpus.length };
-  });
-  assert.equal(count, 21);
-  assert.deepEqual(mismatches, []);
+    return { mismatches, count: corpus.length, tiers };
+  }, CORPUS);
+  assert.equal(written.count, 23);
+  assert.deepEqual(written.mismatches, []);
+  assert.deepEqual(written.tiers, ['indexeddb', 'local'], 'both persistent tiers hold part of the corpus');
+
+  await page.reload();
+  const read = await inPage(async (m, source) => {
+    const corpus = new Function(`return (${source})()`)();
+    const cache = await m.SmartCache.open({ namespace: 'corpus', largeEntryBytes: 64 * 1024 });
+    const mismatches = [];
+    for (const [i, value] of corpus.entries()) {
+      if (JSON.stringify(await cache.get(`v:${i}`)) !== JSON.stringify(value)) mismatches.push(i);
+    }
+    const everyUnit = corpus[21];
+    for (let i = 0; i < 62; i++) if ((await cache.get(`unit:${everyUnit.slice(i * 1024, i * 1024 + 1000)}`)) !== i) mismatches.push(`unit:${i}`);
+    const faults = cache.stats().faults;
+    await cache.clear();
+    await cache.close();
+    return { mismatches, faults };
+  }, CORPUS);
+  assert.deepEqual(read, { mismatches: [], faults: 0 });
 });
 
 test('values that are not JSON are refused with NOT_SERIALIZABLE, and the cache keeps working', async () => {

@@ -1,11 +1,34 @@
-// What every browser test file needs: the repository served on localhost, one headless Chromium
-// with a persistent profile for the file, fresh pages, and code run in a page with the package.
+// What every browser test file needs: the repository served on localhost, one browser with a
+// persistent profile for the file, fresh pages, and code run in a page with the package.
+//
+// ENGINE picks the browser: chromium (the default) through Playwright, firefox or webkit through
+// WebDriver (webdriver.mjs), behind the same page methods. Tests that need what only Playwright
+// and Chromium give (init scripts, CDP, extensions) say so with `onlyIn`.
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './browser.mjs';
+import { driverPages, launch } from './webdriver.mjs';
 import { serveFolder } from '../../scripts/static-server.mjs';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const ENGINE = process.env.ENGINE || 'chromium';
+
+/** Test options that skip, saying why, on engines other than `engine`. */
+export const onlyIn = (engine, why) => ({ skip: ENGINE === engine ? false : `${engine} only: ${why}` });
+
+/** One browser of ENGINE: `newPage()` gives a page with Playwright's evaluate, waitForFunction,
+ *  goto, reload and close (the Playwright browser itself as `playwright` in Chromium; the
+ *  engine's name and version as `version` elsewhere). */
+export async function openEngine() {
+  if (ENGINE === 'chromium') {
+    const browser = await launchBrowser();
+    return { playwright: browser, newPage: () => browser.newPage(), close: () => browser.close() };
+  }
+  const driver = await launch(ENGINE);
+  const pages = driverPages(driver);
+  return { playwright: null, newPage: () => pages.newPage(), close: () => driver.close(), version: driver.version };
+}
 
 /** Registers the file's before/after hooks; the returned object fills in once they ran. */
 export function useBrowser() {
@@ -14,18 +37,19 @@ export function useBrowser() {
   const ready = new Promise((resolve) => (started = resolve));
   before(async () => {
     session.server = await serveFolder(root);
-    session.browser = await launchBrowser();
+    session.engine = await openEngine();
+    session.browser = session.engine.playwright;
     started();
   });
   after(async () => {
-    await session.browser?.close();
+    await session.engine?.close();
     await session.server?.close();
   });
   /** A fresh page at `path` (by default the blank test page). */
   session.openPage = async (path = '/tests/e2e/pages/blank.html') => {
     // Other before hooks of the file may run before this one has finished.
     await ready;
-    const page = await session.browser.newPage();
+    const page = await session.engine.newPage();
     await page.goto(`${session.server.url}${path}`);
     return page;
   };

@@ -3,7 +3,7 @@
 // their promises.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, inPage } from './harness.mjs';
+import { ENGINE, useBrowser, inPage, onlyIn } from './harness.mjs';
 
 const session = useBrowser();
 
@@ -19,15 +19,17 @@ test('values that would not come back deep-equal are NOT_SERIALIZABLE; deep valu
         return `${error.name}:${error.code}`;
       }
     };
-    let deep = [];
-    let at = deep;
-    for (let i = 0; i < 10_000; i++) at = at[at.push([]) - 1];
-    const deepStored = await code(deep);
+    const nested = (levels) => {
+      const root = [];
+      let at = root;
+      for (let i = 0; i < levels; i++) at = at[at.push([]) - 1];
+      return root;
+    };
+    const deepStored = await code(nested(3_000));
     let depth = 0;
     for (let v = await cache.get('k'); Array.isArray(v) && v.length; v = v[0]) depth++;
-    let deeper = [];
-    at = deeper;
-    for (let i = 0; i < 300_000; i++) at = at[at.push([]) - 1];
+    const deeper = nested(10_000);
+    const deepest = nested(300_000);
     return {
       getter: await code({ get x() { throw new Error('boom'); } }),
       proxy: await code(new Proxy({}, { ownKeys() { throw new Error('trap'); } })),
@@ -35,14 +37,19 @@ test('values that would not come back deep-equal are NOT_SERIALIZABLE; deep valu
       deepStored,
       depth,
       deeper: await code(deeper),
+      deepest: await code(deepest),
     };
   });
   assert.equal(result.getter, 'SmartCacheError:NOT_SERIALIZABLE');
   assert.equal(result.proxy, 'SmartCacheError:NOT_SERIALIZABLE');
   assert.equal(result.symbolKey, 'SmartCacheError:NOT_SERIALIZABLE');
   assert.equal(result.deepStored, 'stored');
-  assert.equal(result.depth, 10_000);
-  assert.ok(['stored', 'SmartCacheError:NOT_SERIALIZABLE'].includes(result.deeper), result.deeper);
+  assert.equal(result.depth, 3_000);
+  // Firefox's own JSON gives up between 3,000 and 5,000 levels (too much recursion): deeper
+  // values are NOT_SERIALIZABLE there, never a raw error; Chromium and WebKit store 10,000.
+  const deepOutcomes = ENGINE === 'firefox' ? ['stored', 'SmartCacheError:NOT_SERIALIZABLE'] : ['stored'];
+  assert.ok(deepOutcomes.includes(result.deeper), result.deeper);
+  assert.ok(['stored', 'SmartCacheError:NOT_SERIALIZABLE'].includes(result.deepest), result.deepest);
   await page.close();
 });
 
@@ -157,7 +164,7 @@ test('predict takes a boolean, a mode or PredictOptions; anything else is INVALI
   await page.close();
 });
 
-test('in Node, and in a page without WebAssembly, open rejects UNSUPPORTED and importing never throws', async () => {
+test('in Node, and in a page without WebAssembly, open rejects UNSUPPORTED and importing never throws', onlyIn('chromium', 'a page without WebAssembly needs an init script'), async () => {
   const m = await import('../../pkg/index.js');
   await assert.rejects(m.SmartCache.open(), (e) => e instanceof m.SmartCacheError && e.code === 'UNSUPPORTED');
   await assert.rejects(m.getCachedData('k'), (e) => e.code === 'UNSUPPORTED');

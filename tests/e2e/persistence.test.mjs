@@ -3,7 +3,7 @@
 // damaged values read as misses, clear() is scoped, and a missing IndexedDB degrades cleanly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inPage, useBrowser } from './harness.mjs';
+import { inPage, useBrowser, onlyIn } from './harness.mjs';
 
 const session = useBrowser();
 const openPage = () => session.openPage();
@@ -231,7 +231,7 @@ test('another version purges what an older one stored', async () => {
   await page.close();
 });
 
-test('without IndexedDB the cache keeps working on memory and localStorage and reports a fault', async () => {
+test('without IndexedDB the cache keeps working on memory and localStorage and reports a fault', onlyIn('chromium', 'a page without IndexedDB needs an init script'), async () => {
   const page = await session.browser.newPage();
   await page.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('IndexedDB is disabled', 'SecurityError'); } });

@@ -46,9 +46,36 @@ test('a machine without Chromium: setup chooses to install it, and the toolchain
 });
 
 test('Chromium and its driver on PATH: nothing to install for the browser', () => {
-  const run = setup(['--browser', '--dry-run'], { extra: ['chromium', 'chromedriver'] });
+  const run = setup(['--browser', '--dry-run'], { extra: ['chromium', 'chromedriver'], env: { BROWSERS: 'chromium' } });
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stdout, /chromium/);
+});
+
+test('every engine by default: Firefox ESR with geckodriver and WebKitGTK with Xvfb are installed too', () => {
+  const run = setup(['--browser', '--dry-run'], { extra: ['chromium', 'chromedriver'] });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /would: install firefox-esr \(apt-get\)/);
+  assert.match(run.stdout, /would: installing geckodriver/);
+  assert.match(run.stdout, /would: install webkit2gtk-driver \(apt-get\)/);
+  assert.match(run.stdout, /would: install xvfb \(apt-get\)/);
+  const present = setup(['--browser', '--dry-run'], { extra: ['chromium', 'chromedriver', 'firefox-esr', 'geckodriver', 'WebKitWebDriver', 'Xvfb'] });
+  assert.equal(present.status, 0, present.stderr);
+  assert.doesNotMatch(present.stdout, /firefox|gecko|webkit|xvfb/i);
+});
+
+test('BROWSERS=chromium installs no other engine; an unknown engine is an error', () => {
+  const chromiumOnly = setup(['--browser', '--dry-run'], { extra: ['chromium', 'chromedriver'], env: { BROWSERS: 'chromium' } });
+  assert.equal(chromiumOnly.status, 0, chromiumOnly.stderr);
+  assert.doesNotMatch(chromiumOnly.stdout, /firefox|gecko|webkit|xvfb/i);
+  const unknown = setup(['--browser', '--dry-run'], { env: { BROWSERS: 'chromium netscape' } });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown engine "netscape"/);
+});
+
+test('without root or apt-get, an engine that is missing fails the setup, naming it and the way out', () => {
+  const run = setup(['--browser'], { extra: ['chromium', 'chromedriver', 'rustup', 'wasm-bindgen', 'npm', 'cargo'], stubs: { id: 'echo 1000' } });
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /firefox-esr missing.*BROWSERS=chromium/);
 });
 
 test('a wasm-bindgen CLI of another version than Cargo.lock\'s is replaced; the matching one is kept', () => {
