@@ -2,13 +2,16 @@
 // profile, and writes bench/results/latest.json and bench/results/latest.md.
 //   node bench/run.mjs [workload ...]     (default: all; a subset replaces only its own results)
 //   TRACE=file node bench/run.mjs hitratio   also replays a trace file (one `key size` a line)
+//   ENGINE=firefox|webkit node bench/run.mjs  the per-engine rows (start-up, codec, IndexedDB)
+//                                             in that engine over WebDriver, kept apart
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromeBin, launchBrowser } from '../tests/e2e/browser.mjs';
+import { chromeBin } from '../tests/e2e/browser.mjs';
+import { ENGINE, openEngine } from '../tests/e2e/harness.mjs';
 import { serveFolder } from '../scripts/static-server.mjs';
 import { report } from './report.mjs';
 import { runReactWorkload } from './react/run.mjs';
@@ -30,10 +33,14 @@ async function packageSize() {
   }
   return { files, raw, gzip, wasmGzip };
 }
-const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'invalidation', 'budget', 'react', 'predict', 'devtools'];
+const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'idbopen', 'invalidation', 'budget', 'react', 'predict', 'devtools'];
 /** Workloads driven from Node (they build apps and open browsers of their own). */
 const FROM_NODE = { react: runReactWorkload };
-const chosen = process.argv.slice(2).length ? process.argv.slice(2) : WORKLOADS;
+/** What the other engines run: the rows that differ by engine. */
+const PER_ENGINE = ['startup', 'idbopen', 'codec', 'indexeddb'];
+const elsewhere = ENGINE !== 'chromium';
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : elsewhere ? PER_ENGINE : WORKLOADS;
+if (elsewhere && chosen.some((w) => !PER_ENGINE.includes(w))) throw new Error(`in ${ENGINE} the benchmarks run ${PER_ENGINE.join(', ')} only`);
 
 async function openBenchPage() {
   const page = await browser.newPage();
@@ -68,10 +75,10 @@ async function runInFreshPage(name, options) {
 }
 
 const server = await serveFolder(root);
-const browser = await launchBrowser();
+const browser = await openEngine();
 const results = {
   date: new Date().toISOString(),
-  browser: execFileSync(chromeBin(), ['--version'], { encoding: 'utf8' }).trim(),
+  browser: elsewhere ? browser.version : execFileSync(chromeBin(), ['--version'], { encoding: 'utf8' }).trim(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
   workloads: {},
 };
@@ -98,18 +105,29 @@ try {
   await server.close();
 }
 
-if (process.argv.slice(2).length) {
-  // A subset: the other workloads keep their last results.
-  try {
-    const last = JSON.parse(await readFile(new URL('results/latest.json', import.meta.url), 'utf8'));
-    results.workloads = Object.fromEntries(WORKLOADS.filter((w) => w in results.workloads || w in last.workloads).map((w) => [w, results.workloads[w] ?? last.workloads[w]]));
-  } catch {
-    // No earlier results: this subset is all there is.
-  }
+let last = null;
+try {
+  last = JSON.parse(await readFile(new URL('results/latest.json', import.meta.url), 'utf8'));
+} catch {
+  // No earlier results.
 }
-results.package = await packageSize();
-const markdown = report(results);
+let written = results;
+if (elsewhere) {
+  // Another engine's rows go beside Chromium's, which stay as they were.
+  if (!last) throw new Error('run the Chromium benchmarks first (node bench/run.mjs)');
+  const { browser: version, date, workloads } = results;
+  const before = last.engines?.[ENGINE]?.workloads ?? {};
+  written = { ...last, engines: { ...last.engines, [ENGINE]: { browser: version, date, workloads: { ...before, ...workloads } } } };
+} else if (process.argv.slice(2).length && last) {
+  // A subset: the other workloads keep their last results.
+  results.workloads = Object.fromEntries(WORKLOADS.filter((w) => w in results.workloads || w in last.workloads).map((w) => [w, results.workloads[w] ?? last.workloads[w]]));
+  results.engines = last.engines;
+} else if (last?.engines) {
+  results.engines = last.engines;
+}
+written.package = await packageSize();
+const markdown = report(written);
 await mkdir(new URL('results/', import.meta.url), { recursive: true });
-await writeFile(new URL('results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(new URL('results/latest.json', import.meta.url), `${JSON.stringify(written, null, 2)}\n`);
 await writeFile(new URL('results/latest.md', import.meta.url), markdown);
 console.log(markdown);
