@@ -416,16 +416,22 @@ mod tests {
         assert!(lru < 0.01, "LRU thrashes: {lru:.3}");
     }
 
+    /// Ten 100-byte entries filling 1,000 bytes; those in `used` read `uses` times each.
+    fn ten_entries(used: std::ops::Range<u32>, uses: usize) -> Gdsf {
+        let mut policy = Gdsf::new(1_000);
+        for k in 0..10 {
+            policy.insert(k, u64::from(k), 100, &mut Vec::new());
+        }
+        for k in used {
+            (0..uses).for_each(|_| policy.touch(k));
+        }
+        policy
+    }
+
     #[test]
     fn an_offer_that_is_worth_less_than_its_victims_is_refused() {
-        let mut policy = Gdsf::new(1_000);
+        let mut policy = ten_entries(0..10, 3);
         let mut evicted = Vec::new();
-        for k in 0..10 {
-            policy.insert(k, u64::from(k), 100, &mut evicted);
-            for _ in 0..3 {
-                policy.touch(k);
-            }
-        }
         // Seen once, it would push out a key used four times.
         assert!(!policy.offer(50, 50, 100, &mut evicted));
         assert!(evicted.is_empty() && policy.len() == 10 && !policy.contains(50));
@@ -439,15 +445,9 @@ mod tests {
 
     #[test]
     fn a_cold_insert_takes_only_unused_entries() {
-        let mut policy = Gdsf::new(1_000);
-        let mut evicted = Vec::new();
         // Ten entries fill it; 0..5 are read again (hot), 5..10 are not.
-        for k in 0..10 {
-            policy.insert(k, u64::from(k), 100, &mut evicted);
-        }
-        for k in 0..5 {
-            policy.touch(k);
-        }
+        let mut policy = ten_entries(0..5, 1);
+        let mut evicted = Vec::new();
         assert!(policy.insert_cold(50, 50, 200, &mut evicted));
         assert_eq!(evicted.len(), 2);
         assert!(evicted.iter().all(|&k| (5..10).contains(&k)));

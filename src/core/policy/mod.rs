@@ -77,37 +77,28 @@ mod tests {
         let mut model: HashMap<Handle, u64> = HashMap::new();
         for op in ops {
             match *op {
-                Op::Insert(k, w) => {
-                    let handle = Handle::from(k);
-                    let mut evicted = Vec::new();
-                    let accepted = policy.insert(handle, u64::from(k), w, &mut evicted);
-                    prop_assert_eq!(accepted, w <= policy.budget());
-                    for gone in &evicted {
-                        prop_assert!(*gone != handle, "evicted the handle being inserted");
-                        prop_assert!(
-                            model.remove(gone).is_some(),
-                            "evicted a handle it did not hold"
-                        );
-                    }
-                    if accepted {
-                        model.insert(handle, w);
-                    }
-                }
-                Op::Offer(k, w) | Op::Cold(k, w) => {
+                Op::Insert(k, w) | Op::Offer(k, w) | Op::Cold(k, w) => {
                     let handle = Handle::from(k);
                     let held = policy.contains(handle);
                     let fits = policy.weight() + w <= policy.budget();
                     let mut evicted = Vec::new();
-                    let accepted = if matches!(op, Op::Offer(..)) {
-                        policy.offer(handle, u64::from(k), w, &mut evicted)
-                    } else {
-                        policy.insert_cold(handle, u64::from(k), w, &mut evicted)
+                    let accepted = match op {
+                        Op::Insert(..) => policy.insert(handle, u64::from(k), w, &mut evicted),
+                        Op::Offer(..) => policy.offer(handle, u64::from(k), w, &mut evicted),
+                        _ => policy.insert_cold(handle, u64::from(k), w, &mut evicted),
                     };
-                    let is_offer = matches!(op, Op::Offer(..));
-                    if w > policy.budget() || (!is_offer && held) {
-                        prop_assert!(!accepted);
-                    } else if (held && is_offer) || (fits && !held) {
-                        prop_assert!(accepted, "held or in free room: taken");
+                    match op {
+                        // What must be held is, whenever it fits the budget at all.
+                        Op::Insert(..) => prop_assert_eq!(accepted, w <= policy.budget()),
+                        // An offer may be refused, but not when held or in free room.
+                        Op::Offer(..) if w > policy.budget() => prop_assert!(!accepted),
+                        Op::Offer(..) if held || fits => {
+                            prop_assert!(accepted, "held or in free room: taken")
+                        }
+                        // A guess takes free room, and never replaces what is held.
+                        Op::Cold(..) if held || w > policy.budget() => prop_assert!(!accepted),
+                        Op::Cold(..) if fits => prop_assert!(accepted, "free room: taken"),
+                        _ => {}
                     }
                     if !accepted {
                         prop_assert!(evicted.is_empty(), "refused, yet pushed out entries");
