@@ -9,11 +9,12 @@ const ops = (n) => (n >= 1e6 ? `${fmt(n / 1e6, 1)} M/s` : `${fmt(n / 1e3, 0)} k/
 function memorySection({ entries, reads, rows }) {
   const lines = [`### Memory hits and sets (workload 1): ${entries.toLocaleString('en-US')} entries, ${reads.toLocaleString('en-US')} Zipf reads`, '', '| library | read | reads | sets |', '|---|---|---:|---:|'];
   for (const r of rows) lines.push(`| ${r.library} | ${r.operation} | ${ops(r.readsPerSecond)} | ${ops(r.setsPerSecond)} |`);
-  const rate = (library, operation) => rows.find((r) => r.library === library && r.operation === operation).readsPerSecond;
+  const row = (library, operation) => rows.find((r) => r.library === library && r.operation === operation);
+  const rate = (library, operation) => row(library, operation).readsPerSecond;
   const peek = rate('smartcache', 'peek');
   const vsLru = peek / rate('lru-cache', 'get');
   const vsMap = rate('Map', 'get') / peek;
-  const sets = (library, operation) => rows.find((r) => r.library === library && r.operation === operation).setsPerSecond;
+  const sets = (library, operation) => row(library, operation).setsPerSecond;
   // smartcache's two runs of 10,000 memory-tier sets: the page's first (cold: JIT and wasm tiering
   // warm up) and second (replacing the same keys); TanStack's one setQueryData run is cold.
   const coldSets = sets('smartcache', 'peek') / sets('TanStack QueryClient', 'getQueryData');
@@ -22,16 +23,33 @@ function memorySection({ entries, reads, rows }) {
   return lines.join('\n');
 }
 
+/** smartcache's `key` (a rate or a size) over lz-string's for payloads of `size`; undefined
+ *  when either row is missing. */
+function versusLzString(rows, size, key) {
+  const sc = rows.find((r) => r.size === size && r.library === 'smartcache');
+  const lz = rows.find((r) => r.size === size && r.library === 'lz-string');
+  return sc && lz ? sc[key] / lz[key] : undefined;
+}
+
+/** smartcache's concurrent IndexedDB sets and gets against idb-keyval's batches and localforage
+ *  (how many times as fast); undefined where a row is missing. */
+function indexedDbRatios(rows) {
+  const row = (library, mode) => rows.find((r) => r.library === library && r.mode === mode);
+  const sc = row('smartcache', 'concurrent');
+  const many = row('idb-keyval setMany/getMany', 'batch');
+  const lf = row('localforage', 'concurrent');
+  const times = (a, b) => (a && b ? a / b : undefined);
+  return { writes: times(many?.writeMs, sc?.writeMs), localforage: times(lf?.writeMs, sc?.writeMs), reads: times(many?.readMs, sc?.readMs) };
+}
+
 function codecSection({ rows }) {
   const lines = ['### Codec (workload 2)', '', '| payload | library | encode MB/s | decode MB/s | stored (localStorage bytes) |', '|---|---|---:|---:|---:|'];
   for (const r of rows) lines.push(`| ${kib(r.size)} | ${r.library} | ${fmt(r.encodeMBps)} | ${fmt(r.decodeMBps)} | ${r.storedBytes.toLocaleString('en-US')} |`);
   const targets = [];
   for (const size of [...new Set(rows.map((r) => r.size))]) {
-    const sc = rows.find((r) => r.size === size && r.library === 'smartcache');
-    const lz = rows.find((r) => r.size === size && r.library === 'lz-string');
-    const enc = sc.encodeMBps / lz.encodeMBps;
-    const dec = sc.decodeMBps / lz.decodeMBps;
-    const size13 = sc.storedBytes / lz.storedBytes;
+    const enc = versusLzString(rows, size, 'encodeMBps');
+    const dec = versusLzString(rows, size, 'decodeMBps');
+    const size13 = versusLzString(rows, size, 'storedBytes');
     targets.push(`| ${kib(size)} | ${fmt(enc)}× (≥ 10×) ${mark(enc >= 10)} | ${fmt(dec)}× (≥ 5×) ${mark(dec >= 5)} | ${fmt(size13, 2)}× (≤ 1.3×) ${mark(size13 <= 1.3)} |`);
   }
   lines.push('', '| payload | encode vs lz-string | decode vs lz-string | stored size vs lz-string |', '|---|---|---|---|', ...targets);
@@ -68,13 +86,7 @@ function hitRatioSection({ rows }) {
 function indexedDbSection({ count, rows }) {
   const lines = [`### IndexedDB (workload 4): ${count.toLocaleString('en-US')} entries of 16 KB`, '', '| library | how | write (ms) | read (ms) |', '|---|---|---:|---:|'];
   for (const r of rows) lines.push(`| ${r.library} | ${r.mode} | ${fmt(r.writeMs, 0)} | ${fmt(r.readMs, 0)} |${r.ok ? '' : ' (values did not come back)'}`);
-  const row = (library, mode) => rows.find((r) => r.library === library && r.mode === mode);
-  const sc = row('smartcache', 'concurrent');
-  const many = row('idb-keyval setMany/getMany', 'batch');
-  const lf = row('localforage', 'concurrent');
-  const w = many.writeMs / sc.writeMs;
-  const lfw = lf.writeMs / sc.writeMs;
-  const r = many.readMs / sc.readMs;
+  const { writes: w, localforage: lfw, reads: r } = indexedDbRatios(rows);
   lines.push('', `Targets (smartcache's concurrent sets and gets): writes at least as fast as idb-keyval's \`setMany\` — ${fmt(w, 2)}× ${mark(w >= 1)}; at least 5× localforage's concurrent sets — ${fmt(lfw, 2)}× ${mark(lfw >= 5)}; reads at least as fast as \`getMany\` — ${fmt(r, 2)}× ${mark(r >= 1)}.`);
   return lines.join('\n');
 }
@@ -99,19 +111,10 @@ function enginesSection(results) {
   const engines = [[results.browser, results.workloads], ...Object.values(results.engines ?? {}).map((e) => [e.browser, e.workloads])];
   const lines = ['### Per engine: start-up, first IndexedDB open, codec and IndexedDB', '', '| engine | import to first get (ms) | first IndexedDB open (ms) | decode vs lz-string (1 KiB / 256 KiB / 4 MiB) | encode vs lz-string (1 KiB / 4 MiB) | IndexedDB writes vs setMany | vs localforage | reads vs getMany |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
   for (const [browser, w] of engines) {
-    const codec = (size, key) => {
-      const rows = w.codec?.rows ?? [];
-      const sc = rows.find((r) => r.size === size && r.library === 'smartcache');
-      const lz = rows.find((r) => r.size === size && r.library === 'lz-string');
-      return sc && lz ? `${fmt(sc[key] / lz[key])}×` : '—';
-    };
-    const idb = w.indexeddb?.rows ?? [];
-    const row = (library, mode) => idb.find((r) => r.library === library && r.mode === mode);
-    const sc = row('smartcache', 'concurrent');
-    const many = row('idb-keyval setMany/getMany', 'batch');
-    const lf = row('localforage', 'concurrent');
-    const ratio = (a, b) => (a && b ? `${fmt(a / b, 2)}×` : '—');
-    lines.push(`| ${browser} | ${w.startup ? fmt(w.startup.totalMs) : '—'} | ${w.idbopen ? fmt(w.idbopen.openMs) : '—'} | ${codec(1024, 'decodeMBps')} / ${codec(256 * 1024, 'decodeMBps')} / ${codec(4 * 1024 * 1024, 'decodeMBps')} | ${codec(1024, 'encodeMBps')} / ${codec(4 * 1024 * 1024, 'encodeMBps')} | ${ratio(many?.writeMs, sc?.writeMs)} | ${ratio(lf?.writeMs, sc?.writeMs)} | ${ratio(many?.readMs, sc?.readMs)} |`);
+    const times = (ratio, digits = 1) => (ratio === undefined ? '—' : `${fmt(ratio, digits)}×`);
+    const codec = (size, key) => times(versusLzString(w.codec?.rows ?? [], size, key));
+    const idb = indexedDbRatios(w.indexeddb?.rows ?? []);
+    lines.push(`| ${browser} | ${w.startup ? fmt(w.startup.totalMs) : '—'} | ${w.idbopen ? fmt(w.idbopen.openMs) : '—'} | ${codec(1024, 'decodeMBps')} / ${codec(256 * 1024, 'decodeMBps')} / ${codec(4 * 1024 * 1024, 'decodeMBps')} | ${codec(1024, 'encodeMBps')} / ${codec(4 * 1024 * 1024, 'encodeMBps')} | ${times(idb.writes, 2)} | ${times(idb.localforage, 2)} | ${times(idb.reads, 2)} |`);
   }
   return lines.join('\n');
 }
