@@ -23,17 +23,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             if let Some(hits) = self.hits.get_mut(id as usize) {
                 *hits = hits.saturating_add(1);
             }
-            // The use counts in the durable home's policy too: what is read often stays there
-            // (and so survives a reload) even while memory serves it. A policy ignores handles
-            // it does not hold, so no lookup of the home is needed (a dense array each).
             self.policies.memory.touch(id);
-            self.policies.local.touch(id);
-            self.policies.idb.touch(id);
+            self.touch_home(id);
         }
         self.demand_hits(ids);
     }
 
-    /// A read served from the entry's durable home counts there.
+    /// A use of the entry counts in its durable home's policy (for a memory hit too: what is read
+    /// often stays in localStorage, and so survives a reload, even while memory serves it). A
+    /// policy ignores handles it does not hold, so no lookup of the home is needed.
     fn touch_home(&mut self, handle: Handle) {
         self.policies.local.touch(handle);
         self.policies.idb.touch(handle);

@@ -39,7 +39,6 @@ struct Slot {
     /// `weight^-1.6`, worked out once (a power costs more in wasm than the rest of an insert).
     per_byte: f64,
     key_hash: u64,
-    handle: Handle,
     stamp: u64,
     /// Its uses when its priority was computed: fewer than now means it was used since.
     queued_uses: u32,
@@ -96,18 +95,18 @@ impl Gdsf {
     }
 
     /// A held entry's recent accesses: those before it came in (the sketch) and its uses since.
-    fn frequency(&self, slot: &Slot) -> u32 {
-        u32::from(self.sketch.estimate(slot.key_hash)) + self.uses_of(slot)
+    fn frequency(&self, handle: Handle, slot: &Slot) -> u32 {
+        u32::from(self.sketch.estimate(slot.key_hash)) + self.uses_of(handle)
     }
 
-    fn uses_of(&self, slot: &Slot) -> u32 {
-        self.uses.get(slot.handle as usize).copied().unwrap_or(0)
+    fn uses_of(&self, handle: Handle) -> u32 {
+        self.uses.get(handle as usize).copied().unwrap_or(0)
     }
 
     /// Takes an evicted entry out; its uses go into the sketch, which outlives it.
     fn evict(&mut self, handle: Handle, evicted: &mut Vec<Handle>) -> Option<Slot> {
         let slot = self.take(handle)?;
-        self.sketch.add(slot.key_hash, self.uses_of(&slot));
+        self.sketch.add(slot.key_hash, self.uses_of(handle));
         evicted.push(handle);
         Some(slot)
     }
@@ -116,7 +115,7 @@ impl Gdsf {
         let clock = self.clock;
         self.next_stamp += 1;
         let stamp = self.next_stamp;
-        let uses = self.uses.get(handle as usize).copied().unwrap_or(0);
+        let uses = self.uses_of(handle);
         let Some(slot) = self.slots.get_mut(handle) else {
             return;
         };
@@ -157,7 +156,7 @@ impl Gdsf {
         while let Some(&Reverse((bits, stamp, handle))) = self.queue.peek() {
             match self.slots.get(handle) {
                 Some(slot) if slot.stamp == stamp => {
-                    if self.uses_of(slot) == slot.queued_uses {
+                    if self.uses_of(handle) == slot.queued_uses {
                         return Some((f64::from_bits(bits), handle));
                     }
                     self.queue.pop();
@@ -179,7 +178,6 @@ impl Gdsf {
             key_hash,
             stamp: 0,
             queued_uses: uses,
-            handle,
         };
         let at = handle as usize;
         if at >= self.uses.len() {
@@ -213,7 +211,7 @@ impl Gdsf {
             debug_assert_eq!((item.0, item.2), (priority.to_bits(), handle));
             let slot = self.slots.get(handle).copied().expect("head is held");
             freed += slot.weight;
-            worth += Self::worth(self.frequency(&slot), slot.per_byte, slot.weight);
+            worth += Self::worth(self.frequency(handle, &slot), slot.per_byte, slot.weight);
             victims.push(item);
         }
         (victims, worth)
@@ -233,9 +231,9 @@ impl Policy for Gdsf {
         }
         // Make room with the entry itself out of the way, so it can never be its own victim.
         let uses = match self.take(handle) {
-            Some(old) => {
+            Some(_) => {
                 self.count(key_hash);
-                self.uses_of(&old).saturating_add(1)
+                self.uses_of(handle).saturating_add(1)
             }
             None => {
                 self.arrive(key_hash);
