@@ -57,7 +57,7 @@ function check(root) {
         ancestors.add(value);
         stack.push(value, LEAVE, false);
         if (Array.isArray(value)) {
-          bytes += value.length === 0 ? 2 : value.length + 1;
+          bytes += framing(value.length);
           for (let i = value.length - 1; i >= 0; i--) stack.push(value[i], i, true);
         } else {
           if (!isPlain(Object.getPrototypeOf(value))) refuse(`a ${value.constructor?.name ?? 'non-plain object'}`, key);
@@ -76,7 +76,7 @@ function check(root) {
               present++;
             }
           }
-          bytes += present === 0 ? 2 : present + 1;
+          bytes += framing(present);
         }
         continue;
       }
@@ -86,6 +86,9 @@ function check(root) {
   }
   return bytes;
 }
+
+/** Bytes of a container's brackets and the commas between its `members`. */
+const framing = (members) => (members === 0 ? 2 : members + 1);
 
 /** Printable ASCII that JSON writes as it is. */
 const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -149,7 +152,7 @@ function quickBytes(value, depth) {
       if (depth === QUICK_DEPTH) throw CAREFUL;
       if (Array.isArray(value)) {
         const length = value.length;
-        let bytes = length === 0 ? 2 : length + 1;
+        let bytes = framing(length);
         for (let i = 0; i < length; i++) {
           const item = value[i];
           if (item === undefined) throw CAREFUL;
@@ -161,7 +164,7 @@ function quickBytes(value, depth) {
       if ((proto !== Object.prototype && proto !== null) || typeof value.toJSON === 'function') throw CAREFUL;
       if (Object.getOwnPropertySymbols(value).length !== 0) throw CAREFUL;
       const names = Object.keys(value);
-      let bytes = 2;
+      let bytes = 0;
       let present = 0;
       for (let i = 0; i < names.length; i++) {
         const item = value[names[i]];
@@ -169,7 +172,7 @@ function quickBytes(value, depth) {
         bytes += textBytes(names[i]) + 1 + quickBytes(item, depth + 1);
         present++;
       }
-      return present > 1 ? bytes + present - 1 : bytes;
+      return bytes + framing(present);
     }
     default:
       throw CAREFUL;
