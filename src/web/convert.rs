@@ -15,8 +15,8 @@ pub fn error(e: Error) -> JsValue {
     js.into()
 }
 
-fn set(target: &JsValue, name: &'static str, value: &JsValue) {
-    // Setting a plain data property on an object we just made cannot fail.
+/// Sets a data property on a plain object made here (which cannot fail).
+pub(super) fn set(target: &JsValue, name: &'static str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, js_name(name), value);
 }
 

@@ -2,7 +2,7 @@
 //! engine's `Broadcast`s as plain objects, and back. Stamps travel as decimal strings (they
 //! exceed the integers a JS number holds exactly).
 
-use super::convert::js_name;
+use super::convert::{js_name, set as put};
 use crate::core::engine::Broadcast;
 use crate::core::types::Tier;
 use js_sys::{Array, Reflect, Uint8Array};
@@ -20,23 +20,8 @@ fn batch_to_js(batch: &[Broadcast]) -> JsValue {
     batch.iter().map(to_js).collect::<Array>().into()
 }
 
-fn tier_name(tier: Tier) -> &'static str {
-    tier.as_str()
-}
-
-fn tier_of(name: &str) -> Option<Tier> {
-    [Tier::Memory, Tier::Local, Tier::IndexedDb]
-        .into_iter()
-        .find(|t| t.as_str() == name)
-}
-
 fn field(message: &JsValue, name: &'static str) -> JsValue {
     Reflect::get(message, js_name(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn put(message: &JsValue, name: &'static str, value: &JsValue) {
-    // A data property on a plain object made here: setting it cannot fail.
-    let _ = Reflect::set(message, js_name(name), value);
 }
 
 fn put_stamp(message: &JsValue, stamp: u64) {
@@ -65,7 +50,7 @@ fn to_js(broadcast: &Broadcast) -> JsValue {
             writer,
         } => {
             put(&message, "key", &key.as_str().into());
-            put(&message, "home", js_name(tier_name(*home)));
+            put(&message, "home", js_name(home.as_str()));
             if let Some(meta) = meta {
                 put(&message, "meta", &Uint8Array::from(meta.as_slice()));
             }
@@ -109,7 +94,7 @@ fn from_js(message: &JsValue) -> Option<Broadcast> {
     match field(message, "type").as_string()?.as_str() {
         "set" => Some(Broadcast::Set {
             key: key?,
-            home: tier_of(&field(message, "home").as_string()?)?,
+            home: Tier::named(&field(message, "home").as_string()?)?,
             meta: bytes_of(message, "meta"),
             payload: bytes_of(message, "payload"),
             stamp: stamp_of(message)?,
