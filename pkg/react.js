@@ -11,10 +11,8 @@ export {
   usePrefetch,
 } from './lib/react/hooks.js';
 
-/** Starts fetching and compiling the wasm core; resolves when it is ready. Importing this
- *  entry in a browser already starts it, so that opening a cache later waits for less. */
+/** Starts fetching and compiling the wasm core; resolves when it is ready. Importing the
+ *  package in a browser already starts it, so that opening a cache later waits for less. */
 export function preload() {
   return loadCore().then(() => undefined);
 }
-
-if (typeof window !== 'undefined' && typeof WebAssembly === 'object') preload().catch(() => {});

@@ -9,6 +9,17 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/pkg/lib/storage-heads.js")]
+extern "C" {
+    /// The face's start-up reader, as `SmartCache.open` hands it to the core.
+    #[wasm_bindgen(thread_local_v2, js_name = readStorageHeads)]
+    static READ_STORAGE_HEADS: Function;
+}
+
+fn open(options: &str) -> Result<WasmCache, JsValue> {
+    WasmCache::open(js(options), READ_STORAGE_HEADS.with(Function::clone))
+}
+
 /// Evaluates a JS expression (test fixtures are easiest to write as JS literals).
 fn js(expr: &str) -> JsValue {
     Function::new_no_args(&format!("return ({expr});"))
@@ -95,13 +106,11 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
         "[]",
     ];
     for options in bad_options {
-        let err = WasmCache::open(js(options)).await.expect_err(options);
+        let err = open(options).expect_err(options);
         assert_eq!(code_of(err), "INVALID_OPTION", "{options}");
     }
 
-    let cache = WasmCache::open(js("({ namespace: 'errors', memoryBytes: 1000 })"))
-        .await
-        .unwrap();
+    let cache = open("({ namespace: 'errors', memoryBytes: 1000 })").unwrap();
     cache.clear().unwrap();
     let long_key = "k".repeat(1025);
     for key in ["", long_key.as_str()] {
@@ -183,9 +192,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
 
 #[wasm_bindgen_test]
 async fn removals_reach_the_listener_even_without_subscribers() {
-    let cache = WasmCache::open(js("({ namespace: 'listener', memoryBytes: 300 })"))
-        .await
-        .unwrap();
+    let cache = open("({ namespace: 'listener', memoryBytes: 300 })").unwrap();
     cache.clear().unwrap();
     let seen = js_sys::Array::new();
     let push = Function::new_with_args("e", "this.push(e.type + ':' + e.key)");

@@ -4,17 +4,26 @@
 //! real ones behave the same way.
 #![cfg(target_arch = "wasm32")]
 
-use smartcache::core::engine::store::LocalStore;
+use js_sys::Function;
+use smartcache::core::engine::store::{LocalStore, StoredHead};
 use smartcache::core::engine::IdbOp;
 use smartcache::core::format::record::{seal_seed, Meta};
 use smartcache::store::idb::{IdbError, IdbStore};
 use smartcache::store::local::BrowserLocalStore;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[wasm_bindgen(module = "/pkg/lib/storage-heads.js")]
+extern "C" {
+    /// The face's start-up reader, as `SmartCache.open` hands it to the core.
+    #[wasm_bindgen(thread_local_v2, js_name = readStorageHeads)]
+    static READ_STORAGE_HEADS: Function;
+}
+
 fn local() -> BrowserLocalStore {
-    let store = BrowserLocalStore::new();
+    let store = BrowserLocalStore::new(READ_STORAGE_HEADS.with(Function::clone));
     web_sys::window()
         .unwrap()
         .local_storage()
@@ -44,6 +53,47 @@ fn local_storage_head_reads_the_length_and_the_first_units_of_packed_text() {
     );
     store.remove("smartcache:1:t:1:k").unwrap();
     assert_eq!(store.get("smartcache:1:t:1:k"), None);
+}
+
+#[wasm_bindgen_test]
+fn local_storage_heads_are_read_in_one_call_as_head_reads_them_one_by_one() {
+    let mut store = local();
+    let packed: String = "\u{4e00}\u{4e01}\u{d7ff}\u{e000}".repeat(50);
+    // A key longer than 65,535 units and a value longer than 65,535 (lengths take two units).
+    let long_key = format!("smartcache:1:t:1:{}", "k".repeat(70_000));
+    let long_value = "\u{4e00}".repeat(70_000);
+    let planted = [
+        ("smartcache:1:t:1:a", packed.as_str()),
+        ("smartcache:1:t:1:short", "ab"),
+        ("smartcache:1:t:1:", ""),
+        ("smartcache:1:t:1:\u{1f600} emoji", packed.as_str()),
+        (long_key.as_str(), long_value.as_str()),
+        ("smartcache:1:t:2:older", "xyz"),
+    ];
+    for (key, value) in planted {
+        store.set(key, value).unwrap();
+    }
+    store.set("other:smartcache:1:t:1:a", "x").unwrap();
+    store.set("smartcache:1:u:1:a", "x").unwrap();
+    let mut heads = store.heads_with_prefix("smartcache:1:t:", 6);
+    heads.sort_by(|a, b| a.storage_key.cmp(&b.storage_key));
+    let mut expected: Vec<StoredHead> = planted
+        .iter()
+        .map(|(key, _)| {
+            let (total_units, head) = store.head(key, 6).unwrap();
+            StoredHead {
+                storage_key: key.to_string(),
+                total_units,
+                head,
+            }
+        })
+        .collect();
+    expected.sort_by(|a, b| a.storage_key.cmp(&b.storage_key));
+    assert_eq!(heads, expected);
+    let long = heads.iter().find(|h| h.storage_key == long_key).unwrap();
+    assert_eq!(long.total_units, 70_000);
+    assert_eq!(long.head, "\u{4e00}".repeat(6));
+    assert_eq!(store.heads_with_prefix("nothing:", 6), Vec::new());
 }
 
 fn meta(key: &str, stamp: u64, seed: u32) -> Vec<u8> {

@@ -9,6 +9,7 @@ import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADE
 import { Preloads } from './preloads.js';
 import { dropOtherDatabases, unsupportedReason } from './environment.js';
 import { registerHandle } from './devtools-hook.js';
+import { readStorageHeads } from './storage-heads.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -72,7 +73,7 @@ export class SmartCache {
     }
     let core;
     try {
-      core = await WasmCache.open(options);
+      core = WasmCache.open(options, readStorageHeads);
     } catch (error) {
       throw fromCore(error);
     }

@@ -4,10 +4,18 @@ import init from '../wasm/smartcache.js';
 export { WasmCache } from '../wasm/smartcache.js';
 
 let ready;
+/** The core, fetched and compiled once; a failed load is tried again by the next call. */
 export function loadCore() {
-  ready ??= init();
+  ready ??= init().catch((error) => {
+    ready = undefined;
+    throw error;
+  });
   return ready;
 }
+
+// Fetching and compiling start at import in a page, so that opening a cache later waits for
+// less; a failure here is reported by the open that needs the core.
+if (typeof window !== 'undefined' && typeof WebAssembly === 'object') loadCore().catch(() => {});
 
 /** Bytes of the core's linear memory (it only grows): what the bounded-memory tests watch. */
 export async function wasmMemoryBytes() {

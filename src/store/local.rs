@@ -1,8 +1,8 @@
 //! `LocalStore` over the page's `window.localStorage`. When storage is disabled or throws on
 //! access, every read misses and every write reports `Unavailable`, and the cache carries on.
 
-use crate::core::engine::store::{LocalStore, StoreError};
-use js_sys::JsString;
+use crate::core::engine::store::{LocalStore, StoreError, StoredHead};
+use js_sys::{Array, Function, JsString, Uint32Array};
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;
 
@@ -21,20 +21,53 @@ extern "C" {
 #[derive(Debug)]
 pub struct BrowserLocalStore {
     storage: Option<Storage>,
+    /// `readStorageHeads` of the JS face (`pkg/lib/storage-heads.js`): start-up's one call.
+    read_heads: Function,
 }
 
 impl BrowserLocalStore {
-    /// The window's localStorage; none when it is missing or refused.
-    pub fn new() -> Self {
+    /// The window's localStorage (none when it is missing or refused), read at start-up through
+    /// `read_heads`.
+    pub fn new(read_heads: Function) -> Self {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        Self { storage }
+        Self {
+            storage,
+            read_heads,
+        }
     }
 }
 
-impl Default for BrowserLocalStore {
-    fn default() -> Self {
-        Self::new()
+/// The entries `readStorageHeads` found (see there); None if they do not parse.
+fn unpack_heads(text: &str, lengths: &[u32]) -> Option<Vec<StoredHead>> {
+    // The next `units` UTF-16 units of `text` from `at`, and the NUL after them. (A lone
+    // surrogate crossed as U+FFFD: one unit still.)
+    fn part<'a>(text: &'a str, at: &mut usize, units: u32) -> Option<&'a str> {
+        let rest = text.get(*at..)?;
+        let (mut counted, mut end) = (0, 0);
+        let mut chars = rest.chars();
+        while counted < units as usize {
+            let c = chars.next()?;
+            counted += c.len_utf16();
+            end += c.len_utf8();
+        }
+        if counted != units as usize || chars.next() != Some('\0') {
+            return None;
+        }
+        *at += end + 1;
+        Some(&rest[..end])
     }
+    let mut at = 0;
+    let heads = lengths
+        .chunks_exact(3)
+        .map(|entry| {
+            Some(StoredHead {
+                storage_key: part(text, &mut at, entry[0])?.to_string(),
+                total_units: entry[1] as usize,
+                head: part(text, &mut at, entry[2])?.to_string(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (at == text.len() && lengths.len().is_multiple_of(3)).then_some(heads)
 }
 
 fn is_quota_error(error: &JsValue) -> bool {
@@ -53,6 +86,23 @@ impl LocalStore for BrowserLocalStore {
             .filter_map(|i| storage.key(i).ok().flatten())
             .filter(|key| key.starts_with(prefix))
             .collect()
+    }
+
+    fn heads_with_prefix(&self, prefix: &str, units: usize) -> Vec<StoredHead> {
+        if self.storage.is_none() {
+            return Vec::new();
+        }
+        let found = self
+            .read_heads
+            .call2(&JsValue::NULL, &prefix.into(), &(units as f64).into())
+            .ok()
+            .and_then(|found| {
+                let found: Array = found.dyn_into().ok()?;
+                let text = found.get(0).as_string()?;
+                let lengths: Uint32Array = found.get(1).dyn_into().ok()?;
+                unpack_heads(&text, &lengths.to_vec())
+            });
+        found.unwrap_or_default()
     }
 
     fn head(&self, key: &str, units: usize) -> Option<(usize, String)> {

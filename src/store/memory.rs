@@ -7,7 +7,7 @@
 
 use crate::core::clock::{Clock, ManualClock};
 use crate::core::engine::options::CacheConfig;
-use crate::core::engine::store::{units, LocalStore, StoreError};
+use crate::core::engine::store::{units, LocalStore, StoreError, StoredHead};
 use crate::core::engine::{Engine, IdbOp, Lookup, Stored};
 use crate::core::format::record;
 use std::cell::RefCell;
@@ -61,6 +61,20 @@ impl LocalStore for MemoryLocalStore {
             .keys()
             .filter(|k| k.starts_with(prefix))
             .cloned()
+            .collect()
+    }
+
+    fn heads_with_prefix(&self, prefix: &str, units: usize) -> Vec<StoredHead> {
+        self.keys_with_prefix(prefix)
+            .into_iter()
+            .filter_map(|storage_key| {
+                let (total_units, head) = self.head(&storage_key, units)?;
+                Some(StoredHead {
+                    storage_key,
+                    total_units,
+                    head,
+                })
+            })
             .collect()
     }
 

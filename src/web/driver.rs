@@ -55,9 +55,9 @@ impl Shared {
     /// Opens the engine over localStorage at once, joins the other tabs, and opens IndexedDB in
     /// the background (`loaded`): what memory and localStorage hold is served meanwhile, so the
     /// first reads do not wait for the database (5-45 ms in Chromium).
-    pub(super) fn open(config: CacheConfig) -> Rc<Shared> {
+    pub(super) fn open(config: CacheConfig, local: BrowserLocalStore) -> Rc<Shared> {
         let version = config.version;
-        let mut engine = Engine::open(DateClock, config, BrowserLocalStore::new());
+        let mut engine = Engine::open(DateClock, config, local);
         engine.begin_idb_open();
         let cross_tab = engine.config().cross_tab;
         let namespace = engine.config().namespace.clone();

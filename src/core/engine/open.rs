@@ -6,7 +6,7 @@ use super::broadcast::TabState;
 use super::{key_hash, Engine, Entry, Handle, Key, Policies, Reverse, Stores};
 use crate::core::clock::Clock;
 use crate::core::engine::options::CacheConfig;
-use crate::core::engine::store::{charged_bytes, units, LocalStore};
+use crate::core::engine::store::{charged_bytes, units, LocalStore, StoredHead};
 use crate::core::error::{Corruption, Error};
 use crate::core::format::record::{self, Meta};
 use crate::core::format::text;
@@ -17,6 +17,10 @@ use crate::core::types::{FaultCode, Tier};
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Units of a localStorage value read first: the header and the metadata of nearly every entry
+/// (a longer one, with many tags or dependencies, takes a second read).
+const HEAD_READ_UNITS: usize = record::HEAD_UNITS + 96;
 
 /// Expiry records beyond twice the live entries that trigger a compaction of the heap.
 const EXPIRY_SLACK: usize = 64;
@@ -87,17 +91,22 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     fn load_local(&mut self) {
         let now = self.clock.now_ms();
         let mut found = Vec::new();
-        for storage_key in self
+        let heads = self
             .stores
             .local
-            .keys_with_prefix(&self.stores.namespace_prefix)
+            .heads_with_prefix(&self.stores.namespace_prefix, HEAD_READ_UNITS);
+        for StoredHead {
+            storage_key,
+            total_units,
+            head,
+        } in heads
         {
             let Some(key) = storage_key.strip_prefix(&self.stores.local_prefix) else {
                 // Written under another version: never readable again.
                 self.remove_local_key(&storage_key);
                 continue;
             };
-            match self.read_local_head(&storage_key, key) {
+            match self.parse_local_head(&storage_key, key, total_units, head) {
                 Ok((meta, _)) if meta.expired(now) => self.remove_local_key(&storage_key),
                 Ok((meta, value_units)) => found.push((meta, value_units)),
                 // The previous release's format: never readable again, and not a fault.
@@ -155,16 +164,25 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         storage_key: &str,
         key: &str,
     ) -> Result<(Meta, usize), Error> {
-        // One read covers the header and the metadata of nearly every entry; a longer one
-        // (many tags or dependencies) takes a second read.
-        const GUESS: usize = 96;
-        let (total, mut head) = self
+        let (total, head) = self
             .stores
             .local
-            .head(storage_key, record::HEAD_UNITS + GUESS)
+            .head(storage_key, HEAD_READ_UNITS)
             .ok_or(Error::Corrupt(Corruption::ValueVanished))?;
+        self.parse_local_head(storage_key, key, total, head)
+    }
+
+    /// `read_local_head` of a value whose length and first `HEAD_READ_UNITS` units were read.
+    fn parse_local_head(
+        &self,
+        storage_key: &str,
+        key: &str,
+        total: usize,
+        mut head: String,
+    ) -> Result<(Meta, usize), Error> {
         let meta_units = record::local_meta_units(&head)?;
-        if meta_units > GUESS {
+        if record::HEAD_UNITS + meta_units > HEAD_READ_UNITS {
+            // Many tags or dependencies: a second read.
             head = self
                 .stores
                 .local

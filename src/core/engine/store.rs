@@ -11,10 +11,23 @@ pub enum StoreError {
     Unavailable(String),
 }
 
+/// A stored value's length and first units, as start-up reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHead {
+    /// The key in the store (prefix included).
+    pub storage_key: String,
+    /// The whole value's length in UTF-16 units.
+    pub total_units: usize,
+    /// The value's first units (all of it when shorter).
+    pub head: String,
+}
+
 /// A synchronous string store that counts like localStorage.
 pub trait LocalStore {
     /// Every key that starts with `prefix`, in no particular order.
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
+    /// `head` of every key that starts with `prefix`, in no particular order: start-up's one read.
+    fn heads_with_prefix(&self, prefix: &str, units: usize) -> Vec<StoredHead>;
     /// The value's length in UTF-16 units and its first `units` units.
     fn head(&self, key: &str, units: usize) -> Option<(usize, String)>;
     /// The whole value of `key`.
