@@ -110,7 +110,7 @@ impl Graph {
             }
         }
         let mut removed: Vec<Key> = removed.into_iter().collect();
-        removed.sort();
+        crate::core::sort::sort(&mut removed);
         removed
     }
 }

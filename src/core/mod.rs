@@ -1,6 +1,6 @@
 //! The platform-free core: no web-sys, no js-sys. Everything here compiles and is tested natively.
-//! Dependencies point down the list: `types` imports nothing; `format`, `policy` and `graph`
-//! import only `types` and `error`; `predict` imports nothing of the others; the `engine`
+//! Dependencies point down the list: `types` and `sort` import nothing; `format`, `policy` and
+//! `graph` import only `types`, `error` and `sort`; `predict` imports only `sort`; the `engine`
 //! imports them all.
 
 pub mod clock;
@@ -10,4 +10,5 @@ pub mod format;
 pub mod graph;
 pub mod policy;
 pub mod predict;
+pub mod sort;
 pub mod types;

@@ -174,7 +174,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     next.push((tagged.clone(), edge(tagged, &name, "tag"), Way::Down));
                 }
             }
-            next.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::core::sort::sort_by(&mut next, |a, b| a.0.cmp(&b.0));
             for (other, e, way) in next {
                 if !known.contains(&other) {
                     if known.len() >= MAX_NODES {

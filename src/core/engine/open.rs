@@ -13,6 +13,7 @@ use crate::core::format::text;
 use crate::core::graph::Graph;
 use crate::core::policy::slots::Slots;
 use crate::core::policy::{Gdsf, Policy};
+use crate::core::sort::sort_by_key;
 use crate::core::types::{FaultCode, Tier};
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::rc::Rc;
@@ -124,7 +125,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             }
         }
         // Oldest first, so that a budget smaller than what is stored keeps the newest.
-        found.sort_by_key(|(meta, _)| meta.created_at);
+        sort_by_key(&mut found, |(meta, _)| meta.created_at);
         for (meta, value_units) in found {
             let cost = charged_bytes(
                 units(&self.stores.local_prefix) + units(&meta.key),

@@ -301,7 +301,7 @@ fn names(option: &str, list: Option<Vec<String>>) -> Result<Vec<String>> {
     for name in &list {
         check_key(name).map_err(|e| Error::InvalidOption(format!("{option}: {e}")))?;
     }
-    list.sort();
+    crate::core::sort::sort(&mut list);
     list.dedup();
     Ok(list)
 }

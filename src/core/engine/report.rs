@@ -75,12 +75,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Every entry, sorted by key.
     pub fn entries(&mut self) -> Vec<EntryInfo> {
         self.purge_expired();
-        let mut list: Vec<EntryInfo> = self
-            .index
-            .values()
-            .filter_map(|&handle| self.entry_info(handle))
-            .collect();
-        list.sort_by(|a, b| a.key.cmp(&b.key));
-        list
+        // `ordered` holds the keys sorted.
+        self.ordered
+            .iter()
+            .filter_map(|key| self.entry_info(*self.index.get(key)?))
+            .collect()
     }
 }

@@ -298,7 +298,7 @@ impl Policy for Gdsf {
                     (uses.get(h as usize) == Some(&0)).then_some((bits, h, slot.weight))
                 })
                 .collect();
-            unused.sort_unstable();
+            crate::core::sort::sort(&mut unused);
             let mut freed = 0;
             let mut chosen = Vec::new();
             for (_, victim, w) in unused {

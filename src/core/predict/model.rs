@@ -234,7 +234,7 @@ impl Model {
     /// Drops the least recently used tenth of the contexts.
     fn evict(&mut self) {
         let mut ticks: Vec<u64> = self.contexts.values().map(|c| c.used).collect();
-        ticks.sort_unstable();
+        crate::core::sort::sort(&mut ticks);
         let cut = ticks[ticks.len() / 10];
         self.contexts.retain(|_, c| c.used > cut);
     }
@@ -269,7 +269,7 @@ impl Model {
                 }
             }
         }
-        out.sort_by(|a, b| {
+        crate::core::sort::sort_by(&mut out, |a, b| {
             b.probability
                 .total_cmp(&a.probability)
                 .then_with(|| a.key.cmp(&b.key))
@@ -325,7 +325,7 @@ impl Model {
                 });
             }
         }
-        out.sort_by(|a, b| {
+        crate::core::sort::sort_by(&mut out, |a, b| {
             b.seen
                 .total_cmp(&a.seen)
                 .then_with(|| a.after.cmp(&b.after))

@@ -222,7 +222,7 @@ impl Model {
             head.string(&mut table, &access.key);
         }
         let mut order: Vec<(&ContextKey, &Context)> = self.contexts.iter().collect();
-        order.sort_by_key(|(_, c)| std::cmp::Reverse(c.used));
+        crate::core::sort::sort_by_key(&mut order, |(_, c)| std::cmp::Reverse(c.used));
         let mut body = Writer::default();
         let mut kept = 0u64;
         // Room for the context count's varint.
