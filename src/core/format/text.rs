@@ -50,13 +50,26 @@ pub fn pack(bytes: &[u8]) -> String {
 /// Unpacks a string made by `pack`; anything else is `Error::Corrupt`.
 pub fn unpack(text: &str) -> Result<Vec<u8>> {
     let corrupt = |why: &'static str| Error::Corrupt(Corruption::PackedText(why));
-    let mut chars = text.chars();
-    let pad = match chars.next() {
-        Some(c) => value(c).ok_or_else(|| corrupt("bad header unit"))?,
-        None => return Err(corrupt("empty")),
+    // Every packed unit is 3 bytes of UTF-8, so the units are read from the bytes directly:
+    // a 3-byte lead (0xE0..=0xEF) starts a whole char in a valid `str`.
+    let units = text.as_bytes();
+    let value_at = |at: usize| -> Option<u32> {
+        let c = units.get(at..at + 3)?;
+        if c[0] & 0xF0 != 0xE0 {
+            return None;
+        }
+        let code =
+            u32::from(c[0] & 0x0F) << 12 | u32::from(c[1] & 0x3F) << 6 | u32::from(c[2] & 0x3F);
+        code.checked_sub(BASE).filter(|&v| v <= MASK)
     };
-    // Each packed unit is exactly 3 UTF-8 bytes, so the unit count is known up front.
-    let data_units = (text.len() / 3).saturating_sub(1) as u64;
+    if units.is_empty() {
+        return Err(corrupt("empty"));
+    }
+    let pad = value_at(0).ok_or_else(|| corrupt("bad header unit"))?;
+    if !units.len().is_multiple_of(3) {
+        return Err(corrupt("unit outside the packed range"));
+    }
+    let data_units = (units.len() / 3 - 1) as u64;
     let data_bits = data_units * u64::from(BITS);
     if pad >= BITS || u64::from(pad) > data_bits || !(data_bits - u64::from(pad)).is_multiple_of(8)
     {
@@ -65,8 +78,8 @@ pub fn unpack(text: &str) -> Result<Vec<u8>> {
     let byte_len = ((data_bits - u64::from(pad)) / 8) as usize;
     let mut out = Vec::with_capacity(byte_len);
     let (mut acc, mut nbits) = (0u32, 0u32);
-    for c in chars {
-        let v = value(c).ok_or_else(|| corrupt("unit outside the packed range"))?;
+    for at in (3..units.len()).step_by(3) {
+        let v = value_at(at).ok_or_else(|| corrupt("unit outside the packed range"))?;
         acc = (acc << BITS) | v;
         nbits += BITS;
         while nbits >= 8 && out.len() < byte_len {
@@ -136,6 +149,29 @@ mod tests {
         assert!(unpack(&packed).is_err());
         let truncated: String = pack(b"hello, world").chars().take(3).collect();
         assert!(unpack(&truncated).is_err());
+        // A unit outside the packed range, in each position and of each UTF-8 width: below
+        // BASE, past BASE + MASK, one, two and four bytes long.
+        let packed: Vec<char> = pack(b"0123456789abcdef").chars().collect();
+        for stranger in [
+            '\u{4dff}',
+            '\u{ce00}',
+            'x',
+            '\u{e9}',
+            '\u{1f600}',
+            '\u{ffff}',
+        ] {
+            for at in [0, 1, packed.len() / 2, packed.len() - 1] {
+                let mut damaged = packed.clone();
+                damaged[at] = stranger;
+                let text: String = damaged.iter().collect();
+                assert!(unpack(&text).is_err(), "{stranger:?} at {at}");
+                // Also when the lengths in bytes would still be a multiple of three.
+                damaged.insert(at, stranger);
+                damaged.insert(at, stranger);
+                let text: String = damaged.iter().collect();
+                assert!(unpack(&text).is_err(), "{stranger:?} three times at {at}");
+            }
+        }
     }
 
     #[test]
@@ -160,6 +196,38 @@ mod tests {
         #[test]
         fn arbitrary_text_never_panics(text in ".{0,64}") {
             let _ = unpack(&text);
+        }
+
+        #[test]
+        fn text_in_the_packed_alphabet_unpacks_as_the_char_by_char_reading(
+            mut units in proptest::collection::vec(0x4DF0u32..0xCE10, 0..64),
+            well_formed in any::<bool>(),
+        ) {
+            // Unpacking reads units from UTF-8 bytes; this is what reading them as chars gives.
+            // Half the cases get the padding a packed string has, so that both outcomes occur.
+            if well_formed && !units.is_empty() {
+                let pad = ((units.len() - 1) * 15 % 8) as u32;
+                units[0] = BASE + pad;
+                if let Some(last) = units.get_mut(1..).and_then(|d| d.last_mut()) {
+                    *last = BASE + ((last.saturating_sub(BASE) & MASK) >> pad << pad);
+                }
+            }
+            let text: String = units.iter().filter_map(|&u| char::from_u32(u)).collect();
+            let values: Option<Vec<u32>> = text.chars().map(value).collect();
+            let expected = match values.as_deref() {
+                None | Some([]) => None,
+                Some([pad, data @ ..]) => {
+                    let data_bits = data.len() as u64 * u64::from(BITS);
+                    let ok_pad = *pad < BITS && u64::from(*pad) <= data_bits && (data_bits - u64::from(*pad)).is_multiple_of(8);
+                    ok_pad.then(|| {
+                        let mut bits: Vec<bool> = data.iter().flat_map(|v| (0..BITS).rev().map(move |i| v >> i & 1 == 1)).collect();
+                        let tail = bits.split_off(bits.len() - *pad as usize);
+                        let bytes: Vec<u8> = bits.chunks(8).map(|b| b.iter().fold(0u8, |a, &bit| a << 1 | u8::from(bit))).collect();
+                        (tail, bytes)
+                    }).filter(|(tail, _)| tail.iter().all(|b| !b)).map(|(_, bytes)| bytes)
+                }
+            };
+            prop_assert_eq!(unpack(&text).ok(), expected);
         }
 
         #[test]
