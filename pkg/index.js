@@ -13,4 +13,4 @@ import './lib/environment.js';
 import './lib/internal.js';
 import './lib/json.js';
 import './lib/preloads.js';
-import './lib/storage-heads.js';
+import './lib/platform.js';

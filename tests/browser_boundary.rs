@@ -9,15 +9,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/pkg/lib/storage-heads.js")]
-extern "C" {
-    /// The face's start-up reader, as `SmartCache.open` hands it to the core.
-    #[wasm_bindgen(thread_local_v2, js_name = readStorageHeads)]
-    static READ_STORAGE_HEADS: Function;
-}
+mod support;
 
 fn open(options: &str) -> Result<WasmCache, JsValue> {
-    WasmCache::open(js(options), READ_STORAGE_HEADS.with(Function::clone))
+    WasmCache::open(js(options), support::platform())
 }
 
 /// Evaluates a JS expression (test fixtures are easiest to write as JS literals).

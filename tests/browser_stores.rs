@@ -4,26 +4,19 @@
 //! real ones behave the same way.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::Function;
 use smartcache::core::engine::store::{LocalStore, StoredHead};
 use smartcache::core::engine::IdbOp;
 use smartcache::core::format::record::{seal_seed, Meta};
 use smartcache::store::idb::{IdbError, IdbStore};
 use smartcache::store::local::BrowserLocalStore;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/pkg/lib/storage-heads.js")]
-extern "C" {
-    /// The face's start-up reader, as `SmartCache.open` hands it to the core.
-    #[wasm_bindgen(thread_local_v2, js_name = readStorageHeads)]
-    static READ_STORAGE_HEADS: Function;
-}
+mod support;
 
 fn local() -> BrowserLocalStore {
-    let store = BrowserLocalStore::new(READ_STORAGE_HEADS.with(Function::clone));
+    let store = BrowserLocalStore::new(support::platform());
     web_sys::window()
         .unwrap()
         .local_storage()
@@ -119,7 +112,9 @@ fn put(key: &str, stamp: u64, payload: &[u8], seed: u32) -> IdbOp {
 async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
     let namespace = "browser-stores";
     let seed = seal_seed(namespace, 1);
-    let store = IdbStore::open(namespace, 1).await.unwrap();
+    let store = IdbStore::open(&support::platform(), namespace, 1, || {})
+        .await
+        .unwrap();
     assert_eq!(store.load_meta(1).await.unwrap(), Vec::new());
     store
         .apply(

@@ -9,7 +9,7 @@ import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADE
 import { Preloads } from './preloads.js';
 import { dropOtherDatabases, unsupportedReason } from './environment.js';
 import { registerHandle } from './devtools-hook.js';
-import { readStorageHeads } from './storage-heads.js';
+import * as platform from './platform.js';
 
 const ACCESS_BATCH = 1024;
 /** A load spoiled while it ran (something it involves changed) is started again this many times
@@ -73,7 +73,7 @@ export class SmartCache {
     }
     let core;
     try {
-      core = WasmCache.open(options, readStorageHeads);
+      core = WasmCache.open(options, platform);
     } catch (error) {
       throw fromCore(error);
     }

@@ -1,13 +1,12 @@
-//! The IndexedDB backend, through rexie: one database per namespace and version (`database_name`)
-//! with a `meta` store (each
-//! entry's metadata record), a `data` store (its payload envelope) and an `info` store (the cache
-//! version the data was written under). The engine decides; this only carries out.
+//! The IndexedDB backend: one database per namespace and version (`database_name`), opened and
+//! written by the face's driver (`pkg/lib/platform.js`: a `meta` store of each entry's metadata
+//! record, a `data` store of its payload envelope, an `info` store of the cache version). The
+//! engine decides; this says what to carry out and decides the compare-and-set of each batch.
 
+use super::platform::{bytes, Database, Platform};
 use crate::core::engine::IdbOp;
 use crate::core::format::record;
-use futures_util::future::join_all;
-use js_sys::Uint8Array;
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use js_sys::{Array, Promise, Uint8Array};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -15,25 +14,17 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-const META: &str = "meta";
-const DATA: &str = "data";
-const INFO: &str = "info";
+/// How long an open may wait for a blocked IndexedDB before the cache carries on without it.
+pub const OPEN_TIMEOUT_MS: u32 = 3_000;
 
 /// One namespace and version's database.
 #[derive(Debug)]
 pub struct IdbStore {
-    /// None once closed: every later operation fails, and the caller falls back.
-    db: RefCell<Option<Rexie>>,
-    /// A second connection that only listens for `versionchange` (rexie keeps its database's
-    /// handlers to itself): another page deleting or upgrading the database closes both, so
-    /// it is never blocked by this cache, and the cache is told (`listen`).
-    listener: RefCell<Option<Listener>>,
-}
-
-#[derive(Debug)]
-struct Listener {
-    db: web_sys::IdbDatabase,
-    _on_change: Closure<dyn FnMut()>,
+    /// None once closed (by the cache, or because another page deleted or upgraded the
+    /// database): every later operation fails with `Closed`, and the caller falls back.
+    db: RefCell<Option<Database>>,
+    /// What the driver calls when another page deletes or upgrades the database.
+    on_lost: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
 /// `smartcache:{namespace length}:{namespace}:{version}`, unambiguous whatever the namespace holds.
@@ -53,71 +44,71 @@ pub enum IdbError {
     Failed(String),
 }
 
-impl From<rexie::Error> for IdbError {
-    fn from(e: rexie::Error) -> Self {
-        IdbError::Failed(e.to_string())
+async fn settled(promise: Promise) -> Result<JsValue, IdbError> {
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| IdbError::Failed(super::describe(&e)))
+}
+
+/// What `prevails_over` needs of an operation: its stamp, not its records.
+fn stamp_of(op: &IdbOp) -> IdbOp {
+    match op {
+        IdbOp::Put { stamp, .. } => IdbOp::Put {
+            key: String::new(),
+            meta: Vec::new(),
+            payload: Vec::new(),
+            stamp: *stamp,
+        },
+        IdbOp::Delete { upto, .. } => IdbOp::Delete {
+            key: String::new(),
+            upto: *upto,
+        },
+        IdbOp::Clear => IdbOp::Clear,
     }
 }
 
-fn bytes(value: &JsValue) -> Option<Vec<u8>> {
-    value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
-}
-
-/// A plain connection to an existing database at version 1, or None.
-async fn open_raw(name: &str) -> Option<web_sys::IdbDatabase> {
-    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let request = factory.open_with_u32(name, 1).ok()?;
-    let opened = js_sys::Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    JsFuture::from(opened).await.ok()?;
-    request.set_onsuccess(None);
-    request.set_onerror(None);
-    request.result().ok()?.dyn_into().ok()
+impl Drop for IdbStore {
+    /// A store dropped unclosed (its records failed to load) releases its connection too.
+    fn drop(&mut self) {
+        self.close();
+    }
 }
 
 impl IdbStore {
-    /// Opens (creating) the namespace's database. Fails when IndexedDB is missing or refuses; the
-    /// caller bounds how long a blocked open may take.
-    pub async fn open(namespace: &str, version: u64) -> Result<IdbStore, IdbError> {
-        let db = Rexie::builder(&database_name(namespace, version))
-            .version(1)
-            .add_object_store(ObjectStore::new(META))
-            .add_object_store(ObjectStore::new(DATA))
-            .add_object_store(ObjectStore::new(INFO))
-            .build()
-            .await?;
-        Ok(IdbStore {
-            db: RefCell::new(Some(db)),
-            listener: RefCell::new(None),
-        })
-    }
-
-    /// Calls `lost` (once) when another page deletes or upgrades the database; both connections
-    /// are closed first. Without a listening connection (it failed to open) nothing is called.
-    pub async fn listen(self: &Rc<Self>, name: &str, lost: impl FnOnce() + 'static) {
-        let Some(db) = open_raw(name).await else {
-            return;
-        };
-        let store = Rc::downgrade(self);
+    /// Opens (creating) the namespace's database, or fails when IndexedDB is missing, refuses or
+    /// stays blocked for `OPEN_TIMEOUT_MS`. `lost` is called (once, the store closed first)
+    /// when another page deletes or upgrades the database.
+    pub async fn open(
+        platform: &Platform,
+        namespace: &str,
+        version: u64,
+        lost: impl FnOnce() + 'static,
+    ) -> Result<Rc<IdbStore>, IdbError> {
+        let store = Rc::new(IdbStore {
+            db: RefCell::new(None),
+            on_lost: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&store);
         let mut lost = Some(lost);
-        let on_change = Closure::<dyn FnMut()>::new(move || {
-            if let Some(store) = store.upgrade() {
+        let on_lost = Closure::<dyn FnMut()>::new(move || {
+            if let Some(store) = weak.upgrade() {
                 store.close();
             }
             if let Some(lost) = lost.take() {
                 lost();
             }
         });
-        db.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
-        *self.listener.borrow_mut() = Some(Listener {
-            db,
-            _on_change: on_change,
-        });
+        let opening = platform
+            .open_database(
+                &database_name(namespace, version),
+                OPEN_TIMEOUT_MS,
+                on_lost.as_ref(),
+            )
+            .map_err(|e| IdbError::Failed(super::describe(&e)))?;
+        let db: Database = settled(opening).await?.unchecked_into();
+        *store.db.borrow_mut() = Some(db);
+        *store.on_lost.borrow_mut() = Some(on_lost);
+        Ok(store)
     }
 
     /// Releases the connection (once its transactions finish), so that other pages may delete or
@@ -126,51 +117,34 @@ impl IdbStore {
         if let Some(db) = self.db.borrow_mut().take() {
             db.close();
         }
-        if let Some(listener) = self.listener.borrow_mut().take() {
-            listener.db.set_onversionchange(None);
-            listener.db.close();
+        // Dropped later than the call that may be running it.
+        if let Some(on_lost) = self.on_lost.borrow_mut().take() {
+            wasm_bindgen_futures::spawn_local(async move { drop(on_lost) });
         }
     }
 
-    fn transaction(
-        &self,
-        stores: &[&str],
-        mode: TransactionMode,
-    ) -> Result<rexie::Transaction, IdbError> {
-        let db = self.db.borrow();
-        let db = db.as_ref().ok_or(IdbError::Closed)?;
-        Ok(db.transaction(stores, mode)?)
+    fn db(&self) -> Result<Database, IdbError> {
+        self.db.borrow().clone().ok_or(IdbError::Closed)
     }
 
     /// Every metadata record, by key, in one transaction that first empties the database when
     /// it was written under another cache version.
     pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, IdbError> {
-        let tx = self.transaction(&[META, DATA, INFO], TransactionMode::ReadWrite)?;
-        let (meta, info) = (tx.store(META)?, tx.store(INFO)?);
-        let stored = info.get(JsValue::from_str("version")).await?;
-        let records = if stored.and_then(|v| v.as_f64()) == Some(version as f64) {
-            // Both come back in key order.
-            let keys = meta.get_all_keys(None, None).await?;
-            let values = meta.get_all(None, None).await?;
-            keys.iter()
-                .zip(values.iter())
-                .map(|(k, v)| {
-                    (
-                        k.as_string().unwrap_or_default(),
-                        bytes(v).unwrap_or_default(),
-                    )
-                })
-                .collect()
-        } else {
-            meta.clear().await?;
-            tx.store(DATA)?.clear().await?;
-            let value = JsValue::from_f64(version as f64);
-            info.put(&value, Some(&JsValue::from_str("version")))
-                .await?;
-            Vec::new()
-        };
-        tx.done().await?;
-        Ok(records)
+        let found: Array = settled(self.db()?.load_meta(version as f64))
+            .await?
+            .unchecked_into();
+        let (keys, records): (Array, Array) =
+            (found.get(0).unchecked_into(), found.get(1).unchecked_into());
+        Ok(keys
+            .iter()
+            .zip(records.iter())
+            .map(|(k, v)| {
+                (
+                    k.as_string().unwrap_or_default(),
+                    bytes(&v).unwrap_or_default(),
+                )
+            })
+            .collect())
     }
 
     /// Carries out a batch of operations in one transaction. Puts and deletes are
@@ -191,62 +165,44 @@ impl IdbStore {
                 }
             }
         }
-        let tx = self.transaction(&[META, DATA], TransactionMode::ReadWrite)?;
-        let meta = tx.store(META)?;
-        let data = tx.store(DATA)?;
-        if clear {
-            meta.clear().await?;
-            data.clear().await?;
-        }
-        // The stamps stored now, all asked for at once.
-        let keys: Vec<JsValue> = last.keys().map(|k| JsValue::from_str(k)).collect();
-        let stored = join_all(keys.iter().map(|k| meta.get(k.clone()))).await;
-        let (mut metas, mut payloads, mut removals) = (Vec::new(), Vec::new(), Vec::new());
-        for (((_, change), key), stored) in last.iter().zip(keys).zip(stored) {
-            let stored = stored?;
-            let stored = stored
-                .as_ref()
-                .and_then(bytes)
-                .and_then(|m| record::sealed_stamp(&m, seal));
-            if !change.prevails_over(stored) {
-                continue;
-            }
-            match change {
-                IdbOp::Put {
-                    meta: m,
-                    payload: p,
-                    ..
-                } => {
-                    metas.push((Uint8Array::from(&m[..]).into(), Some(key.clone())));
-                    payloads.push((Uint8Array::from(&p[..]).into(), Some(key)));
-                }
-                IdbOp::Delete { .. } => removals.push(key),
-                IdbOp::Clear => {}
+        let db = self.db()?;
+        let (keys, metas, payloads) = (Array::new(), Array::new(), Array::new());
+        for (key, op) in &last {
+            keys.push(&JsValue::from_str(key));
+            if let IdbOp::Put { meta, payload, .. } = op {
+                metas.push(&Uint8Array::from(&meta[..]));
+                payloads.push(&Uint8Array::from(&payload[..]));
+            } else {
+                metas.push(&JsValue::UNDEFINED);
+                payloads.push(&JsValue::UNDEFINED);
             }
         }
-        // Issued at once, awaited together: one round trip for the writes of the batch.
-        let deletes = removals
-            .iter()
-            .flat_map(|key| [meta.delete(key.clone()), data.delete(key.clone())]);
-        for deleted in join_all(deletes).await {
-            deleted?;
-        }
-        meta.put_all(metas.into_iter()).await?;
-        data.put_all(payloads.into_iter()).await?;
-        tx.done().await?;
-        Ok(())
+        let changes: Vec<IdbOp> = last.values().map(|op| stamp_of(op)).collect();
+        let decide = Closure::once(move |stored: Array| -> Uint8Array {
+            let actions: Vec<u8> = changes
+                .iter()
+                .zip(stored.iter())
+                .map(|(change, stored)| {
+                    let stored = bytes(&stored).and_then(|m| record::sealed_stamp(&m, seal));
+                    match change {
+                        _ if !change.prevails_over(stored) => 0,
+                        IdbOp::Put { .. } => 1,
+                        _ => 2,
+                    }
+                })
+                .collect();
+            Uint8Array::from(&actions[..])
+        });
+        let applied = db.apply(clear, &keys, &metas, &payloads, decide.as_ref());
+        settled(applied).await.map(drop)
     }
 
     /// The payload envelopes stored for `keys`, read in one transaction.
     pub async fn read_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, IdbError> {
-        let tx = self.transaction(&[DATA], TransactionMode::ReadOnly)?;
-        let store = tx.store(DATA)?;
-        // All requests are issued before any is awaited.
-        let reads = keys.iter().map(|key| store.get(JsValue::from_str(key)));
-        let values = join_all(reads).await;
-        values
-            .into_iter()
-            .map(|value| Ok(value?.as_ref().and_then(bytes)))
-            .collect()
+        let asked: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+        let found: Array = settled(self.db()?.read_many(&asked))
+            .await?
+            .unchecked_into();
+        Ok(found.iter().map(|v| bytes(&v)).collect())
     }
 }

@@ -1,8 +1,9 @@
 //! `LocalStore` over the page's `window.localStorage`. When storage is disabled or throws on
 //! access, every read misses and every write reports `Unavailable`, and the cache carries on.
 
+use super::platform::Platform;
 use crate::core::engine::store::{LocalStore, StoreError, StoredHead};
-use js_sys::{Array, Function, JsString, Uint32Array};
+use js_sys::{Array, JsString, Uint32Array};
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;
 
@@ -21,19 +22,16 @@ extern "C" {
 #[derive(Debug)]
 pub struct BrowserLocalStore {
     storage: Option<Storage>,
-    /// `readStorageHeads` of the JS face (`pkg/lib/storage-heads.js`): start-up's one call.
-    read_heads: Function,
+    /// Whose `readStorageHeads` is start-up's one call.
+    platform: Platform,
 }
 
 impl BrowserLocalStore {
     /// The window's localStorage (none when it is missing or refused), read at start-up through
-    /// `read_heads`.
-    pub fn new(read_heads: Function) -> Self {
+    /// `platform`.
+    pub fn new(platform: Platform) -> Self {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        Self {
-            storage,
-            read_heads,
-        }
+        Self { storage, platform }
     }
 }
 
@@ -93,8 +91,8 @@ impl LocalStore for BrowserLocalStore {
             return Vec::new();
         }
         let found = self
-            .read_heads
-            .call2(&JsValue::NULL, &prefix.into(), &(units as f64).into())
+            .platform
+            .read_storage_heads(prefix, units as u32)
             .ok()
             .and_then(|found| {
                 let found: Array = found.dyn_into().ok()?;

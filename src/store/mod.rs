@@ -5,6 +5,8 @@ pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod local;
 pub mod memory;
+#[cfg(target_arch = "wasm32")]
+pub mod platform;
 
 /// A thrown JS value as `name: message`, for fault messages (never its Debug form).
 #[cfg(target_arch = "wasm32")]

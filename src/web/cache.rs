@@ -11,7 +11,7 @@ use crate::core::engine::Lookup;
 use crate::core::error::Error;
 use crate::core::predict::{Reason, Surroundings};
 use crate::core::types::Tier;
-use crate::store::local::BrowserLocalStore;
+use crate::store::platform::Platform;
 use js_sys::{Array, Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -80,15 +80,15 @@ pub struct WasmCache {
 impl WasmCache {
     /// Opens the cache: localStorage entries are indexed at once and served; IndexedDB is opened
     /// and its metadata loaded in the background (`loaded`), or, if that fails, the cache carries
-    /// on without it and reports a fault. `read_heads` is the face's `readStorageHeads`
-    /// (`pkg/lib/storage-heads.js`), start-up's one read of localStorage.
-    pub fn open(options: JsValue, read_heads: Function) -> JsResult<WasmCache> {
+    /// on without it and reports a fault. `platform` is the face's `pkg/lib/platform.js`: the
+    /// start-up read of localStorage and the IndexedDB driver.
+    pub fn open(options: JsValue, platform: Platform) -> JsResult<WasmCache> {
         let mut config = options::cache_options(options)
             .and_then(|input| input.validate())
             .map_err(convert::error)?;
         // Random, so that two tabs writing in the same millisecond are still ordered alike.
         config.writer = (js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1;
-        let shared = Shared::open(config, BrowserLocalStore::new(read_heads));
+        let shared = Shared::open(config, platform);
         Ok(WasmCache { shared })
     }
 

@@ -8,18 +8,14 @@ use super::timer::sleep;
 use super::DateClock;
 use crate::core::engine::options::CacheConfig;
 use crate::core::engine::{Broadcast, Engine, Lookup};
-use crate::store::idb::{database_name, IdbError, IdbStore};
+use crate::store::idb::{IdbError, IdbStore};
 use crate::store::local::BrowserLocalStore;
-use futures_util::future::{select, Either};
+use crate::store::platform::Platform;
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
-use std::pin::pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-
-/// How long `open` waits for a blocked IndexedDB before carrying on without it.
-const IDB_OPEN_TIMEOUT_MS: i32 = 3_000;
 
 /// A `get` waiting for its payload from IndexedDB.
 #[derive(Debug)]
@@ -55,8 +51,9 @@ impl Shared {
     /// Opens the engine over localStorage at once, joins the other tabs, and opens IndexedDB in
     /// the background (`loaded`): what memory and localStorage hold is served meanwhile, so the
     /// first reads do not wait for the database (5-45 ms in Chromium).
-    pub(super) fn open(config: CacheConfig, local: BrowserLocalStore) -> Rc<Shared> {
+    pub(super) fn open(config: CacheConfig, platform: Platform) -> Rc<Shared> {
         let version = config.version;
+        let local = BrowserLocalStore::new(platform.clone());
         let mut engine = Engine::open(DateClock, config, local);
         engine.begin_idb_open();
         let cross_tab = engine.config().cross_tab;
@@ -88,7 +85,7 @@ impl Shared {
             *shared.tabs.borrow_mut() = tabs;
         }
         if let Some(done) = done {
-            spawn_local(load_idb(shared.clone(), namespace, version, done));
+            spawn_local(load_idb(shared.clone(), platform, namespace, version, done));
         }
         shared
     }
@@ -231,8 +228,21 @@ pub(super) async fn read_batch(shared: Rc<Shared>) {
 
 /// Opens the database and loads its records into the engine, or carries on without it; then
 /// applies the other tabs' messages held meanwhile, and resolves `Shared::loaded` (`done`).
-async fn load_idb(shared: Rc<Shared>, namespace: String, version: u64, done: Function) {
-    let opened = match open_idb(&namespace, version).await {
+async fn load_idb(
+    shared: Rc<Shared>,
+    platform: Platform,
+    namespace: String,
+    version: u64,
+    done: Function,
+) {
+    let weak = Rc::downgrade(&shared);
+    let lost = move || {
+        let Some(shared) = weak.upgrade() else { return };
+        shared.with_engine(|e| {
+            e.idb_lost("IndexedDB: another page deleted or upgraded the database")
+        });
+    };
+    let opened = match IdbStore::open(&platform, &namespace, version, lost).await {
         Ok(store) => store
             .load_meta(version)
             .await
@@ -247,20 +257,7 @@ async fn load_idb(shared: Rc<Shared>, namespace: String, version: u64, done: Fun
                     e.load_idb_record(&key, &meta);
                 }
             });
-            let store = Rc::new(store);
-            *shared.idb.borrow_mut() = Some(store.clone());
-            let weak = Rc::downgrade(&shared);
-            let database = database_name(&namespace, version);
-            spawn_local(async move {
-                store
-                    .listen(&database, move || {
-                        let Some(shared) = weak.upgrade() else { return };
-                        shared.with_engine(|e| {
-                            e.idb_lost("IndexedDB: another page deleted or upgraded the database")
-                        });
-                    })
-                    .await;
-            });
+            *shared.idb.borrow_mut() = Some(store);
         }
         // Writes queued for it meanwhile move to localStorage, as when it goes away later.
         Err(why) => shared.with_engine(|e| e.idb_lost(&why.to_string())),
@@ -274,15 +271,4 @@ async fn load_idb(shared: Rc<Shared>, namespace: String, version: u64, done: Fun
     }
     // Calling a promise's own resolver cannot throw.
     let _ = done.call0(&JsValue::NULL);
-}
-
-/// Opens the database, or gives up after `IDB_OPEN_TIMEOUT_MS` (another page holds it blocked).
-async fn open_idb(namespace: &str, version: u64) -> Result<IdbStore, IdbError> {
-    let open = IdbStore::open(namespace, version);
-    match select(pin!(open), pin!(sleep(IDB_OPEN_TIMEOUT_MS))).await {
-        Either::Left((opened, _)) => opened,
-        Either::Right(_) => Err(IdbError::Failed(format!(
-            "did not open within {IDB_OPEN_TIMEOUT_MS} ms (blocked?)"
-        ))),
-    }
 }

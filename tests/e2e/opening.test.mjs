@@ -82,3 +82,47 @@ test('a write made while IndexedDB opens is in IndexedDB after a reload', async 
   assert.deepEqual(found, { big: true, small: 1, tiers: ['indexeddb', 'local'] });
   await page.close();
 });
+
+test('an IndexedDB blocked past the 3 s timeout: the cache carries on without it, and the connection that opens later is released at once', async () => {
+  const page = await session.openPage();
+  const result = await page.evaluate(async () => {
+    const { SmartCache } = await import('/pkg/index.js');
+    const errors = [];
+    addEventListener('error', (e) => errors.push(String(e.message)));
+    const name = 'smartcache:7:blocked:1';
+    const request = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    // Another program holds the database open and ignores versionchange; a deletion waits on it,
+    // and the cache's open queues behind the deletion.
+    const holder = await request(indexedDB.open(name, 1));
+    const deletion = indexedDB.deleteDatabase(name);
+    const deleted = request(deletion);
+    const started = performance.now();
+    const cache = await SmartCache.open({ namespace: 'blocked' });
+    const openMs = performance.now() - started;
+    await cache.set('k', { v: 1 });
+    const stats = cache.stats();
+    // The holder lets go: the deletion goes through, then the cache's late open succeeds and is
+    // closed at once, so that a second deletion is not blocked by it.
+    holder.close();
+    await deleted;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await new Promise((resolve) => {
+      const again = indexedDB.deleteDatabase(name);
+      again.onsuccess = () => resolve('deleted');
+      again.onblocked = () => setTimeout(() => resolve('blocked'), 1000);
+      again.onerror = () => resolve('error');
+    });
+    const value = await cache.get('k');
+    await cache.close();
+    return { openMs, value, second, local: stats.local.entries, errors };
+  });
+  assert.ok(result.openMs >= 2900 && result.openMs < 6000, `open gave up after ${result.openMs} ms`);
+  assert.deepEqual(result.value, { v: 1 });
+  assert.equal(result.local, 1);
+  assert.equal(result.second, 'deleted');
+  assert.deepEqual(result.errors, []);
+  await page.close();
+});

@@ -1,0 +1,63 @@
+//! What the JS face hands the core of the page (`pkg/lib/platform.js`): the start-up read of
+//! localStorage and the IndexedDB driver. `SmartCache.open` passes that module to
+//! `WasmCache.open`; the wasm-bindgen tests import it themselves.
+
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The module `pkg/lib/platform.js` (any object with its two functions).
+    #[derive(Debug, Clone)]
+    pub type Platform;
+
+    /// `[text, lengths]`: every localStorage key starting with `prefix`, its value's length and
+    /// first `units` units (see the JS).
+    #[wasm_bindgen(method, js_name = readStorageHeads, catch)]
+    pub fn read_storage_heads(
+        this: &Platform,
+        prefix: &str,
+        units: u32,
+    ) -> Result<JsValue, JsValue>;
+
+    /// Resolves to a `Database`; `on_lost` is called once if another page deletes or upgrades it.
+    #[wasm_bindgen(method, js_name = openDatabase, catch)]
+    pub fn open_database(
+        this: &Platform,
+        name: &str,
+        timeout_ms: u32,
+        on_lost: &JsValue,
+    ) -> Result<Promise, JsValue>;
+
+    /// One open database of the driver.
+    #[derive(Debug, Clone)]
+    pub type Database;
+
+    /// Resolves to `[keys, records]` of every metadata record (see the JS).
+    #[wasm_bindgen(method, js_name = loadMeta)]
+    pub fn load_meta(this: &Database, version: f64) -> Promise;
+
+    /// A compare-and-set batch in one transaction; `decide` answers per key (see the JS).
+    #[wasm_bindgen(method)]
+    pub fn apply(
+        this: &Database,
+        clear: bool,
+        keys: &Array,
+        metas: &Array,
+        payloads: &Array,
+        decide: &JsValue,
+    ) -> Promise;
+
+    /// Resolves to the payload envelopes stored under `keys`.
+    #[wasm_bindgen(method, js_name = readMany)]
+    pub fn read_many(this: &Database, keys: &Array) -> Promise;
+
+    /// Releases the connection.
+    #[wasm_bindgen(method)]
+    pub fn close(this: &Database);
+}
+
+/// A record read back, if it is bytes.
+pub(crate) fn bytes(value: &JsValue) -> Option<Vec<u8>> {
+    value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
