@@ -9,6 +9,7 @@ use crate::core::format::record;
 use js_sys::{Array, Promise, Uint8Array};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -76,14 +77,15 @@ impl Drop for IdbStore {
 
 impl IdbStore {
     /// Opens (creating) the namespace's database, or fails when IndexedDB is missing, refuses or
-    /// stays blocked for `OPEN_TIMEOUT_MS`. `lost` is called (once, the store closed first)
-    /// when another page deletes or upgrades the database.
-    pub async fn open(
+    /// stays blocked for `OPEN_TIMEOUT_MS`. The open is asked for at the call; the future waits
+    /// for it. `lost` is called (once, the store closed first) when another page deletes or
+    /// upgrades the database.
+    pub fn open(
         platform: &Platform,
         namespace: &str,
         version: u64,
         lost: impl FnOnce() + 'static,
-    ) -> Result<Rc<IdbStore>, IdbError> {
+    ) -> impl Future<Output = Result<Rc<IdbStore>, IdbError>> {
         let store = Rc::new(IdbStore {
             db: RefCell::new(None),
             on_lost: RefCell::new(None),
@@ -104,11 +106,13 @@ impl IdbStore {
                 OPEN_TIMEOUT_MS,
                 on_lost.as_ref(),
             )
-            .map_err(|e| IdbError::Failed(super::describe(&e)))?;
-        let db: Database = settled(opening).await?.unchecked_into();
-        *store.db.borrow_mut() = Some(db);
-        *store.on_lost.borrow_mut() = Some(on_lost);
-        Ok(store)
+            .map_err(|e| IdbError::Failed(super::describe(&e)));
+        async move {
+            let db: Database = settled(opening?).await?.unchecked_into();
+            *store.db.borrow_mut() = Some(db);
+            *store.on_lost.borrow_mut() = Some(on_lost);
+            Ok(store)
+        }
     }
 
     /// Releases the connection (once its transactions finish), so that other pages may delete or

@@ -13,6 +13,7 @@ use crate::store::local::BrowserLocalStore;
 use crate::store::platform::Platform;
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -50,27 +51,39 @@ pub(super) struct Shared {
 impl Shared {
     /// Opens the engine over localStorage at once, joins the other tabs, and opens IndexedDB in
     /// the background (`loaded`): what memory and localStorage hold is served meanwhile, so the
-    /// first reads do not wait for the database (5-45 ms in Chromium).
+    /// first reads do not wait for the database (5-45 ms in Chromium). The database's open is
+    /// asked for first, so that the browser opens it while localStorage is scanned.
     pub(super) fn open(config: CacheConfig, platform: Platform) -> Rc<Shared> {
         let version = config.version;
-        let local = BrowserLocalStore::new(platform.clone());
-        let mut engine = Engine::open(DateClock, config, local);
-        engine.begin_idb_open();
-        let cross_tab = engine.config().cross_tab;
-        let namespace = engine.config().namespace.clone();
+        let namespace = config.namespace.clone();
+        let cross_tab = config.cross_tab;
         let mut done = None;
         let loaded = Promise::new(&mut |resolve, _reject| done = Some(resolve));
-        let shared = Rc::new(Shared {
-            engine: RefCell::new(engine),
-            idb: RefCell::new(None),
-            loaded,
-            held_messages: RefCell::new(Some(Vec::new())),
-            reads: RefCell::new(Vec::new()),
-            listener: RefCell::new(None),
-            tabs: RefCell::new(None),
-            outgoing: RefCell::new(Vec::new()),
-            last_flush: RefCell::new(None),
-            verbose: Cell::new(false),
+        let mut opening = None;
+        let shared = Rc::new_cyclic(|weak: &std::rc::Weak<Shared>| {
+            let weak = weak.clone();
+            let lost = move || {
+                let Some(shared) = weak.upgrade() else { return };
+                shared.with_engine(|e| {
+                    e.idb_lost("IndexedDB: another page deleted or upgraded the database")
+                });
+            };
+            opening = Some(IdbStore::open(&platform, &namespace, version, lost));
+            let local = BrowserLocalStore::new(platform);
+            let mut engine = Engine::open(DateClock, config, local);
+            engine.begin_idb_open();
+            Shared {
+                engine: RefCell::new(engine),
+                idb: RefCell::new(None),
+                loaded,
+                held_messages: RefCell::new(Some(Vec::new())),
+                reads: RefCell::new(Vec::new()),
+                listener: RefCell::new(None),
+                tabs: RefCell::new(None),
+                outgoing: RefCell::new(Vec::new()),
+                last_flush: RefCell::new(None),
+                verbose: Cell::new(false),
+            }
         });
         if cross_tab {
             let weak = Rc::downgrade(&shared);
@@ -84,8 +97,8 @@ impl Shared {
             });
             *shared.tabs.borrow_mut() = tabs;
         }
-        if let Some(done) = done {
-            spawn_local(load_idb(shared.clone(), platform, namespace, version, done));
+        if let (Some(done), Some(opening)) = (done, opening) {
+            spawn_local(load_idb(shared.clone(), opening, version, done));
         }
         shared
     }
@@ -226,23 +239,16 @@ pub(super) async fn read_batch(shared: Rc<Shared>) {
     }
 }
 
-/// Opens the database and loads its records into the engine, or carries on without it; then
-/// applies the other tabs' messages held meanwhile, and resolves `Shared::loaded` (`done`).
+/// Waits for the database to open (`opening`), loads its records into the engine, or carries on
+/// without it; then applies the other tabs' messages held meanwhile, and resolves
+/// `Shared::loaded` (`done`).
 async fn load_idb(
     shared: Rc<Shared>,
-    platform: Platform,
-    namespace: String,
+    opening: impl Future<Output = Result<Rc<IdbStore>, IdbError>>,
     version: u64,
     done: Function,
 ) {
-    let weak = Rc::downgrade(&shared);
-    let lost = move || {
-        let Some(shared) = weak.upgrade() else { return };
-        shared.with_engine(|e| {
-            e.idb_lost("IndexedDB: another page deleted or upgraded the database")
-        });
-    };
-    let opened = match IdbStore::open(&platform, &namespace, version, lost).await {
+    let opened = match opening.await {
         Ok(store) => store
             .load_meta(version)
             .await
