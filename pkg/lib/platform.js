@@ -50,12 +50,13 @@ function result(request) {
  *  closed first, so this cache never blocks them. */
 export function openDatabase(name, timeoutMs, onLost) {
   return new Promise((resolve, reject) => {
+    // Throws where there is no IndexedDB or it is refused: the promise rejects.
+    const request = globalThis.indexedDB.open(name, 1);
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
       reject(new Error(`did not open within ${timeoutMs} ms (blocked?)`));
     }, timeoutMs);
-    const request = globalThis.indexedDB.open(name, 1);
     request.onupgradeneeded = () => {
       for (const store of [META, DATA, INFO]) {
         if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
