@@ -35,7 +35,7 @@ async function packageSize() {
 }
 const WORKLOADS = ['memory', 'codec', 'capacity', 'indexeddb', 'hitratio', 'startup', 'idbopen', 'invalidation', 'budget', 'react', 'predict', 'devtools'];
 /** Workloads driven from Node: they build apps and open browsers of their own, or take several page loads. */
-const FROM_NODE = { react: runReactWorkload, startup: () => runStartup() };
+const FROM_NODE = { react: runReactWorkload, startup: runStartup };
 /** What the other engines run: the rows that differ by engine. */
 const PER_ENGINE = ['startup', 'idbopen', 'codec', 'indexeddb'];
 const elsewhere = ENGINE !== 'chromium';

@@ -4,7 +4,7 @@
 //! engine decides; this says what to carry out and decides the compare-and-set of each batch.
 
 use super::platform::{bytes, Database, Platform};
-use crate::core::engine::IdbOp;
+use crate::core::engine::{Claim, IdbOp};
 use crate::core::format::record;
 use js_sys::{Array, Promise, Uint8Array};
 use std::cell::RefCell;
@@ -49,23 +49,6 @@ async fn settled(promise: Promise) -> Result<JsValue, IdbError> {
     JsFuture::from(promise)
         .await
         .map_err(|e| IdbError::Failed(super::describe(&e)))
-}
-
-/// What `prevails_over` needs of an operation: its stamp, not its records.
-fn stamp_of(op: &IdbOp) -> IdbOp {
-    match op {
-        IdbOp::Put { stamp, .. } => IdbOp::Put {
-            key: String::new(),
-            meta: Vec::new(),
-            payload: Vec::new(),
-            stamp: *stamp,
-        },
-        IdbOp::Delete { upto, .. } => IdbOp::Delete {
-            key: String::new(),
-            upto: *upto,
-        },
-        IdbOp::Clear => IdbOp::Clear,
-    }
 }
 
 impl Drop for IdbStore {
@@ -181,16 +164,16 @@ impl IdbStore {
                 payloads.push(&JsValue::UNDEFINED);
             }
         }
-        let changes: Vec<IdbOp> = last.values().map(|op| stamp_of(op)).collect();
+        let claims: Vec<Claim> = last.values().map(|op| op.claim()).collect();
         let decide = Closure::once(move |stored: Array| -> Uint8Array {
-            let actions: Vec<u8> = changes
+            let actions: Vec<u8> = claims
                 .iter()
                 .zip(stored.iter())
-                .map(|(change, stored)| {
+                .map(|(claim, stored)| {
                     let stored = bytes(&stored).and_then(|m| record::sealed_stamp(&m, seal));
-                    match change {
-                        _ if !change.prevails_over(stored) => 0,
-                        IdbOp::Put { .. } => 1,
+                    match claim {
+                        _ if !claim.prevails_over(stored) => 0,
+                        Claim::Write(_) => 1,
                         _ => 2,
                     }
                 })

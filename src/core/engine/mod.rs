@@ -25,7 +25,7 @@ mod tiers;
 mod tombstones;
 
 pub use broadcast::Broadcast;
-pub use tiers::IdbOp;
+pub use tiers::{Claim, IdbOp};
 
 use super::clock::Clock;
 use super::error::{check_key, Error, Result};

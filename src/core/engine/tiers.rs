@@ -40,13 +40,41 @@ pub enum IdbOp {
 }
 
 impl IdbOp {
+    /// What this operation claims over the stored records (its stamps, not its records).
+    pub fn claim(&self) -> Claim {
+        match self {
+            IdbOp::Put { stamp, .. } => Claim::Write(*stamp),
+            IdbOp::Delete { upto, .. } => Claim::Removal(*upto),
+            IdbOp::Clear => Claim::Clear,
+        }
+    }
+
+    /// `Claim::prevails_over` of this operation's claim.
+    pub fn prevails_over(&self, stored: Option<(u64, u32)>) -> bool {
+        self.claim().prevails_over(stored)
+    }
+}
+
+/// What decides whether an IndexedDB operation may replace what is stored: a write's (stamp,
+/// writer), a removal's latest covered stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// A put stamped (stamp, writer).
+    Write((u64, u32)),
+    /// A delete covering stamps up to this one.
+    Removal(u64),
+    /// Emptying the database.
+    Clear,
+}
+
+impl Claim {
     /// The compare-and-set rule of both IndexedDB backends: whether this put or delete may
     /// replace a record whose sealed metadata holds `stored` (stamp, writer), or none.
-    pub fn prevails_over(&self, stored: Option<(u64, u32)>) -> bool {
+    pub fn prevails_over(self, stored: Option<(u64, u32)>) -> bool {
         match self {
-            IdbOp::Put { stamp, .. } => stored.is_none_or(|s| s <= *stamp),
-            IdbOp::Delete { upto, .. } => stored.is_none_or(|(s, _)| s <= *upto),
-            IdbOp::Clear => true,
+            Claim::Write(stamp) => stored.is_none_or(|s| s <= stamp),
+            Claim::Removal(upto) => stored.is_none_or(|(s, _)| s <= upto),
+            Claim::Clear => true,
         }
     }
 }
