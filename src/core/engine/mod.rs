@@ -23,6 +23,7 @@ pub mod stats;
 pub mod store;
 mod tiers;
 mod tombstones;
+mod wire;
 
 pub use broadcast::Broadcast;
 pub use tiers::{Claim, IdbOp};

@@ -11,6 +11,7 @@
 //! copied to another namespace, version or key, a payload spliced or swapped in from another
 //! entry, or metadata edited by hand all fail one of these checks before anything is returned.
 
+use super::bytes::{put_list, put_str, Reader};
 use super::checksum::xxh32;
 use super::codec;
 use super::text;
@@ -81,64 +82,6 @@ pub fn payload_sum(payload: &[u8]) -> u32 {
     xxh32(payload, 0)
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn put_list(out: &mut Vec<u8>, list: &[String]) {
-    out.extend_from_slice(&(list.len() as u32).to_le_bytes());
-    for s in list {
-        put_str(out, s);
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if self.bytes.len() < n {
-            return Err(Error::Corrupt(Corruption::MetadataTruncated));
-        }
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Ok(head)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u64(&mut self) -> Result<u64> {
-        let b = self.take(8)?;
-        Ok(u64::from_le_bytes([
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-        ]))
-    }
-
-    fn string(&mut self) -> Result<String> {
-        let len = self.u32()? as usize;
-        String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| Error::Corrupt(Corruption::MetadataNotUtf8))
-    }
-
-    fn list(&mut self) -> Result<Vec<String>> {
-        let count = self.u32()? as usize;
-        // Each string takes at least its 4-byte length: a larger count is forged.
-        if count > self.bytes.len() / 4 {
-            return Err(Error::Corrupt(Corruption::MetadataListTooLong));
-        }
-        (0..count).map(|_| self.string()).collect()
-    }
-}
-
 impl Meta {
     /// The record, sealed with `seed` (`seal_seed` of the namespace and version).
     pub fn to_bytes(&self, seed: u32) -> Vec<u8> {
@@ -192,7 +135,7 @@ impl Meta {
         if xxh32(body, seed).to_le_bytes() != seal {
             return Err(Error::Corrupt(Corruption::Seal));
         }
-        let mut r = Reader { bytes: &body[1..] };
+        let mut r = Reader::new(&body[1..]);
         let compressed = match r.u8()? {
             0 => false,
             1 => true,
@@ -210,7 +153,7 @@ impl Meta {
         let stamp = r.u64()?;
         let writer = r.u32()?;
         let payload_sum = r.u32()?;
-        if !r.bytes.is_empty() {
+        if !r.is_empty() {
             return Err(Error::Corrupt(Corruption::MetadataTrailingBytes));
         }
         Ok(Meta {
