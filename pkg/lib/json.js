@@ -41,7 +41,7 @@ function check(root) {
         continue;
       case 'number':
         if (!Number.isFinite(value)) refuse(String(value), key);
-        bytes += String(value).length;
+        bytes += numberBytes(value);
         continue;
       case 'undefined':
         // Dropped from objects, as JSON does; elsewhere it would come back as null or not at all.
@@ -98,7 +98,8 @@ function verbatim(text) {
   if (text.length > 32) return VERBATIM.test(text);
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if (unit < 0x20 || unit > 0x7e || unit === 0x22 || unit === 0x5c) return false;
+    // One unsigned comparison for "below 0x20 or above 0x7e".
+    if (unit - 0x20 >>> 0 > 0x5e || unit === 0x22 || unit === 0x5c) return false;
   }
   return true;
 }
@@ -146,7 +147,7 @@ function quickBytes(value, depth, sized) {
       return sized ? textBytes(value) : 0;
     case 'number':
       if (!Number.isFinite(value)) throw CAREFUL;
-      return sized ? String(value).length : 0;
+      return sized ? numberBytes(value) : 0;
     case 'boolean':
       return value ? 4 : 5;
     case 'object': {
@@ -165,13 +166,14 @@ function quickBytes(value, depth, sized) {
       const proto = Object.getPrototypeOf(value);
       if ((proto !== Object.prototype && proto !== null) || typeof value.toJSON === 'function') throw CAREFUL;
       if (Object.getOwnPropertySymbols(value).length !== 0) throw CAREFUL;
-      const names = Object.keys(value);
       let bytes = 0;
       let present = 0;
-      for (let i = 0; i < names.length; i++) {
-        const item = value[names[i]];
+      // for-in allocates no array of names; it yields the own names alone, in Object.keys order,
+      // while Object.prototype has no enumerable property (`measured` checks).
+      for (const name in value) {
+        const item = value[name];
         if (item === undefined) continue;
-        bytes += (sized ? textBytes(names[i]) + 1 : 0) + quickBytes(item, depth + 1, sized);
+        bytes += (sized ? textBytes(name) + 1 : 0) + quickBytes(item, depth + 1, sized);
         present++;
       }
       return bytes + framing(present);
@@ -181,8 +183,22 @@ function quickBytes(value, depth, sized) {
   }
 }
 
+/** Whether something made a property of Object.prototype enumerable, which for-in would yield
+ *  for every plain object (the careful walk reads own names only). */
+function inheritsEnumerables() {
+  for (const _ in Object.prototype) return true;
+  return false;
+}
+
+/** Characters of a number's JSON text; integers below a million are counted without printing. */
+function numberBytes(n) {
+  if (n >= 0 && n < 1e6 && Number.isInteger(n)) return n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : 6;
+  return String(n).length;
+}
+
 /** `check`, the quick walk first; its size is only exact when `sized`. */
 function measured(value, sized) {
+  if (inheritsEnumerables()) return check(value);
   try {
     return quickBytes(value, 0, sized);
   } catch (error) {

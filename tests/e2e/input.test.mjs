@@ -63,7 +63,7 @@ test('a memory-only value weighs its JSON text in UTF-8, sized without making it
     const values = [
       { id: 1, name: 'Acme GmbH', tags: ['a', 'b'], empty: {}, none: [], gone: undefined, nil: null, yes: true, no: false },
       { 'quote"and\\slash': 'tab\tnew\nline\u0001', unicode: 'Müller 東京 😀', lone: 'x\ud800y\udc00', long: 'é'.repeat(100) + '"'.repeat(40) },
-      [0, -0, 1.5, -2e-7, 1e21, 123456789012, Number.MAX_VALUE, Number.MIN_VALUE],
+      [0, -0, 1.5, -2e-7, 1e21, 123456789012, Number.MAX_VALUE, Number.MIN_VALUE, 9, 10, 99, 100, 999, 1e3, 9999, 1e4, 99999, 1e5, 999999, 1e6, -7],
       'just a string',
       42,
       deep,
@@ -74,6 +74,15 @@ test('a memory-only value weighs its JSON text in UTF-8, sized without making it
       await cache.set(`v${i}`, value, { tier: 'memory' });
       weights.push([(await cache.stats()).memory.bytes, new TextEncoder().encode(JSON.stringify(value)).length]);
       await cache.delete(`v${i}`);
+    }
+    // An enumerable property on Object.prototype is not the value's: JSON leaves it out.
+    Object.prototype.inherited = 'not part of any value';
+    try {
+      await cache.set('own', values[0], { tier: 'memory' });
+      weights.push([(await cache.stats()).memory.bytes, new TextEncoder().encode(JSON.stringify(values[0])).length]);
+      await cache.delete('own');
+    } finally {
+      delete Object.prototype.inherited;
     }
     const code = (value) => cache.set('bad', value, { tier: 'memory' }).then(() => 'stored', (e) => `${e.name}:${e.code}`);
     const cycle = { a: [] };
