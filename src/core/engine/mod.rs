@@ -342,7 +342,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let now = self.clock.now_ms();
         Meta {
             key: key.to_string(),
-            stamp: self.next_stamp(),
+            stamp: self.stamp_at(now),
             writer: self.tabs.writer,
             payload_sum: record::payload_sum(payload),
             created_at: now,
@@ -438,7 +438,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// A stamp later than every one made or seen here.
     fn next_stamp(&mut self) -> u64 {
-        let now = self.clock.now_ms().saturating_mul(1 << STAMP_SHIFT);
+        let now = self.clock.now_ms();
+        self.stamp_at(now)
+    }
+
+    /// `next_stamp` for a caller that has read the clock (`now_ms`) already.
+    fn stamp_at(&mut self, now_ms: u64) -> u64 {
+        let now = now_ms.saturating_mul(1 << STAMP_SHIFT);
         self.tabs.last_stamp = now.max(self.tabs.last_stamp.saturating_add(1));
         self.tabs.last_stamp
     }
@@ -567,6 +573,9 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
 
     /// Removes every entry whose ttl has run out.
     pub fn purge_expired(&mut self) {
+        if self.expiries.is_empty() {
+            return; // nothing expires: no need to ask the clock
+        }
         let now = self.clock.now_ms();
         while let Some(&Reverse((at, handle, write))) = self.expiries.peek() {
             if at > now {
