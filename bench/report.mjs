@@ -40,7 +40,10 @@ function versusLzString(rows, size, key) {
 
 /** smartcache's concurrent IndexedDB sets and gets against idb-keyval's batches and localforage
  *  (how many times as fast); undefined where a row is missing. */
-function indexedDbRatios(rows) {
+/** smartcache's concurrent sets and gets against setMany, localforage and getMany: the median of
+ *  the rounds' ratios (`ratios`, sorted), or, for results of one round, the rows' ratio. */
+function indexedDbRatios({ rows, ratios }) {
+  if (ratios) return Object.fromEntries(Object.entries(ratios).map(([name, sorted]) => [name, sorted[sorted.length >> 1]]));
   const row = (library, mode) => rows.find((r) => r.library === library && r.mode === mode);
   const sc = row('smartcache', 'concurrent');
   const many = row('idb-keyval setMany/getMany', 'batch');
@@ -90,11 +93,15 @@ function hitRatioSection({ rows }) {
   return lines.join('\n');
 }
 
-function indexedDbSection({ count, rows }) {
-  const lines = [`### IndexedDB (workload 4): ${count.toLocaleString('en-US')} entries of 16 KB`, '', '| library | how | write (ms) | read (ms) |', '|---|---|---:|---:|'];
+function indexedDbSection(result) {
+  const { count, rows, rounds, ratios } = result;
+  const title = `### IndexedDB (workload 4): ${count.toLocaleString('en-US')} entries of 16 KB${rounds ? `, the compared rows taking turns for ${rounds} rounds` : ''}`;
+  const lines = [title, '', '| library | how | write (ms) | read (ms) |', '|---|---|---:|---:|'];
   for (const r of rows) lines.push(`| ${r.library} | ${r.mode} | ${fmt(r.writeMs, 0)} | ${fmt(r.readMs, 0)} |${r.ok ? '' : ' (values did not come back)'}`);
-  const { writes: w, localforage: lfw, reads: r } = indexedDbRatios(rows);
-  lines.push('', `Targets (smartcache's concurrent sets and gets): writes at least as fast as idb-keyval's \`setMany\` — ${fmt(w, 2)}× ${mark(w >= 1)}; at least 5× localforage's concurrent sets — ${fmt(lfw, 2)}× ${mark(lfw >= 5)}; reads at least as fast as \`getMany\` — ${fmt(r, 2)}× ${mark(r >= 1)}.`);
+  const { writes: w, localforage: lfw, reads: r } = indexedDbRatios(result);
+  const shown = (name, value) => (ratios ? medianRange(ratios[name]) : `${fmt(value, 2)}×`);
+  if (rounds) lines.push('', 'Best round of each compared row in the table; each ratio below is the median of the rounds\' ratios (range).');
+  lines.push('', `Targets (smartcache's concurrent sets and gets): writes at least as fast as idb-keyval's \`setMany\` — ${shown('writes', w)} ${mark(w >= 1)}; at least 5× localforage's concurrent sets — ${shown('localforage', lfw)} ${mark(lfw >= 5)}; reads at least as fast as \`getMany\` — ${shown('reads', r)} ${mark(r >= 1)}.`);
   return lines.join('\n');
 }
 
@@ -122,7 +129,7 @@ function enginesSection(results) {
   for (const [browser, w] of engines) {
     const times = (ratio, digits = 1) => (ratio === undefined ? '—' : `${fmt(ratio, digits)}×`);
     const codec = (size, key) => times(versusLzString(w.codec?.rows ?? [], size, key));
-    const idb = indexedDbRatios(w.indexeddb?.rows ?? []);
+    const idb = indexedDbRatios(w.indexeddb ?? { rows: [] });
     lines.push(`| ${browser} | ${w.startup ? fmt(w.startup.totalMs) : '—'} | ${w.idbopen ? fmt(w.idbopen.openMs) : '—'} | ${codec(1024, 'decodeMBps')} / ${codec(256 * 1024, 'decodeMBps')} / ${codec(4 * 1024 * 1024, 'decodeMBps')} | ${codec(1024, 'encodeMBps')} / ${codec(4 * 1024 * 1024, 'encodeMBps')} | ${times(idb.writes, 2)} | ${times(idb.localforage, 2)} | ${times(idb.reads, 2)} |`);
   }
   return lines.join('\n');
