@@ -110,7 +110,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
     let long_key = "k".repeat(1025);
     for key in ["", long_key.as_str()] {
         assert_eq!(
-            code_of(cache.set(key, "1", JsValue::UNDEFINED).unwrap_err()),
+            code_of(cache.set(key, b"1", JsValue::UNDEFINED).unwrap_err()),
             "INVALID_KEY"
         );
         assert_eq!(code_of(cache.delete(key).unwrap_err()), "INVALID_KEY");
@@ -125,20 +125,20 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
         "'ttl'",
     ];
     for options in bad_set_options {
-        let err = cache.set("k", "1", js(options)).unwrap_err();
+        let err = cache.set("k", b"1", js(options)).unwrap_err();
         assert_eq!(code_of(err), "INVALID_OPTION", "{options}");
     }
     for tier in ["auto", "memory", "local", "indexeddb"] {
         let options = js(&format!(
             "({{ tier: '{tier}', ttlMs: 60000, tags: ['t'], dependsOn: ['d'] }})"
         ));
-        cache.set(&format!("tier:{tier}"), "{}", options).unwrap();
+        cache.set(&format!("tier:{tier}"), b"{}", options).unwrap();
     }
     let too_large = "x".repeat(1001);
     assert_eq!(
         code_of(
             cache
-                .set("big", &too_large, js("({ tier: 'memory' })"))
+                .set("big", too_large.as_bytes(), js("({ tier: 'memory' })"))
                 .unwrap_err()
         ),
         "ENTRY_TOO_LARGE"
@@ -146,7 +146,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
 
     // After every refusal the cache still takes and reports entries.
     let stored = cache
-        .set("company:42", r#"{"id":42}"#, JsValue::UNDEFINED)
+        .set("company:42", br#"{"id":42}"#, JsValue::UNDEFINED)
         .unwrap();
     // One shape: a Float64Array of id, expiresAt, staleAt, inMemory.
     let stored: js_sys::Float64Array = stored.dyn_into().unwrap();
@@ -180,7 +180,7 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
 
     cache.close();
     assert_eq!(
-        code_of(cache.set("k", "1", JsValue::UNDEFINED).unwrap_err()),
+        code_of(cache.set("k", b"1", JsValue::UNDEFINED).unwrap_err()),
         "CLOSED"
     );
 }
@@ -195,7 +195,11 @@ async fn removals_reach_the_listener_even_without_subscribers() {
     cache.set_listener(listener, false);
     for i in 0..5 {
         cache
-            .set(&format!("k{i}"), &"x".repeat(100), JsValue::UNDEFINED)
+            .set(
+                &format!("k{i}"),
+                "x".repeat(100).as_bytes(),
+                JsValue::UNDEFINED,
+            )
             .unwrap();
     }
     cache.delete("k4").unwrap();

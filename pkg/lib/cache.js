@@ -3,7 +3,7 @@
 // batches (the read buffer of Caffeine). Every rule lives in the engine; the face only parses what
 // the persistent tiers return and batches IndexedDB flushes per tick.
 import { SmartCacheError, checkKey, fromCore, notifyAll } from './error.js';
-import { jsonBytes, toJson } from './json.js';
+import { jsonBytes, jsonUtf8 } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 import { Preloads } from './preloads.js';
@@ -192,7 +192,7 @@ export class SmartCache {
       const rest = ttlMs === undefined && staleMs === undefined && dependsOn === undefined && tags === undefined ? undefined : options;
       this.#keep(key, value, call(() => this.#core.setInMemory(key, bytes, rest)));
     } else {
-      const json = toJson(value);
+      const json = jsonUtf8(value);
       this.#drain();
       this.#keep(key, value, call(() => this.#core.set(key, json, options)));
     }
@@ -529,7 +529,7 @@ export class SmartCache {
         return this.#loadOnce(key, load, options, caller, attempt + 1);
       }
       if (failure) throw failure.error;
-      const json = toJson(value);
+      const json = jsonUtf8(value);
       this.#drain();
       // Not stored when the load was spoiled.
       const stored = call(() => this.#core.storeLoaded(token, key, json, options));

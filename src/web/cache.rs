@@ -127,13 +127,11 @@ impl WasmCache {
         self.shared.flush_events();
     }
 
-    /// Stores a value's JSON text; returns what the face keeps for the live copy (`convert::stored`).
-    /// IndexedDB writes wait in the outbox for `flush`.
-    pub fn set(&self, key: &str, json: &str, options: JsValue) -> JsResult<JsValue> {
+    /// Stores a value's JSON text (UTF-8); returns what the face keeps for the live copy
+    /// (`convert::stored`). IndexedDB writes wait in the outbox for `flush`.
+    pub fn set(&self, key: &str, json: &[u8], options: JsValue) -> JsResult<JsValue> {
         let options = set_options(options)?;
-        let stored = self
-            .shared
-            .with_engine(|e| e.set(key, json.as_bytes(), options));
+        let stored = self.shared.with_engine(|e| e.set(key, json, options));
         Ok(convert::stored(stored.map_err(convert::error)?))
     }
 
@@ -212,13 +210,13 @@ impl WasmCache {
         &self,
         token: f64,
         key: &str,
-        json: &str,
+        json: &[u8],
         options: JsValue,
     ) -> JsResult<JsValue> {
         let options = set_options(options)?;
         let stored = self
             .shared
-            .with_engine(|e| e.store_loaded(token as u64, key, json.as_bytes(), options));
+            .with_engine(|e| e.store_loaded(token as u64, key, json, options));
         Ok(stored
             .map_err(convert::error)?
             .map_or(JsValue::UNDEFINED, convert::stored))

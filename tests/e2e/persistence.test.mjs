@@ -20,6 +20,30 @@ const CRM = `(n, seed) => {
   }));
 }`;
 
+test('texts of every size and width come back byte for byte after a reload, written one after another', async () => {
+  const page = await openPage();
+  const written = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'widths' });
+    await cache.clear();
+    // Growing, then shrinking, then past the size the face encodes into its reused buffer.
+    const lengths = [0, 1, 700, 5_000, 40_000, 3, 300_000, 12];
+    const piece = 'aé東😀\u0001"\\';
+    const values = lengths.map((n, i) => ({ i, text: piece.repeat(Math.ceil(n / piece.length)).slice(0, n).replace(/[\ud800-\udbff]$/, '') }));
+    for (const [i, value] of values.entries()) await cache.set(`v${i}`, value);
+    return values;
+  });
+  await page.reload();
+  const read = await inPage(page, async (m, count) => {
+    const cache = await m.SmartCache.open({ namespace: 'widths' });
+    const back = [];
+    for (let i = 0; i < count; i++) back.push(await cache.get(`v${i}`));
+    await cache.clear();
+    return back;
+  }, written.length);
+  assert.deepEqual(read, written);
+  await page.close();
+});
+
 test('a small entry comes back from localStorage and a large one from IndexedDB after a reload', async () => {
   const page = await openPage();
   const written = await inPage(page, async (m, crm) => {
