@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Reflect, JSON};
+use smartcache::core::format::text::units;
 use smartcache::web::{pack_value, unpack_value, WasmCache};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -52,7 +53,7 @@ fn json_corpus_survives_the_persistent_encoding() {
         let json = stringify(&value);
         for threshold in [0, 512, usize::MAX] {
             let packed = pack_value(&json, threshold);
-            let back = JSON::parse(&unpack_value(&packed).unwrap()).unwrap();
+            let back = JSON::parse(&unpack_value(&units(&packed)).unwrap()).unwrap();
             assert_eq!(stringify(&back), json, "threshold {threshold}");
         }
     }
@@ -67,7 +68,7 @@ fn packed_values_survive_local_storage() {
     storage.set_item("smartcache-test:corpus", &packed).unwrap();
     let read = storage.get_item("smartcache-test:corpus").unwrap().unwrap();
     assert_eq!(read, packed);
-    assert_eq!(unpack_value(&read).unwrap(), json);
+    assert_eq!(unpack_value(&units(&read)).unwrap(), json);
     // Compressed and packed, the corpus takes far fewer units than its JSON text.
     assert!(read.encode_utf16().count() * 3 < json.encode_utf16().count());
     storage.clear().unwrap();
@@ -76,12 +77,14 @@ fn packed_values_survive_local_storage() {
 #[wasm_bindgen_test]
 fn foreign_or_damaged_text_is_corrupt() {
     for text in ["", "{\"a\":1}", "garbage text"] {
-        assert_eq!(code_of(unpack_value(text).unwrap_err()), "CORRUPT_ENTRY");
+        assert_eq!(
+            code_of(unpack_value(&units(text)).unwrap_err()),
+            "CORRUPT_ENTRY"
+        );
     }
     let packed = pack_value(r#"{"amount":100}"#, 0);
-    let mut units: Vec<u16> = packed.encode_utf16().collect();
-    units[5] ^= 1;
-    let damaged = String::from_utf16(&units).unwrap();
+    let mut damaged = units(&packed);
+    damaged[5] ^= 1;
     assert_eq!(
         code_of(unpack_value(&damaged).unwrap_err()),
         "CORRUPT_ENTRY"

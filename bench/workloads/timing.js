@@ -1,9 +1,9 @@
 // Timing helpers for workloads that run in the page.
 
-/** Runs `fn` repeatedly for at least `minMs`, returning milliseconds per call (best of 3 rounds). */
-export function msPerCall(fn, minMs = 150) {
+/** Runs `fn` repeatedly for at least `minMs`, returning milliseconds per call (best of `rounds`). */
+export function msPerCall(fn, minMs = 150, rounds = 3) {
   let best = Infinity;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     let calls = 0;
     const start = performance.now();
     let elapsed = 0;

@@ -11,8 +11,9 @@ use smartcache::store::memory::MemoryLocalStore;
 
 fuzz_target!(|data: &[u8]| {
     let value = String::from_utf8_lossy(data);
-    let _ = parse_local_meta(&value, seal_seed("default", 1));
-    let _ = local_payload(&value);
+    let units = smartcache::core::format::text::units(&value);
+    let _ = parse_local_meta(&units, seal_seed("default", 1));
+    let _ = local_payload(&units);
     let local = MemoryLocalStore::default();
     local.plant("smartcache:7:default:1:k", &value);
     let mut engine = Engine::open(ManualClock::new(1), CacheConfig::default(), local.clone());

@@ -1,16 +1,24 @@
 // What the core asks of the page, carried out in JavaScript where that is the shorter way: the
 // start-up read of localStorage in one call (crossing into wasm three times an entry cost more
-// than everything else the scan does), and IndexedDB (src/store/idb.rs decides what to write; a
+// than everything else the scan does), stored values as UTF-16 units, and IndexedDB (src/store/idb.rs decides what to write; a
 // driver in Rust took a fifth of the wasm). No imports: the wasm-bindgen tests load this file
 // on its own.
 
+/** The first `count` UTF-16 units of `text` into `out` from `at`: how packed text reaches the
+ *  core (a string would cross as UTF-8, which costs more to make and to read than this copy). */
+function copyUnits(text, count, out, at) {
+  for (let i = 0; i < count; i++) out[at + i] = text.charCodeAt(i);
+}
+
 /** Every localStorage key starting with `prefix`, with its value's length and first `units`
- *  units: `[text, lengths]`, where `text` is each key and head followed by a NUL (so that no
- *  surrogate pairs across them) and `lengths` a Uint32Array of three an entry (the key's units,
- *  the value's, the head's). Nothing when localStorage is refused. */
+ *  units: `[keys, heads, lengths]`, where `keys` is each key followed by a NUL, `heads` a
+ *  Uint16Array of the heads one after another, and `lengths` a Uint32Array of three an entry
+ *  (the key's units, the value's, the head's). Nothing when localStorage is refused. */
 export function readStorageHeads(prefix, units) {
-  const parts = [];
+  const keys = [];
+  const values = [];
   const lengths = [];
+  let total = 0;
   try {
     const storage = globalThis.localStorage;
     for (let i = 0; i < storage.length; i++) {
@@ -18,16 +26,48 @@ export function readStorageHeads(prefix, units) {
       if (key === null || !key.startsWith(prefix)) continue;
       const value = storage.getItem(key);
       if (value === null) continue;
-      const head = value.length > units ? value.slice(0, units) : value;
-      parts.push(key, head);
-      lengths.push(key.length, value.length, head.length);
+      const head = Math.min(units, value.length);
+      keys.push(key);
+      values.push(value);
+      lengths.push(key.length, value.length, head);
+      total += head;
     }
   } catch {
     // Refused or gone: the cache does without what it held.
-    return ['', new Uint32Array(0)];
+    return ['', new Uint16Array(0), new Uint32Array(0)];
   }
-  parts.push('');
-  return [parts.join('\0'), Uint32Array.from(lengths)];
+  const heads = new Uint16Array(total);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const head = lengths[3 * i + 2];
+    copyUnits(values[i], head, heads, at);
+    at += head;
+  }
+  keys.push('');
+  return [keys.join('\0'), heads, Uint32Array.from(lengths)];
+}
+
+/** `[length, units]`: the value of `key`'s length and its first `limit` UTF-16 units (a
+ *  Uint16Array, `unitsOf`), or null when there is none or localStorage is refused. */
+export function readStoredUnits(key, limit) {
+  let value;
+  try {
+    value = globalThis.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+  if (value === null) return null;
+  return [value.length, unitsOf(value, Math.min(limit, value.length))];
+}
+
+let scratch = new Uint16Array(1024);
+
+/** The first `count` UTF-16 units of `text`, as a Uint16Array that is valid until the next call
+ *  (the core copies it at once; one reused buffer saves an allocation a read). */
+export function unitsOf(text, count = text.length) {
+  if (scratch.length < count) scratch = new Uint16Array(Math.max(count, 2 * scratch.length));
+  copyUnits(text, count, scratch, 0);
+  return scratch.subarray(0, count);
 }
 
 const META = 'meta';

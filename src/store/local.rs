@@ -3,32 +3,20 @@
 
 use super::platform::Platform;
 use crate::core::engine::store::{LocalStore, StoreError, StoredHead};
-use js_sys::{Array, JsString, Uint32Array};
+use js_sys::{Array, Uint16Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The same `Storage` object, with a `getItem` that hands back the JS string unconverted:
-    /// start-up only needs each value's length and head, not its UTF-8 copy.
-    #[wasm_bindgen(extends = js_sys::Object)]
-    type RawStorage;
-
-    #[wasm_bindgen(method, js_name = getItem, catch)]
-    fn get_item(this: &RawStorage, key: &str) -> Result<Option<JsString>, JsValue>;
-}
 
 /// The page's localStorage, when there is one.
 #[derive(Debug)]
 pub struct BrowserLocalStore {
     storage: Option<Storage>,
-    /// Whose `readStorageHeads` is start-up's one call.
+    /// Whose `readStorageHeads` is start-up's one call and `readStoredUnits` every value read.
     platform: Platform,
 }
 
 impl BrowserLocalStore {
-    /// The window's localStorage (none when it is missing or refused), read at start-up through
-    /// `platform`.
+    /// The window's localStorage (none when it is missing or refused), read through `platform`.
     pub fn new(platform: Platform) -> Self {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         Self { storage, platform }
@@ -36,11 +24,11 @@ impl BrowserLocalStore {
 }
 
 /// The entries `readStorageHeads` found (see there); None if they do not parse.
-fn unpack_heads(text: &str, lengths: &[u32]) -> Option<Vec<StoredHead>> {
-    // The next `units` UTF-16 units of `text` from `at`, and the NUL after them. (A lone
+fn unpack_heads(keys: &str, heads: &[u16], lengths: &[u32]) -> Option<Vec<StoredHead>> {
+    // The next `units` UTF-16 units of `keys` from `at`, and the NUL after them. (A lone
     // surrogate crossed as U+FFFD: one unit still.)
-    fn part<'a>(text: &'a str, at: &mut usize, units: u32) -> Option<&'a str> {
-        let rest = text.get(*at..)?;
+    fn key<'a>(keys: &'a str, at: &mut usize, units: u32) -> Option<&'a str> {
+        let rest = keys.get(*at..)?;
         let (mut counted, mut end) = (0, 0);
         let mut chars = rest.chars();
         while counted < units as usize {
@@ -54,18 +42,21 @@ fn unpack_heads(text: &str, lengths: &[u32]) -> Option<Vec<StoredHead>> {
         *at += end + 1;
         Some(&rest[..end])
     }
-    let mut at = 0;
-    let heads = lengths
+    let (mut at, mut head_at) = (0, 0);
+    let found = lengths
         .chunks_exact(3)
         .map(|entry| {
+            let head = heads.get(head_at..head_at + entry[2] as usize)?.to_vec();
+            head_at += head.len();
             Some(StoredHead {
-                storage_key: part(text, &mut at, entry[0])?.to_string(),
+                storage_key: key(keys, &mut at, entry[0])?.to_string(),
                 total_units: entry[1] as usize,
-                head: part(text, &mut at, entry[2])?.to_string(),
+                head,
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    (at == text.len() && lengths.len().is_multiple_of(3)).then_some(heads)
+    let whole = at == keys.len() && head_at == heads.len() && lengths.len().is_multiple_of(3);
+    whole.then_some(found)
 }
 
 fn is_quota_error(error: &JsValue) -> bool {
@@ -96,23 +87,30 @@ impl LocalStore for BrowserLocalStore {
             .ok()
             .and_then(|found| {
                 let found: Array = found.dyn_into().ok()?;
-                let text = found.get(0).as_string()?;
-                let lengths: Uint32Array = found.get(1).dyn_into().ok()?;
-                unpack_heads(&text, &lengths.to_vec())
+                let keys = found.get(0).as_string()?;
+                let heads: Uint16Array = found.get(1).dyn_into().ok()?;
+                let lengths: Uint32Array = found.get(2).dyn_into().ok()?;
+                unpack_heads(&keys, &heads.to_vec(), &lengths.to_vec())
             });
         found.unwrap_or_default()
     }
 
-    fn head(&self, key: &str, units: usize) -> Option<(usize, String)> {
-        let raw: &RawStorage = self.storage.as_ref()?.unchecked_ref();
-        let value = raw.get_item(key).ok().flatten()?;
-        let len = value.length() as usize;
-        let head = value.slice(0, units.min(len) as u32);
-        Some((len, String::from(head)))
+    fn head(&self, key: &str, units: usize) -> Option<(usize, Vec<u16>)> {
+        self.storage.as_ref()?;
+        let limit = u32::try_from(units).unwrap_or(u32::MAX);
+        let found: Array = self
+            .platform
+            .read_stored_units(key, limit)
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let length = found.get(0).as_f64()? as usize;
+        let units: Uint16Array = found.get(1).dyn_into().ok()?;
+        Some((length, units.to_vec()))
     }
 
-    fn get(&self, key: &str) -> Option<String> {
-        self.storage.as_ref()?.get_item(key).ok().flatten()
+    fn get(&self, key: &str) -> Option<Vec<u16>> {
+        self.head(key, usize::MAX).map(|(_, units)| units)
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {

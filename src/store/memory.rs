@@ -51,6 +51,11 @@ impl MemoryLocalStore {
     pub fn plant(&self, key: &str, value: &str) {
         self.0.borrow_mut().items.insert(key.into(), value.into());
     }
+
+    /// The value stored under `key`, as the string it is (tests read and edit it).
+    pub fn value(&self, key: &str) -> Option<String> {
+        self.0.borrow().items.get(key).cloned()
+    }
 }
 
 impl LocalStore for MemoryLocalStore {
@@ -78,15 +83,14 @@ impl LocalStore for MemoryLocalStore {
             .collect()
     }
 
-    fn head(&self, key: &str, n: usize) -> Option<(usize, String)> {
+    fn head(&self, key: &str, n: usize) -> Option<(usize, Vec<u16>)> {
         let inner = self.0.borrow();
         let value = inner.items.get(key)?;
-        let head: Vec<u16> = value.encode_utf16().take(n).collect();
-        Some((units(value), String::from_utf16_lossy(&head)))
+        Some((units(value), value.encode_utf16().take(n).collect()))
     }
 
-    fn get(&self, key: &str) -> Option<String> {
-        self.0.borrow().items.get(key).cloned()
+    fn get(&self, key: &str) -> Option<Vec<u16>> {
+        Some(self.0.borrow().items.get(key)?.encode_utf16().collect())
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {

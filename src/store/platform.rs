@@ -7,18 +7,22 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The module `pkg/lib/platform.js` (any object with its two functions).
+    /// The module `pkg/lib/platform.js` (any object with its functions).
     #[derive(Debug, Clone)]
     pub type Platform;
 
-    /// `[text, lengths]`: every localStorage key starting with `prefix`, its value's length and
-    /// first `units` units (see the JS).
+    /// `[keys, heads, lengths]`: every localStorage key starting with `prefix`, its value's
+    /// length and first `units` units (see the JS).
     #[wasm_bindgen(method, js_name = readStorageHeads, catch)]
     pub fn read_storage_heads(
         this: &Platform,
         prefix: &str,
         units: u32,
     ) -> Result<JsValue, JsValue>;
+
+    /// `[length, units]` of the value of `key` (its first `limit` UTF-16 units), or null.
+    #[wasm_bindgen(method, js_name = readStoredUnits, catch)]
+    pub fn read_stored_units(this: &Platform, key: &str, limit: u32) -> Result<JsValue, JsValue>;
 
     /// Resolves to a `Database`; `on_lost` is called once if another page deletes or upgrades it.
     #[wasm_bindgen(method, js_name = openDatabase, catch)]

@@ -20,9 +20,11 @@ pub fn pack_value(json: &str, compress_above: usize) -> String {
     text::pack(&codec::encode(json.as_bytes(), compress_above))
 }
 
-/// The inverse of `packValue`; anything it did not make fails with code `CORRUPT_ENTRY`.
+/// The inverse of `packValue`, given the packed string's UTF-16 units as the cache reads them
+/// from localStorage (`unitsOf` in `pkg/lib/platform.js`); anything `packValue` did not make
+/// fails with code `CORRUPT_ENTRY`.
 #[wasm_bindgen(js_name = unpackValue)]
-pub fn unpack_value(packed: &str) -> Result<String, JsValue> {
+pub fn unpack_value(packed: &[u16]) -> Result<String, JsValue> {
     let raw = text::unpack(packed)
         .and_then(|bytes| codec::decode(&bytes))
         .map_err(convert::error)?;

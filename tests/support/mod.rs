@@ -9,6 +9,8 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = readStorageHeads)]
     static READ_STORAGE_HEADS: Function;
+    #[wasm_bindgen(thread_local_v2, js_name = readStoredUnits)]
+    static READ_STORED_UNITS: Function;
     #[wasm_bindgen(thread_local_v2, js_name = openDatabase)]
     static OPEN_DATABASE: Function;
 }
@@ -18,6 +20,7 @@ pub fn platform() -> Platform {
     let platform = Object::new();
     for (name, function) in [
         ("readStorageHeads", READ_STORAGE_HEADS.with(Function::clone)),
+        ("readStoredUnits", READ_STORED_UNITS.with(Function::clone)),
         ("openDatabase", OPEN_DATABASE.with(Function::clone)),
     ] {
         Reflect::set(&platform, &name.into(), &function).expect("a plain object takes properties");

@@ -179,7 +179,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         storage_key: &str,
         key: &str,
         total: usize,
-        mut head: String,
+        mut head: Vec<u16>,
     ) -> Result<(Meta, usize), Error> {
         let meta_units = record::local_meta_units(&head)?;
         if record::HEAD_UNITS + meta_units > HEAD_READ_UNITS {

@@ -267,7 +267,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         match self.decode_model(&value) {
             Ok(model) => {
                 self.predictor.adopt(model);
-                let cost = charged_bytes(units(&key), units(&value));
+                let cost = charged_bytes(units(&key), value.len());
                 if cost <= self.config.local_storage_bytes {
                     self.reserve_for_model(cost);
                 } else {
@@ -283,7 +283,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
     }
 
-    fn decode_model(&self, value: &str) -> Result<Model, String> {
+    fn decode_model(&self, value: &[u16]) -> Result<Model, String> {
         let bytes = text::unpack(value).map_err(|e| e.to_string())?;
         let (seal, envelope) = bytes
             .split_first_chunk::<MODEL_SEAL_LEN>()

@@ -1,6 +1,7 @@
 //! The `LocalStore` trait: how the engine touches a synchronous string store that counts the way
-//! localStorage does (UTF-16 units of keys and values against an origin-wide quota). Backends live
-//! in `crate::store`: localStorage in the browser, an in-process map for native tests.
+//! localStorage does (UTF-16 units of keys and values against an origin-wide quota). Values are
+//! read as their UTF-16 units, which is what packed text is made of (no UTF-8 copy in between).
+//! Backends live in `crate::store`: localStorage in the browser, an in-process map for native tests.
 
 /// Why a store refused a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub struct StoredHead {
     /// The whole value's length in UTF-16 units.
     pub total_units: usize,
     /// The value's first units (all of it when shorter).
-    pub head: String,
+    pub head: Vec<u16>,
 }
 
 /// A synchronous string store that counts like localStorage.
@@ -29,9 +30,9 @@ pub trait LocalStore {
     /// `head` of every key that starts with `prefix`, in no particular order: start-up's one read.
     fn heads_with_prefix(&self, prefix: &str, units: usize) -> Vec<StoredHead>;
     /// The value's length in UTF-16 units and its first `units` units.
-    fn head(&self, key: &str, units: usize) -> Option<(usize, String)>;
-    /// The whole value of `key`.
-    fn get(&self, key: &str) -> Option<String>;
+    fn head(&self, key: &str, units: usize) -> Option<(usize, Vec<u16>)>;
+    /// The whole value of `key`, as its UTF-16 units.
+    fn get(&self, key: &str) -> Option<Vec<u16>>;
     /// Writes `value` under `key`, or says why the store refused.
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Removes `key`; an error says why the store refused (the value may still be there).

@@ -204,34 +204,32 @@ pub fn local_value(meta: &Meta, seed: u32, payload: &[u8]) -> String {
 }
 
 /// Reads the metadata part's length from the first `HEAD_UNITS` units of a localStorage value.
-pub fn local_meta_units(head: &str) -> Result<usize> {
+pub fn local_meta_units(head: &[u16]) -> Result<usize> {
     Ok(text::unpack_header(head)? as usize)
 }
 
-/// Splits a localStorage value (or its first `HEAD_UNITS + meta units` units) into metadata and,
-/// when present, the payload envelope.
-pub fn parse_local_meta(value: &str, seed: u32) -> Result<Meta> {
-    let (meta_text, _) = split_local(value)?;
-    Meta::from_bytes(&codec::decode(&text::unpack(meta_text)?)?, seed)
+/// Splits a localStorage value's UTF-16 units (or its first `HEAD_UNITS + meta units` units)
+/// into metadata and, when present, the payload envelope.
+pub fn parse_local_meta(value: &[u16], seed: u32) -> Result<Meta> {
+    let (meta_units, _) = split_local(value)?;
+    Meta::from_bytes(&codec::decode(&text::unpack(meta_units)?)?, seed)
 }
 
-/// The payload envelope of a full localStorage value.
-pub fn local_payload(value: &str) -> Result<Vec<u8>> {
-    let (_, payload_text) = split_local(value)?;
-    text::unpack(payload_text)
+/// The payload envelope of a full localStorage value, from its UTF-16 units.
+pub fn local_payload(value: &[u16]) -> Result<Vec<u8>> {
+    let (_, payload_units) = split_local(value)?;
+    text::unpack(payload_units)
 }
 
-fn split_local(value: &str) -> Result<(&str, &str)> {
-    // Packed units are 3 UTF-8 bytes each, so unit offsets are byte offsets times three.
+fn split_local(value: &[u16]) -> Result<(&[u16], &[u16])> {
     let head = value
-        .get(..HEAD_UNITS * 3)
+        .get(..HEAD_UNITS)
         .ok_or(Error::Corrupt(Corruption::ValueShorterThanHeader))?;
-    let meta_units = local_meta_units(head)?;
-    let meta_end = (HEAD_UNITS + meta_units) * 3;
-    let meta_text = value
-        .get(HEAD_UNITS * 3..meta_end)
+    let meta_end = HEAD_UNITS + local_meta_units(head)?;
+    let meta = value
+        .get(HEAD_UNITS..meta_end)
         .ok_or(Error::Corrupt(Corruption::MetadataCutShort))?;
-    Ok((meta_text, &value[meta_end..]))
+    Ok((meta, &value[meta_end..]))
 }
 
 #[cfg(test)]
@@ -308,22 +306,25 @@ mod tests {
     fn local_values_split_back_into_meta_and_payload() {
         let json = br#"[{"id":1,"amount":10},{"id":2,"amount":20}]"#.repeat(40);
         let payload = codec::encode(&json, 512);
-        let value = local_value(&meta(), SEED, &payload);
+        let value = text::units(&local_value(&meta(), SEED, &payload));
         assert_eq!(parse_local_meta(&value, SEED).unwrap(), meta());
         assert_eq!(
             codec::decode(&local_payload(&value).unwrap()).unwrap(),
             json
         );
         // Start-up reads only the head: header plus metadata.
-        let head_units = HEAD_UNITS + local_meta_units(&value[..HEAD_UNITS * 3]).unwrap();
-        let head: String = value.chars().take(head_units).collect();
-        assert_eq!(parse_local_meta(&head, SEED).unwrap(), meta());
+        let head_units = HEAD_UNITS + local_meta_units(&value[..HEAD_UNITS]).unwrap();
+        assert_eq!(
+            parse_local_meta(&value[..head_units], SEED).unwrap(),
+            meta()
+        );
     }
 
     #[test]
     fn foreign_and_damaged_values_are_corrupt() {
-        let value = local_value(&meta(), SEED, &codec::encode(b"{}", 512));
-        for bad in ["", "{\"json\":1}", &value[..3], &value[..value.len() - 3]] {
+        let value = text::units(&local_value(&meta(), SEED, &codec::encode(b"{}", 512)));
+        let json = text::units("{\"json\":1}");
+        for bad in [&[][..], &json, &value[..1], &value[..value.len() - 1]] {
             let parsed = parse_local_meta(bad, SEED)
                 .and_then(|_| local_payload(bad).and_then(|p| codec::decode(&p)));
             assert!(parsed.is_err(), "{bad:?}");
@@ -337,9 +338,9 @@ mod tests {
         }
 
         #[test]
-        fn arbitrary_local_values_never_panic(text in ".{0,40}") {
-            let _ = parse_local_meta(&text, SEED);
-            let _ = local_payload(&text);
+        fn arbitrary_local_values_never_panic(units in proptest::collection::vec(any::<u16>(), 0..40)) {
+            let _ = parse_local_meta(&units, SEED);
+            let _ = local_payload(&units);
         }
     }
 }

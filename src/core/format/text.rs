@@ -47,48 +47,37 @@ pub fn pack(bytes: &[u8]) -> String {
     out
 }
 
-/// Unpacks a string made by `pack`; anything else is `Error::Corrupt`.
-pub fn unpack(text: &str) -> Result<Vec<u8>> {
+/// Unpacks the UTF-16 units of a string made by `pack` (as the page hands them over, with no
+/// UTF-8 copy in between); anything else is `Error::Corrupt`.
+pub fn unpack(units: &[u16]) -> Result<Vec<u8>> {
     let corrupt = |why: &'static str| Error::Corrupt(Corruption::PackedText(why));
-    // Every packed unit is 3 bytes of UTF-8, so the units are read from the bytes directly:
-    // a 3-byte lead (0xE0..=0xEF) starts a whole char in a valid `str`.
-    let units = text.as_bytes();
-    let value_at = |at: usize| -> Option<u32> {
-        let c = units.get(at..at + 3)?;
-        if c[0] & 0xF0 != 0xE0 {
-            return None;
-        }
-        let code =
-            u32::from(c[0] & 0x0F) << 12 | u32::from(c[1] & 0x3F) << 6 | u32::from(c[2] & 0x3F);
-        code.checked_sub(BASE).filter(|&v| v <= MASK)
-    };
-    if units.is_empty() {
+    let Some((&first, data)) = units.split_first() else {
         return Err(corrupt("empty"));
-    }
-    let pad = value_at(0).ok_or_else(|| corrupt("bad header unit"))?;
-    if !units.len().is_multiple_of(3) {
-        return Err(corrupt("unit outside the packed range"));
-    }
-    let data_units = (units.len() / 3 - 1) as u64;
-    let data_bits = data_units * u64::from(BITS);
+    };
+    let pad = value(first).ok_or_else(|| corrupt("bad header unit"))?;
+    let data_bits = data.len() as u64 * u64::from(BITS);
     if pad >= BITS || u64::from(pad) > data_bits || !(data_bits - u64::from(pad)).is_multiple_of(8)
     {
         return Err(corrupt("impossible padding"));
     }
     let byte_len = ((data_bits - u64::from(pad)) / 8) as usize;
-    let mut out = Vec::with_capacity(byte_len);
+    // Every unit completes one byte or two. Bytes are taken as they complete, padding included:
+    // a padding of 8 bits or more ends in one whole byte of it, which must be zero like the rest.
+    let mut out = Vec::with_capacity(byte_len + 1);
     let (mut acc, mut nbits) = (0u32, 0u32);
-    for at in (3..units.len()).step_by(3) {
-        let v = value_at(at).ok_or_else(|| corrupt("unit outside the packed range"))?;
+    for &unit in data {
+        let v = value(unit).ok_or_else(|| corrupt("unit outside the packed range"))?;
         acc = (acc << BITS) | v;
-        nbits += BITS;
-        while nbits >= 8 && out.len() < byte_len {
+        nbits += BITS - 8;
+        out.push((acc >> nbits) as u8);
+        if nbits >= 8 {
             nbits -= 8;
             out.push((acc >> nbits) as u8);
         }
         acc &= (1 << nbits) - 1;
     }
-    if out.len() != byte_len || acc != 0 {
+    let padding_byte = out.len() == byte_len + 1 && out.pop() == Some(0);
+    if out.len() != byte_len || !(padding_byte || pad < 8) || acc != 0 {
         return Err(corrupt("length or padding does not match"));
     }
     Ok(out)
@@ -102,10 +91,10 @@ pub fn pack_header(n: u32) -> String {
         .collect()
 }
 
-/// Reads the number written by `pack_header` from the start of `text`.
-pub fn unpack_header(text: &str) -> Result<u32> {
-    let mut chars = text.chars();
-    match (chars.next().and_then(value), chars.next().and_then(value)) {
+/// Reads the number written by `pack_header` from the first two of `units`.
+pub fn unpack_header(units: &[u16]) -> Result<u32> {
+    let at = |i: usize| units.get(i).copied().and_then(value);
+    match (at(0), at(1)) {
         (Some(high), Some(low)) => Ok((high << BITS) | low),
         _ => Err(Error::Corrupt(Corruption::PackedText(
             "header missing or out of range",
@@ -113,9 +102,15 @@ pub fn unpack_header(text: &str) -> Result<u32> {
     }
 }
 
-fn value(c: char) -> Option<u32> {
-    let v = (c as u32).checked_sub(BASE)?;
+/// The 15 bits a unit of the packed alphabet carries.
+fn value(unit: u16) -> Option<u32> {
+    let v = u32::from(unit).checked_sub(BASE)?;
     (v <= MASK).then_some(v)
+}
+
+/// The UTF-16 units of `text`, as the page reads them from localStorage (what `unpack` takes).
+pub fn units(text: &str) -> Vec<u16> {
+    text.encode_utf16().collect()
 }
 
 #[cfg(test)]
@@ -129,26 +124,30 @@ mod tests {
         let packed = pack(&bytes);
         assert_eq!(packed.encode_utf16().count(), 1 + 8_000);
         assert_eq!(packed.encode_utf16().count(), packed_units(bytes.len()));
-        assert_eq!(unpack(&packed).unwrap(), bytes);
+        assert_eq!(unpack(&units(&packed)).unwrap(), bytes);
     }
 
     #[test]
     fn empty_and_tiny_inputs_round_trip() {
         for len in 0..40 {
             let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(97)).collect();
-            assert_eq!(unpack(&pack(&bytes)).unwrap(), bytes, "length {len}");
+            assert_eq!(
+                unpack(&units(&pack(&bytes))).unwrap(),
+                bytes,
+                "length {len}"
+            );
         }
     }
 
     #[test]
     fn foreign_text_is_rejected() {
-        assert!(unpack("").is_err());
-        assert!(unpack("{\"json\":true}").is_err());
+        assert!(unpack(&[]).is_err());
+        assert!(unpack(&units("{\"json\":true}")).is_err());
         let mut packed = pack(b"hello, world");
         packed.push('x');
-        assert!(unpack(&packed).is_err());
+        assert!(unpack(&units(&packed)).is_err());
         let truncated: String = pack(b"hello, world").chars().take(3).collect();
-        assert!(unpack(&truncated).is_err());
+        assert!(unpack(&units(&truncated)).is_err());
         // A unit outside the packed range, in each position and of each UTF-8 width: below
         // BASE, past BASE + MASK, one, two and four bytes long.
         let packed: Vec<char> = pack(b"0123456789abcdef").chars().collect();
@@ -164,12 +163,32 @@ mod tests {
                 let mut damaged = packed.clone();
                 damaged[at] = stranger;
                 let text: String = damaged.iter().collect();
-                assert!(unpack(&text).is_err(), "{stranger:?} at {at}");
+                assert!(unpack(&units(&text)).is_err(), "{stranger:?} at {at}");
                 // Also when the lengths in bytes would still be a multiple of three.
                 damaged.insert(at, stranger);
                 damaged.insert(at, stranger);
                 let text: String = damaged.iter().collect();
-                assert!(unpack(&text).is_err(), "{stranger:?} three times at {at}");
+                assert!(
+                    unpack(&units(&text)).is_err(),
+                    "{stranger:?} three times at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn any_padding_bit_set_is_rejected() {
+        for len in 1..40 {
+            let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(31)).collect();
+            let packed = units(&pack(&bytes));
+            let pad = u32::from(packed[0]) - BASE;
+            for bit in 0..pad {
+                let mut damaged = packed.clone();
+                *damaged.last_mut().unwrap() ^= 1 << bit;
+                assert!(
+                    unpack(&damaged).is_err(),
+                    "length {len}, padding bit {bit} of {pad}"
+                );
             }
         }
     }
@@ -179,9 +198,9 @@ mod tests {
         for n in [0, 1, 32_767, 32_768, (1 << 30) - 1] {
             let head = pack_header(n);
             assert_eq!(head.encode_utf16().count(), 2);
-            assert_eq!(unpack_header(&head).unwrap(), n);
+            assert_eq!(unpack_header(&units(&head)).unwrap(), n);
         }
-        assert!(unpack_header("ab").is_err());
+        assert!(unpack_header(&units("ab")).is_err());
     }
 
     proptest! {
@@ -190,30 +209,30 @@ mod tests {
             let packed = pack(&bytes);
             prop_assert!(packed.chars().all(|c| !(0xD800..0xE000).contains(&(c as u32))));
             prop_assert_eq!(packed.encode_utf16().count(), packed_units(bytes.len()));
-            prop_assert_eq!(unpack(&packed).unwrap(), bytes);
+            prop_assert_eq!(unpack(&units(&packed)).unwrap(), bytes);
         }
 
         #[test]
         fn arbitrary_text_never_panics(text in ".{0,64}") {
-            let _ = unpack(&text);
+            let _ = unpack(&units(&text));
         }
 
         #[test]
-        fn text_in_the_packed_alphabet_unpacks_as_the_char_by_char_reading(
-            mut units in proptest::collection::vec(0x4DF0u32..0xCE10, 0..64),
+        fn text_in_the_packed_alphabet_unpacks_as_the_bit_by_bit_reading(
+            mut codes in proptest::collection::vec(0x4DF0u32..0xCE10, 0..64),
             well_formed in any::<bool>(),
         ) {
-            // Unpacking reads units from UTF-8 bytes; this is what reading them as chars gives.
+            // This is what reading the units one by one as a sequence of bits gives.
             // Half the cases get the padding a packed string has, so that both outcomes occur.
-            if well_formed && !units.is_empty() {
-                let pad = ((units.len() - 1) * 15 % 8) as u32;
-                units[0] = BASE + pad;
-                if let Some(last) = units.get_mut(1..).and_then(|d| d.last_mut()) {
+            if well_formed && !codes.is_empty() {
+                let pad = ((codes.len() - 1) * 15 % 8) as u32;
+                codes[0] = BASE + pad;
+                if let Some(last) = codes.get_mut(1..).and_then(|d| d.last_mut()) {
                     *last = BASE + ((last.saturating_sub(BASE) & MASK) >> pad << pad);
                 }
             }
-            let text: String = units.iter().filter_map(|&u| char::from_u32(u)).collect();
-            let values: Option<Vec<u32>> = text.chars().map(value).collect();
+            let text: String = codes.iter().filter_map(|&u| char::from_u32(u)).collect();
+            let values: Option<Vec<u32>> = text.encode_utf16().map(value).collect();
             let expected = match values.as_deref() {
                 None | Some([]) => None,
                 Some([pad, data @ ..]) => {
@@ -227,7 +246,7 @@ mod tests {
                     }).filter(|(tail, _)| tail.iter().all(|b| !b)).map(|(_, bytes)| bytes)
                 }
             };
-            prop_assert_eq!(unpack(&text).ok(), expected);
+            prop_assert_eq!(unpack(&units(&text)).ok(), expected);
         }
 
         #[test]
@@ -235,7 +254,7 @@ mod tests {
             let packed: Vec<char> = pack(&bytes).chars().collect();
             let keep = keep.index(packed.len());
             let cut: String = packed[..keep].iter().collect();
-            if let Ok(out) = unpack(&cut) {
+            if let Ok(out) = unpack(&units(&cut)) {
                 prop_assert!(out.len() < bytes.len());
             }
         }

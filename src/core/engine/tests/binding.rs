@@ -39,7 +39,7 @@ fn a_value_copied_to_another_namespace_or_version_is_a_miss_and_a_fault() {
     let mut a = open_as(&clock, &local, "crm", 1.0);
     a.set("company:42", &json_of(42), SetOptions::default())
         .unwrap();
-    let value = local.get(&stored("crm", 1, "company:42")).unwrap();
+    let value = local.value(&stored("crm", 1, "company:42")).unwrap();
     local.plant(&stored("hr", 1, "company:42"), &value);
     local.plant(&stored("crm", 2, "company:42"), &value);
 
@@ -58,8 +58,8 @@ fn a_value_copied_to_another_namespace_or_version_is_a_miss_and_a_fault() {
         );
     }
     // The copy under crm v2 was purged as another version's, the hr copy as corrupt.
-    assert!(local.get(&stored("hr", 1, "company:42")).is_none());
-    assert!(local.get(&stored("crm", 2, "company:42")).is_none());
+    assert!(local.value(&stored("hr", 1, "company:42")).is_none());
+    assert!(local.value(&stored("crm", 2, "company:42")).is_none());
 }
 
 #[test]
@@ -73,8 +73,8 @@ fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
         .set("b", br#"{"v":"bbbb"}"#, SetOptions::default())
         .unwrap();
     let (va, vb) = (
-        local.get(&stored("default", 1, "a")).unwrap(),
-        local.get(&stored("default", 1, "b")).unwrap(),
+        local.value(&stored("default", 1, "a")).unwrap(),
+        local.value(&stored("default", 1, "b")).unwrap(),
     );
     assert_eq!(va.len(), vb.len());
     // Header and metadata of a, then b's payload envelope (both end with equal-length payloads).
@@ -87,7 +87,7 @@ fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
     local.plant(&stored("default", 1, "a"), &spliced);
     assert_eq!(idb.get(&mut engine, "a"), None);
     assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY a"]);
-    assert!(local.get(&stored("default", 1, "a")).is_none());
+    assert!(local.value(&stored("default", 1, "a")).is_none());
     assert_eq!(idb.get(&mut engine, "b").unwrap(), r#"{"v":"bbbb"}"#);
 }
 
@@ -138,10 +138,10 @@ fn a_well_sealed_payload_that_is_not_utf8_reads_as_a_miss() {
     let (mut engine, _clock, local, mut idb, _config) = persistence_fixture();
     let not_text = [0xff, 0xfe, 0x7b, 0x7d];
     engine.set("bin", &not_text, SetOptions::default()).unwrap();
-    assert!(local.get(&stored("default", 1, "bin")).is_some());
+    assert!(local.value(&stored("default", 1, "bin")).is_some());
     assert_eq!(idb.get(&mut engine, "bin"), None);
     assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY bin"]);
-    assert!(local.get(&stored("default", 1, "bin")).is_none());
+    assert!(local.value(&stored("default", 1, "bin")).is_none());
 }
 
 #[test]
@@ -160,11 +160,11 @@ fn the_previous_releases_format_is_purged_without_a_fault() {
     idb.flush(&mut engine);
     // Rewrite both as format 1 did: format bytes 1 in the metadata envelope and record.
     let key = stored("default", 1, "old");
-    let value = local.get(&key).unwrap();
+    let value = local.value(&key).unwrap();
     let (head, rest) = value.split_at(record::HEAD_UNITS * 3);
-    let meta_units = record::local_meta_units(head).unwrap();
+    let meta_units = record::local_meta_units(&text::units(head)).unwrap();
     let (meta_text, payload_text) = rest.split_at(meta_units * 3);
-    let mut envelope = text::unpack(meta_text).unwrap();
+    let mut envelope = text::unpack(&text::units(meta_text)).unwrap();
     envelope[2] = 1;
     local.plant(
         &key,
@@ -177,7 +177,7 @@ fn the_previous_releases_format_is_purged_without_a_fault() {
     assert_eq!(idb.get(&mut reloaded, "old"), None);
     assert_eq!(idb.get(&mut reloaded, "old-idb"), None);
     idb.flush(&mut reloaded);
-    assert!(local.get(&key).is_none());
+    assert!(local.value(&key).is_none());
     assert!(idb.records.is_empty());
     assert_eq!(reloaded.stats().faults, 0);
 }
@@ -198,6 +198,6 @@ fn a_hit_the_face_cannot_parse_is_taken_back_as_a_corrupt_miss() {
     assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY k"]);
     let stats = engine.stats();
     assert_eq!((stats.hits, stats.misses, stats.local.hits), (0, 1, 0));
-    assert!(local.get(&stored("default", 1, "k")).is_none());
+    assert!(local.value(&stored("default", 1, "k")).is_none());
     assert!(!engine.has("k").unwrap());
 }

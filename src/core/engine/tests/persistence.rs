@@ -202,7 +202,7 @@ fn a_real_quota_smaller_than_the_budget_is_handled_and_foreign_keys_are_left_alo
         "{log:?}"
     );
     assert!(engine.stats().faults > 0);
-    assert_eq!(local.get("app:settings").unwrap(), "s".repeat(1_000));
+    assert_eq!(local.value("app:settings").unwrap(), "s".repeat(1_000));
     // IndexedDB is unavailable here: the newest entries stay readable from localStorage.
     assert_rows_readable(&mut idb, &mut engine, 95..100);
 }
@@ -275,20 +275,20 @@ fn damaged_or_foreign_values_read_as_misses_with_a_fault() {
         engine.set(key, &json_of(7), SetOptions::default()).unwrap();
     }
     let stored = |key: &str| format!("smartcache:7:default:1:{key}");
-    let good = local.get(&stored("truncated")).unwrap();
+    let good = local.value(&stored("truncated")).unwrap();
     let cut: String = good.chars().take(good.chars().count() - 2).collect();
     local.plant(&stored("truncated"), &cut);
-    let mut edited: Vec<char> = local.get(&stored("edited")).unwrap().chars().collect();
+    let mut edited: Vec<char> = local.value(&stored("edited")).unwrap().chars().collect();
     let last = edited.len() - 1;
     edited[last] = char::from_u32(edited[last] as u32 ^ 1).unwrap();
     local.plant(&stored("edited"), &edited.into_iter().collect::<String>());
-    local.plant(&stored("moved"), &local.get(&stored("json")).unwrap());
+    local.plant(&stored("moved"), &local.value(&stored("json")).unwrap());
     local.plant(&stored("json"), r#"{"id":7}"#);
 
     // Read now: each reads as a miss, is removed, and counts as a fault.
     for key in ["edited", "json"] {
         assert_eq!(idb.get(&mut engine, key), None, "{key}");
-        assert!(local.get(&stored(key)).is_none());
+        assert!(local.value(&stored(key)).is_none());
     }
     assert_eq!(engine.stats().faults, 2);
     // Or found at start-up.

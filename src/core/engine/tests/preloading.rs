@@ -295,7 +295,7 @@ fn the_model_survives_a_reload_within_the_local_budget() {
     engine.save_model(true);
     let key = "smartcache-predict:7:default";
     let units_held = local
-        .get(key)
+        .value(key)
         .map(|v| units(key) + units(&v))
         .expect("saved");
     let cost = 2 * units_held as u64;
@@ -325,7 +325,7 @@ fn the_model_survives_a_reload_within_the_local_budget() {
         ..config.clone()
     };
     let mut engine = Engine::open(clock.clone(), off, local.clone());
-    assert!(local.get(key).is_none());
+    assert!(local.value(key).is_none());
     assert_eq!(engine.stats().predict.mode, "off");
 }
 
@@ -335,7 +335,7 @@ fn a_damaged_or_foreign_model_is_discarded_with_a_fault() {
     learn_company_then_payments(&mut engine, &clock);
     engine.save_model(true);
     let key = "smartcache-predict:7:default";
-    let good = local.get(key).unwrap();
+    let good = local.value(key).unwrap();
     let mut damaged: Vec<char> = good.chars().collect();
     let at = damaged.len() / 2;
     damaged[at] = char::from_u32(damaged[at] as u32 ^ 1).unwrap();
@@ -357,7 +357,7 @@ fn a_damaged_or_foreign_model_is_discarded_with_a_fault() {
             .filter(|e| e.starts_with("fault"))
             .collect();
         assert_eq!(faults, ["fault CORRUPT_ENTRY -"], "{value:.20}");
-        assert!(local.get(store_key).is_none(), "removed");
+        assert!(local.value(store_key).is_none(), "removed");
         engine.set_idb_available(false, "not in this test");
         engine.set_loader_prefixes(vec!["payments:".into()]);
         read(&mut engine, &clock, "company:40");
@@ -384,7 +384,7 @@ fn the_saved_model_stays_within_its_bound_and_the_free_room() {
     }
     engine.save_model(true);
     let key = "smartcache-predict:7:default";
-    let value = local.get(key).unwrap();
+    let value = local.value(key).unwrap();
     let cost = 2 * (units(key) + units(&value)) as u64;
     assert!(cost <= preload::MAX_MODEL_BYTES, "{cost}");
     assert!(
@@ -402,7 +402,7 @@ fn the_saved_model_stays_within_its_bound_and_the_free_room() {
         small.lookup(&format!("report-{n}:summary")).unwrap();
     }
     small.save_model(true);
-    let value = local.get(key).unwrap();
+    let value = local.value(key).unwrap();
     let used = small.policies.local.weight() + 2 * (units(key) + units(&value)) as u64;
     assert!(used <= 30_000, "{used}");
     assert!(small.has("big").unwrap(), "no entry made room for it");
