@@ -48,17 +48,29 @@ pub fn xxh32(data: &[u8], seed: u32) -> u32 {
     h = h.wrapping_add(len as u32);
     let mut words = stripes.remainder().chunks_exact(4);
     for word in &mut words {
-        h = h
-            .wrapping_add(le(word).wrapping_mul(P3))
-            .rotate_left(17)
-            .wrapping_mul(P4);
+        h = mix_word(h, le(word));
     }
     for &byte in words.remainder() {
-        h = h
-            .wrapping_add(u32::from(byte).wrapping_mul(P5))
-            .rotate_left(11)
-            .wrapping_mul(P1);
+        h = mix_byte(h, byte);
     }
+    avalanche(h)
+}
+
+/// The tail's steps after the stripes: a whole word, then a byte.
+fn mix_word(h: u32, word: u32) -> u32 {
+    h.wrapping_add(word.wrapping_mul(P3))
+        .rotate_left(17)
+        .wrapping_mul(P4)
+}
+
+fn mix_byte(h: u32, byte: u8) -> u32 {
+    h.wrapping_add(u32::from(byte).wrapping_mul(P5))
+        .rotate_left(11)
+        .wrapping_mul(P1)
+}
+
+/// The final mixing of every bit into every other.
+fn avalanche(mut h: u32) -> u32 {
     h ^= h >> 15;
     h = h.wrapping_mul(P2);
     h ^= h >> 13;
@@ -71,8 +83,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// XXH32 read byte by byte, stripe by stripe, as the specification words it (the earlier
-    /// implementation): the model the lane-parallel one must equal.
+    /// XXH32's stripes read by indexing, lane by lane in a loop, as the specification words it
+    /// (the earlier implementation): the model the fixed-array lanes must equal.
     fn model(data: &[u8], seed: u32) -> u32 {
         let read =
             |at: usize| u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
@@ -99,23 +111,13 @@ mod tests {
         };
         h = h.wrapping_add(len as u32);
         while at + 4 <= len {
-            h = h
-                .wrapping_add(read(at).wrapping_mul(P3))
-                .rotate_left(17)
-                .wrapping_mul(P4);
+            h = mix_word(h, read(at));
             at += 4;
         }
         for &byte in &data[at..] {
-            h = h
-                .wrapping_add(u32::from(byte).wrapping_mul(P5))
-                .rotate_left(11)
-                .wrapping_mul(P1);
+            h = mix_byte(h, byte);
         }
-        h ^= h >> 15;
-        h = h.wrapping_mul(P2);
-        h ^= h >> 13;
-        h = h.wrapping_mul(P3);
-        h ^ (h >> 16)
+        avalanche(h)
     }
 
     proptest! {
