@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Reflect, JSON};
-use smartcache::core::format::text::units;
+use smartcache::core::format::text::utf16_units;
 use smartcache::web::{pack_value, unpack_value, WasmCache};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -53,7 +53,7 @@ fn json_corpus_survives_the_persistent_encoding() {
         let json = stringify(&value);
         for threshold in [0, 512, usize::MAX] {
             let packed = pack_value(&json, threshold);
-            let back = JSON::parse(&unpack_value(&units(&packed)).unwrap()).unwrap();
+            let back = JSON::parse(&unpack_value(&utf16_units(&packed)).unwrap()).unwrap();
             assert_eq!(stringify(&back), json, "threshold {threshold}");
         }
     }
@@ -68,7 +68,7 @@ fn packed_values_survive_local_storage() {
     storage.set_item("smartcache-test:corpus", &packed).unwrap();
     let read = storage.get_item("smartcache-test:corpus").unwrap().unwrap();
     assert_eq!(read, packed);
-    assert_eq!(unpack_value(&units(&read)).unwrap(), json);
+    assert_eq!(unpack_value(&utf16_units(&read)).unwrap(), json);
     // Compressed and packed, the corpus takes far fewer units than its JSON text.
     assert!(read.encode_utf16().count() * 3 < json.encode_utf16().count());
     storage.clear().unwrap();
@@ -78,12 +78,12 @@ fn packed_values_survive_local_storage() {
 fn foreign_or_damaged_text_is_corrupt() {
     for text in ["", "{\"a\":1}", "garbage text"] {
         assert_eq!(
-            code_of(unpack_value(&units(text)).unwrap_err()),
+            code_of(unpack_value(&utf16_units(text)).unwrap_err()),
             "CORRUPT_ENTRY"
         );
     }
     let packed = pack_value(r#"{"amount":100}"#, 0);
-    let mut damaged = units(&packed);
+    let mut damaged = utf16_units(&packed);
     damaged[5] ^= 1;
     assert_eq!(
         code_of(unpack_value(&damaged).unwrap_err()),

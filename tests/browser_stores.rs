@@ -7,7 +7,7 @@
 use smartcache::core::engine::store::{LocalStore, StoredHead};
 use smartcache::core::engine::IdbOp;
 use smartcache::core::format::record::{seal_seed, Meta};
-use smartcache::core::format::text::units;
+use smartcache::core::format::text::utf16_units;
 use smartcache::store::idb::{IdbError, IdbStore};
 use smartcache::store::local::BrowserLocalStore;
 use wasm_bindgen_test::*;
@@ -39,14 +39,17 @@ fn local_storage_head_reads_the_length_and_the_first_units_of_packed_text() {
     assert_eq!(total, 400);
     assert_eq!(
         head,
-        units("\u{4e00}\u{4e01}\u{4e02}\u{4e03}\u{4e00}\u{4e01}")
+        utf16_units("\u{4e00}\u{4e01}\u{4e02}\u{4e03}\u{4e00}\u{4e01}")
     );
     let (total, head) = store.head("other:k", 10).unwrap();
-    assert_eq!((total, head), (1, units("x")));
+    assert_eq!((total, head), (1, utf16_units("x")));
     assert_eq!(store.head("missing", 2), None);
     // A whole value, astral and lone-surrogate-free, unit for unit.
     store.set("other:e", "a\u{1f600}\u{4e00}").unwrap();
-    assert_eq!(store.get("other:e"), Some(units("a\u{1f600}\u{4e00}")));
+    assert_eq!(
+        store.get("other:e"),
+        Some(utf16_units("a\u{1f600}\u{4e00}"))
+    );
     assert_eq!(
         store.keys_with_prefix("smartcache:1:t:"),
         ["smartcache:1:t:1:k"]
@@ -92,12 +95,12 @@ fn local_storage_heads_are_read_in_one_call_as_head_reads_them_one_by_one() {
     assert_eq!(heads, expected);
     let long = heads.iter().find(|h| h.storage_key == long_key).unwrap();
     assert_eq!(long.total_units, 70_000);
-    assert_eq!(long.head, units(&"\u{4e00}".repeat(6)));
+    assert_eq!(long.head, utf16_units(&"\u{4e00}".repeat(6)));
     let emoji = heads
         .iter()
         .find(|h| h.storage_key.ends_with("emoji"))
         .unwrap();
-    assert_eq!(emoji.head, units(&packed)[..6]);
+    assert_eq!(emoji.head, utf16_units(&packed)[..6]);
     assert_eq!(store.heads_with_prefix("nothing:", 6), Vec::new());
 }
 

@@ -11,7 +11,7 @@ use smartcache::store::memory::MemoryLocalStore;
 
 fuzz_target!(|data: &[u8]| {
     let value = String::from_utf8_lossy(data);
-    let units = smartcache::core::format::text::units(&value);
+    let units = smartcache::core::format::text::utf16_units(&value);
     let _ = parse_local_meta(&units, seal_seed("default", 1));
     let _ = local_payload(&units);
     let local = MemoryLocalStore::default();

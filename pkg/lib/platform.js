@@ -1,8 +1,8 @@
 // What the core asks of the page, carried out in JavaScript where that is the shorter way: the
 // start-up read of localStorage in one call (crossing into wasm three times an entry cost more
-// than everything else the scan does), stored values as UTF-16 units, and IndexedDB (src/store/idb.rs decides what to write; a
-// driver in Rust took a fifth of the wasm). No imports: the wasm-bindgen tests load this file
-// on its own.
+// than everything else the scan does), stored values as UTF-16 units, and IndexedDB
+// (src/store/idb.rs decides what to write; a driver in Rust took a fifth of the wasm). No
+// imports: the wasm-bindgen tests load this file on its own.
 
 /** The first `count` UTF-16 units of `text` into `out` from `at`: how packed text reaches the
  *  core (a string would cross as UTF-8, which costs more to make and to read than this copy). */

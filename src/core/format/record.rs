@@ -306,7 +306,7 @@ mod tests {
     fn local_values_split_back_into_meta_and_payload() {
         let json = br#"[{"id":1,"amount":10},{"id":2,"amount":20}]"#.repeat(40);
         let payload = codec::encode(&json, 512);
-        let value = text::units(&local_value(&meta(), SEED, &payload));
+        let value = text::utf16_units(&local_value(&meta(), SEED, &payload));
         assert_eq!(parse_local_meta(&value, SEED).unwrap(), meta());
         assert_eq!(
             codec::decode(&local_payload(&value).unwrap()).unwrap(),
@@ -322,8 +322,8 @@ mod tests {
 
     #[test]
     fn foreign_and_damaged_values_are_corrupt() {
-        let value = text::units(&local_value(&meta(), SEED, &codec::encode(b"{}", 512)));
-        let json = text::units("{\"json\":1}");
+        let value = text::utf16_units(&local_value(&meta(), SEED, &codec::encode(b"{}", 512)));
+        let json = text::utf16_units("{\"json\":1}");
         for bad in [&[][..], &json, &value[..1], &value[..value.len() - 1]] {
             let parsed = parse_local_meta(bad, SEED)
                 .and_then(|_| local_payload(bad).and_then(|p| codec::decode(&p)));

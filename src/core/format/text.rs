@@ -109,7 +109,7 @@ fn value(unit: u16) -> Option<u32> {
 }
 
 /// The UTF-16 units of `text`, as the page reads them from localStorage (what `unpack` takes).
-pub fn units(text: &str) -> Vec<u16> {
+pub fn utf16_units(text: &str) -> Vec<u16> {
     text.encode_utf16().collect()
 }
 
@@ -124,7 +124,7 @@ mod tests {
         let packed = pack(&bytes);
         assert_eq!(packed.encode_utf16().count(), 1 + 8_000);
         assert_eq!(packed.encode_utf16().count(), packed_units(bytes.len()));
-        assert_eq!(unpack(&units(&packed)).unwrap(), bytes);
+        assert_eq!(unpack(&utf16_units(&packed)).unwrap(), bytes);
     }
 
     #[test]
@@ -132,7 +132,7 @@ mod tests {
         for len in 0..40 {
             let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(97)).collect();
             assert_eq!(
-                unpack(&units(&pack(&bytes))).unwrap(),
+                unpack(&utf16_units(&pack(&bytes))).unwrap(),
                 bytes,
                 "length {len}"
             );
@@ -142,12 +142,12 @@ mod tests {
     #[test]
     fn foreign_text_is_rejected() {
         assert!(unpack(&[]).is_err());
-        assert!(unpack(&units("{\"json\":true}")).is_err());
+        assert!(unpack(&utf16_units("{\"json\":true}")).is_err());
         let mut packed = pack(b"hello, world");
         packed.push('x');
-        assert!(unpack(&units(&packed)).is_err());
+        assert!(unpack(&utf16_units(&packed)).is_err());
         let truncated: String = pack(b"hello, world").chars().take(3).collect();
-        assert!(unpack(&units(&truncated)).is_err());
+        assert!(unpack(&utf16_units(&truncated)).is_err());
         // A unit outside the packed range, in each position and of each UTF-8 width: below
         // BASE, past BASE + MASK, one, two and four bytes long.
         let packed: Vec<char> = pack(b"0123456789abcdef").chars().collect();
@@ -163,13 +163,13 @@ mod tests {
                 let mut damaged = packed.clone();
                 damaged[at] = stranger;
                 let text: String = damaged.iter().collect();
-                assert!(unpack(&units(&text)).is_err(), "{stranger:?} at {at}");
-                // Also when the lengths in bytes would still be a multiple of three.
+                assert!(unpack(&utf16_units(&text)).is_err(), "{stranger:?} at {at}");
+                // Also when the damage adds units rather than replacing one.
                 damaged.insert(at, stranger);
                 damaged.insert(at, stranger);
                 let text: String = damaged.iter().collect();
                 assert!(
-                    unpack(&units(&text)).is_err(),
+                    unpack(&utf16_units(&text)).is_err(),
                     "{stranger:?} three times at {at}"
                 );
             }
@@ -180,7 +180,7 @@ mod tests {
     fn any_padding_bit_set_is_rejected() {
         for len in 1..40 {
             let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(31)).collect();
-            let packed = units(&pack(&bytes));
+            let packed = utf16_units(&pack(&bytes));
             let pad = u32::from(packed[0]) - BASE;
             for bit in 0..pad {
                 let mut damaged = packed.clone();
@@ -198,9 +198,9 @@ mod tests {
         for n in [0, 1, 32_767, 32_768, (1 << 30) - 1] {
             let head = pack_header(n);
             assert_eq!(head.encode_utf16().count(), 2);
-            assert_eq!(unpack_header(&units(&head)).unwrap(), n);
+            assert_eq!(unpack_header(&utf16_units(&head)).unwrap(), n);
         }
-        assert!(unpack_header(&units("ab")).is_err());
+        assert!(unpack_header(&utf16_units("ab")).is_err());
     }
 
     proptest! {
@@ -209,12 +209,12 @@ mod tests {
             let packed = pack(&bytes);
             prop_assert!(packed.chars().all(|c| !(0xD800..0xE000).contains(&(c as u32))));
             prop_assert_eq!(packed.encode_utf16().count(), packed_units(bytes.len()));
-            prop_assert_eq!(unpack(&units(&packed)).unwrap(), bytes);
+            prop_assert_eq!(unpack(&utf16_units(&packed)).unwrap(), bytes);
         }
 
         #[test]
         fn arbitrary_text_never_panics(text in ".{0,64}") {
-            let _ = unpack(&units(&text));
+            let _ = unpack(&utf16_units(&text));
         }
 
         #[test]
@@ -246,7 +246,7 @@ mod tests {
                     }).filter(|(tail, _)| tail.iter().all(|b| !b)).map(|(_, bytes)| bytes)
                 }
             };
-            prop_assert_eq!(unpack(&units(&text)).ok(), expected);
+            prop_assert_eq!(unpack(&utf16_units(&text)).ok(), expected);
         }
 
         #[test]
@@ -254,7 +254,7 @@ mod tests {
             let packed: Vec<char> = pack(&bytes).chars().collect();
             let keep = keep.index(packed.len());
             let cut: String = packed[..keep].iter().collect();
-            if let Ok(out) = unpack(&units(&cut)) {
+            if let Ok(out) = unpack(&utf16_units(&cut)) {
                 prop_assert!(out.len() < bytes.len());
             }
         }

@@ -162,9 +162,9 @@ fn the_previous_releases_format_is_purged_without_a_fault() {
     let key = stored("default", 1, "old");
     let value = local.value(&key).unwrap();
     let (head, rest) = value.split_at(record::HEAD_UNITS * 3);
-    let meta_units = record::local_meta_units(&text::units(head)).unwrap();
+    let meta_units = record::local_meta_units(&text::utf16_units(head)).unwrap();
     let (meta_text, payload_text) = rest.split_at(meta_units * 3);
-    let mut envelope = text::unpack(&text::units(meta_text)).unwrap();
+    let mut envelope = text::unpack(&text::utf16_units(meta_text)).unwrap();
     envelope[2] = 1;
     local.plant(
         &key,
