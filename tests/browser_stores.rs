@@ -33,8 +33,10 @@ fn local_storage_head_reads_the_length_and_the_first_units_of_packed_text() {
     let mut store = local();
     // Packed text is non-ASCII: each unit is one UTF-16 unit and three UTF-8 bytes.
     let value: String = "\u{4e00}\u{4e01}\u{4e02}\u{4e03}".repeat(100);
-    store.set("smartcache:1:t:1:k", &value).unwrap();
-    store.set("other:k", "x").unwrap();
+    store
+        .set("smartcache:1:t:1:k", &utf16_units(&value))
+        .unwrap();
+    store.set("other:k", &utf16_units("x")).unwrap();
     let (total, head) = store.head("smartcache:1:t:1:k", 6).unwrap();
     assert_eq!(total, 400);
     assert_eq!(
@@ -45,7 +47,9 @@ fn local_storage_head_reads_the_length_and_the_first_units_of_packed_text() {
     assert_eq!((total, head), (1, utf16_units("x")));
     assert_eq!(store.head("missing", 2), None);
     // A whole value, astral and lone-surrogate-free, unit for unit.
-    store.set("other:e", "a\u{1f600}\u{4e00}").unwrap();
+    store
+        .set("other:e", &utf16_units("a\u{1f600}\u{4e00}"))
+        .unwrap();
     assert_eq!(
         store.get("other:e"),
         Some(utf16_units("a\u{1f600}\u{4e00}"))
@@ -74,10 +78,12 @@ fn local_storage_heads_are_read_in_one_call_as_head_reads_them_one_by_one() {
         ("smartcache:1:t:2:older", "xyz"),
     ];
     for (key, value) in planted {
-        store.set(key, value).unwrap();
+        store.set(key, &utf16_units(value)).unwrap();
     }
-    store.set("other:smartcache:1:t:1:a", "x").unwrap();
-    store.set("smartcache:1:u:1:a", "x").unwrap();
+    store
+        .set("other:smartcache:1:t:1:a", &utf16_units("x"))
+        .unwrap();
+    store.set("smartcache:1:u:1:a", &utf16_units("x")).unwrap();
     let mut heads = store.heads_with_prefix("smartcache:1:t:", 6);
     heads.sort_by(|a, b| a.storage_key.cmp(&b.storage_key));
     let mut expected: Vec<StoredHead> = planted

@@ -72,6 +72,19 @@ export function readStoredUnits(key, limit) {
   return [value.length, unitsOf(value, Math.min(limit, value.length))];
 }
 
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/** The string of the UTF-16 units `units` (packed values: no surrogates), in one decode. */
+export function textOfUnits(units) {
+  return utf16.decode(units);
+}
+
+/** Stores the string of the UTF-16 units `units` (a view into wasm memory, read at once) under
+ *  `key`; throws what localStorage throws, a full quota among it. */
+export function writeStoredUnits(key, units) {
+  globalThis.localStorage.setItem(key, textOfUnits(units));
+}
+
 let scratch = new Uint16Array(1024);
 
 /** The first `count` UTF-16 units of `text`, as a Uint16Array that is valid until the next call

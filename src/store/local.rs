@@ -11,7 +11,8 @@ use web_sys::Storage;
 #[derive(Debug)]
 pub struct BrowserLocalStore {
     storage: Option<Storage>,
-    /// Whose `readStorageHeads` is start-up's one call and `readStoredUnits` every value read.
+    /// Whose `readStorageHeads` is start-up's one call, `readStoredUnits` every value read and
+    /// `writeStoredUnits` every write.
     platform: Platform,
 }
 
@@ -113,13 +114,13 @@ impl LocalStore for BrowserLocalStore {
         self.head(key, usize::MAX).map(|(_, units)| units)
     }
 
-    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        let Some(storage) = &self.storage else {
+    fn set(&mut self, key: &str, value: &[u16]) -> Result<(), StoreError> {
+        if self.storage.is_none() {
             return Err(StoreError::Unavailable(
                 "localStorage is not available".into(),
             ));
-        };
-        storage.set_item(key, value).map_err(|e| {
+        }
+        self.platform.write_stored_units(key, value).map_err(|e| {
             if is_quota_error(&e) {
                 StoreError::Quota
             } else {

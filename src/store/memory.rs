@@ -93,7 +93,7 @@ impl LocalStore for MemoryLocalStore {
         Some(self.0.borrow().items.get(key)?.encode_utf16().collect())
     }
 
-    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+    fn set(&mut self, key: &str, value: &[u16]) -> Result<(), StoreError> {
         let mut inner = self.0.borrow_mut();
         if let Some(quota) = inner.quota_units {
             let others: usize = inner
@@ -102,11 +102,13 @@ impl LocalStore for MemoryLocalStore {
                 .filter(|(k, _)| *k != key)
                 .map(|(k, v)| units(k) + units(v))
                 .sum();
-            if others + units(key) + units(value) > quota {
+            if others + units(key) + value.len() > quota {
                 return Err(StoreError::Quota);
             }
         }
-        inner.items.insert(key.into(), value.into());
+        inner
+            .items
+            .insert(key.into(), String::from_utf16_lossy(value));
         Ok(())
     }
 

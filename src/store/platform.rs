@@ -24,6 +24,10 @@ extern "C" {
     #[wasm_bindgen(method, js_name = readStoredUnits, catch)]
     pub fn read_stored_units(this: &Platform, key: &str, limit: u32) -> Result<JsValue, JsValue>;
 
+    /// Stores the string of UTF-16 units `units` under `key`; throws what localStorage throws.
+    #[wasm_bindgen(method, js_name = writeStoredUnits, catch)]
+    pub fn write_stored_units(this: &Platform, key: &str, units: &[u16]) -> Result<(), JsValue>;
+
     /// Resolves to a `Database`; `on_lost` is called once if another page deletes or upgrades it.
     #[wasm_bindgen(method, js_name = openDatabase, catch)]
     pub fn open_database(

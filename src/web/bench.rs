@@ -13,11 +13,13 @@ const MAX_TRACE_ID: u32 = 1 << 24;
 /// The largest budget a policy can split into its queues without overflow (2^53: exact in f64).
 const MAX_BUDGET: f64 = 9_007_199_254_740_992.0;
 
-/// Encodes a value's JSON text as the persistent tiers store it: enveloped, LZ4-compressed when
-/// larger than `compress_above` and worth it, packed at 15 bits per UTF-16 unit.
+/// Encodes a value's JSON text, given in UTF-8 as a set hands it over (`jsonUtf8` in
+/// `pkg/lib/json.js`), as the persistent tiers store it: enveloped, LZ4-compressed when larger
+/// than `compress_above` and worth it, packed at 15 bits per UTF-16 unit: the string's units
+/// (`textOfUnits` in `pkg/lib/platform.js` makes the string, as a write to localStorage does).
 #[wasm_bindgen(js_name = packValue)]
-pub fn pack_value(json: &str, compress_above: usize) -> String {
-    text::pack(&codec::encode(json.as_bytes(), compress_above))
+pub fn pack_value(json: &[u8], compress_above: usize) -> Vec<u16> {
+    text::pack(&codec::encode(json, compress_above))
 }
 
 /// The inverse of `packValue`, given the packed string's UTF-16 units as the cache reads them

@@ -11,6 +11,8 @@ extern "C" {
     static READ_STORAGE_HEADS: Function;
     #[wasm_bindgen(thread_local_v2, js_name = readStoredUnits)]
     static READ_STORED_UNITS: Function;
+    #[wasm_bindgen(thread_local_v2, js_name = writeStoredUnits)]
+    static WRITE_STORED_UNITS: Function;
     #[wasm_bindgen(thread_local_v2, js_name = openDatabase)]
     static OPEN_DATABASE: Function;
 }
@@ -21,6 +23,7 @@ pub fn platform() -> Platform {
     for (name, function) in [
         ("readStorageHeads", READ_STORAGE_HEADS.with(Function::clone)),
         ("readStoredUnits", READ_STORED_UNITS.with(Function::clone)),
+        ("writeStoredUnits", WRITE_STORED_UNITS.with(Function::clone)),
         ("openDatabase", OPEN_DATABASE.with(Function::clone)),
     ] {
         Reflect::set(&platform, &name.into(), &function).expect("a plain object takes properties");

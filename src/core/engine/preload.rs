@@ -336,7 +336,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         match self.stores.local.set(&key, &value) {
             Ok(()) => {
                 self.predictor.saved();
-                self.reserve_for_model(charged_bytes(units(&key), units(&value)));
+                self.reserve_for_model(charged_bytes(units(&key), value.len()));
             }
             Err(StoreError::Quota) => {
                 let message = "the predictor's model was not saved: localStorage is full".into();

@@ -33,8 +33,8 @@ pub trait LocalStore {
     fn head(&self, key: &str, units: usize) -> Option<(usize, Vec<u16>)>;
     /// The whole value of `key`, as its UTF-16 units.
     fn get(&self, key: &str) -> Option<Vec<u16>>;
-    /// Writes `value` under `key`, or says why the store refused.
-    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Writes the string of UTF-16 units `value` under `key`, or says why the store refused.
+    fn set(&mut self, key: &str, value: &[u16]) -> Result<(), StoreError>;
     /// Removes `key`; an error says why the store refused (the value may still be there).
     fn remove(&mut self, key: &str) -> Result<(), StoreError>;
 }

@@ -189,17 +189,17 @@ pub const HEAD_UNITS: usize = 2;
 const MAX_META_UNITS: usize = (1 << 30) - 1;
 
 /// The localStorage value of an entry: header, packed metadata envelope, packed payload envelope.
-pub fn local_value(meta: &Meta, seed: u32, payload: &[u8]) -> String {
-    let meta_text = text::pack(&codec::encode(&meta.to_bytes(seed), usize::MAX));
-    // Every packed unit is 3 bytes of UTF-8.
-    let meta_units = meta_text.len() / 3;
+pub fn local_value(meta: &Meta, seed: u32, payload: &[u8]) -> Vec<u16> {
+    let meta_envelope = codec::encode(&meta.to_bytes(seed), usize::MAX);
+    let meta_units = text::packed_units(meta_envelope.len());
     assert!(
         meta_units <= MAX_META_UNITS,
         "metadata is bounded by the key and option limits"
     );
-    let mut out = text::pack_header(meta_units as u32);
-    out.push_str(&meta_text);
-    out.push_str(&text::pack(payload));
+    let mut out = Vec::with_capacity(HEAD_UNITS + meta_units + text::packed_units(payload.len()));
+    out.extend_from_slice(&text::pack_header(meta_units as u32));
+    text::pack_into(&meta_envelope, &mut out);
+    text::pack_into(payload, &mut out);
     out
 }
 
@@ -306,7 +306,7 @@ mod tests {
     fn local_values_split_back_into_meta_and_payload() {
         let json = br#"[{"id":1,"amount":10},{"id":2,"amount":20}]"#.repeat(40);
         let payload = codec::encode(&json, 512);
-        let value = text::utf16_units(&local_value(&meta(), SEED, &payload));
+        let value = local_value(&meta(), SEED, &payload);
         assert_eq!(parse_local_meta(&value, SEED).unwrap(), meta());
         assert_eq!(
             codec::decode(&local_payload(&value).unwrap()).unwrap(),
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn foreign_and_damaged_values_are_corrupt() {
-        let value = text::utf16_units(&local_value(&meta(), SEED, &codec::encode(b"{}", 512)));
+        let value = local_value(&meta(), SEED, &codec::encode(b"{}", 512));
         let json = text::utf16_units("{\"json\":1}");
         for bad in [&[][..], &json, &value[..1], &value[..value.len() - 1]] {
             let parsed = parse_local_meta(bad, SEED)

@@ -18,33 +18,62 @@ pub fn packed_units(byte_len: usize) -> usize {
     1 + (byte_len * 8).div_ceil(BITS as usize)
 }
 
-fn unit(v: u32) -> char {
-    // BASE + v is at most U+CDFF: never a surrogate, always a char.
-    char::from_u32(BASE + v).unwrap_or(char::REPLACEMENT_CHARACTER)
+/// The unit carrying `v` (15 bits): at most U+CDFF, never a surrogate.
+fn unit(v: u32) -> u16 {
+    (BASE + (v & MASK)) as u16
 }
 
-/// Packs bytes at 15 bits per UTF-16 unit.
-pub fn pack(bytes: &[u8]) -> String {
+/// Packs bytes at 15 bits per UTF-16 unit: the units of the string localStorage keeps (the page
+/// makes it with one UTF-16 decode; as UTF-8 it would be 3 bytes a unit to make and to read).
+pub fn pack(bytes: &[u8]) -> Vec<u16> {
+    let mut out = Vec::with_capacity(packed_units(bytes.len()));
+    pack_into(bytes, &mut out);
+    out
+}
+
+/// `pack`, appending to `out`.
+pub fn pack_into(bytes: &[u8], out: &mut Vec<u16>) {
     let units = packed_units(bytes.len());
-    let data_bits = bytes.len() as u32 * 8;
-    let pad = (units as u32 - 1) * BITS - data_bits;
-    // Every unit is 3 bytes of UTF-8.
-    let mut out = String::with_capacity(units * 3);
-    out.push(unit(pad));
+    let data_bits = bytes.len() as u64 * 8;
+    let pad = (units as u64 - 1) * u64::from(BITS) - data_bits;
+    out.reserve(units);
+    out.push(unit(pad as u32));
+    // Fifteen bytes make eight whole units; the bytes that remain go bit by bit.
+    let (groups, tail) = bytes.as_chunks::<GROUP_BYTES>();
+    for group in groups {
+        out.extend_from_slice(&pack_group(group));
+    }
     let (mut acc, mut nbits) = (0u32, 0u32);
-    for &byte in bytes {
+    for &byte in tail {
         acc = (acc << 8) | u32::from(byte);
         nbits += 8;
         if nbits >= BITS {
             nbits -= BITS;
-            out.push(unit((acc >> nbits) & MASK));
+            out.push(unit(acc >> nbits));
             acc &= (1 << nbits) - 1;
         }
     }
     if nbits > 0 {
-        out.push(unit((acc << (BITS - nbits)) & MASK));
+        out.push(unit(acc << (BITS - nbits)));
     }
-    out
+}
+
+/// The eight units that carry fifteen bytes: `unpack_group` backwards.
+fn pack_group(bytes: &[u8; GROUP_BYTES]) -> [u16; GROUP_UNITS] {
+    let be = |from: usize| {
+        bytes[from..from + 7]
+            .iter()
+            .fold(0u64, |acc, &b| acc << 8 | u64::from(b))
+    };
+    let high = be(0) << 4 | u64::from(bytes[7] >> 4);
+    let low = u64::from(bytes[7] & 0xF) << 56 | be(8);
+    let mut units = [0; GROUP_UNITS];
+    for (i, half) in [high, low].into_iter().enumerate() {
+        for j in 0..4 {
+            units[4 * i + j] = unit((half >> (45 - 15 * j)) as u32);
+        }
+    }
+    units
 }
 
 /// Unpacks the UTF-16 units of a string made by `pack` (as the page hands them over, with no
@@ -93,11 +122,9 @@ pub fn unpack(units: &[u16]) -> Result<Vec<u8>> {
 }
 
 /// Two units carrying a 30-bit number, in the same alphabet as `pack`.
-pub fn pack_header(n: u32) -> String {
+pub fn pack_header(n: u32) -> [u16; 2] {
     debug_assert!(n < 1 << (2 * BITS));
-    [unit((n >> BITS) & MASK), unit(n & MASK)]
-        .into_iter()
-        .collect()
+    [unit(n >> BITS), unit(n)]
 }
 
 /// Reads the number written by `pack_header` from the first two of `units`.
@@ -154,24 +181,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The string localStorage keeps for `bytes`.
+    fn packed_text(bytes: &[u8]) -> String {
+        String::from_utf16(&pack(bytes)).expect("packed units are never surrogates")
+    }
+
     #[test]
     fn packs_fifteen_bits_per_unit() {
         let bytes = vec![0xA5u8; 15_000];
         let packed = pack(&bytes);
-        assert_eq!(packed.encode_utf16().count(), 1 + 8_000);
-        assert_eq!(packed.encode_utf16().count(), packed_units(bytes.len()));
-        assert_eq!(unpack(&utf16_units(&packed)).unwrap(), bytes);
+        assert_eq!(packed.len(), 1 + 8_000);
+        assert_eq!(packed.len(), packed_units(bytes.len()));
+        assert_eq!(unpack(&packed).unwrap(), bytes);
     }
 
     #[test]
     fn empty_and_tiny_inputs_round_trip() {
         for len in 0..40 {
             let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(97)).collect();
-            assert_eq!(
-                unpack(&utf16_units(&pack(&bytes))).unwrap(),
-                bytes,
-                "length {len}"
-            );
+            assert_eq!(unpack(&pack(&bytes)).unwrap(), bytes, "length {len}");
         }
     }
 
@@ -179,15 +207,15 @@ mod tests {
     fn foreign_text_is_rejected() {
         assert!(unpack(&[]).is_err());
         assert!(unpack(&utf16_units("{\"json\":true}")).is_err());
-        let mut packed = pack(b"hello, world");
+        let mut packed = packed_text(b"hello, world");
         packed.push('x');
         assert!(unpack(&utf16_units(&packed)).is_err());
-        let truncated: String = pack(b"hello, world").chars().take(3).collect();
+        let truncated: String = packed_text(b"hello, world").chars().take(3).collect();
         assert!(unpack(&utf16_units(&truncated)).is_err());
         // A unit outside the packed range, in each position and of each UTF-8 width: below
         // BASE, past BASE + MASK, one, two and four bytes long.
         // Also among units that carry zeros, where nothing else sets a bit beside it.
-        let zeros: Vec<char> = pack(&[0; 30]).chars().collect();
+        let zeros: Vec<char> = packed_text(&[0; 30]).chars().collect();
         for at in 1..zeros.len() {
             let mut damaged = zeros.clone();
             damaged[at] = '\u{ce00}';
@@ -197,7 +225,7 @@ mod tests {
                 "U+CE00 among zeros at {at}"
             );
         }
-        let packed: Vec<char> = pack(b"0123456789abcdef").chars().collect();
+        let packed: Vec<char> = packed_text(b"0123456789abcdef").chars().collect();
         for stranger in [
             '\u{4dff}',
             '\u{ce00}',
@@ -227,7 +255,7 @@ mod tests {
     fn any_padding_bit_set_is_rejected() {
         for len in 1..40 {
             let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(31)).collect();
-            let packed = utf16_units(&pack(&bytes));
+            let packed = pack(&bytes);
             let pad = u32::from(packed[0]) - BASE;
             for bit in 0..pad {
                 let mut damaged = packed.clone();
@@ -243,9 +271,7 @@ mod tests {
     #[test]
     fn headers_round_trip() {
         for n in [0, 1, 32_767, 32_768, (1 << 30) - 1] {
-            let head = pack_header(n);
-            assert_eq!(head.encode_utf16().count(), 2);
-            assert_eq!(unpack_header(&utf16_units(&head)).unwrap(), n);
+            assert_eq!(unpack_header(&pack_header(n)).unwrap(), n);
         }
         assert!(unpack_header(&utf16_units("ab")).is_err());
     }
@@ -254,9 +280,13 @@ mod tests {
         #[test]
         fn round_trips_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
             let packed = pack(&bytes);
-            prop_assert!(packed.chars().all(|c| !(0xD800..0xE000).contains(&(c as u32))));
-            prop_assert_eq!(packed.encode_utf16().count(), packed_units(bytes.len()));
-            prop_assert_eq!(unpack(&utf16_units(&packed)).unwrap(), bytes);
+            prop_assert!(packed.iter().all(|&u| (BASE..=BASE + MASK).contains(&u32::from(u))));
+            prop_assert_eq!(packed.len(), packed_units(bytes.len()));
+            prop_assert_eq!(&unpack(&packed).unwrap(), &bytes);
+            // As the bit-by-bit reading of the bytes, 15 bits a unit after the padding unit.
+            let bits: Vec<bool> = bytes.iter().flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1)).collect();
+            let expected: Vec<u32> = bits.chunks(15).map(|c| c.iter().chain(std::iter::repeat(&false)).take(15).fold(0, |a, &bit| a << 1 | u32::from(bit))).collect();
+            prop_assert_eq!(packed[1..].iter().map(|&u| u32::from(u) - BASE).collect::<Vec<_>>(), expected);
         }
 
         #[test]
@@ -298,7 +328,7 @@ mod tests {
 
         #[test]
         fn truncation_is_detected_or_harmless(bytes in proptest::collection::vec(any::<u8>(), 1..300), keep in any::<prop::sample::Index>()) {
-            let packed: Vec<char> = pack(&bytes).chars().collect();
+            let packed: Vec<char> = packed_text(&bytes).chars().collect();
             let keep = keep.index(packed.len());
             let cut: String = packed[..keep].iter().collect();
             if let Ok(out) = unpack(&utf16_units(&cut)) {

@@ -78,7 +78,8 @@ fn a_header_spliced_onto_another_entrys_payload_of_the_same_length_is_a_miss() {
     );
     assert_eq!(va.len(), vb.len());
     // Header and metadata of a, then b's payload envelope (both end with equal-length payloads).
-    let payload_len = text::pack(&codec::encode(br#"{"v":"bbbb"}"#, 512)).len();
+    // In bytes of the UTF-8 strings: 3 a unit.
+    let payload_len = 3 * text::pack(&codec::encode(br#"{"v":"bbbb"}"#, 512)).len();
     let spliced = format!(
         "{}{}",
         &va[..va.len() - payload_len],
@@ -168,7 +169,10 @@ fn the_previous_releases_format_is_purged_without_a_fault() {
     envelope[2] = 1;
     local.plant(
         &key,
-        &format!("{head}{}{payload_text}", text::pack(&envelope)),
+        &format!(
+            "{head}{}{payload_text}",
+            String::from_utf16_lossy(&text::pack(&envelope))
+        ),
     );
     idb.records.get_mut("old-idb").unwrap().0[0] = 1;
 
