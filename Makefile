@@ -4,6 +4,8 @@ SHELL := bash
 # PATH, which `scripts/setup.sh --browser` installs when missing (never exported from here, so
 # that setup can tell "given" from "default").
 WASM := --target wasm32-unknown-unknown
+# The wasm-bindgen tests of the boundary and the stores (run in a browser by test-browser).
+BROWSER_TESTS := --features bench --test browser_boundary --test browser_stores
 
 .PHONY: setup build demo app kpi api extension test bench soak fuzz lint test-fuzz test-scripts test-native test-browser test-e2e clean
 
@@ -59,7 +61,7 @@ lint:
 	cargo clippy -q --all-targets -- -D warnings
 	cargo clippy -q -p crm-api --all-targets -- -D warnings
 	cargo clippy -q $(WASM) --lib -- -D warnings
-	cargo clippy -q $(WASM) --features bench --lib --test browser_boundary --test browser_stores -- -D warnings
+	cargo clippy -q $(WASM) --lib $(BROWSER_TESTS) -- -D warnings
 
 test-scripts:
 	node --test tests/scripts/
@@ -90,8 +92,8 @@ export BROWSERS
 ENGINE_TESTS := persistence loading tabs input races opening bounded esm react
 
 test-browser:
-	$(if $(filter chromium,$(BROWSERS)),env -u GECKODRIVER CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores)
-	$(if $(filter firefox,$(BROWSERS)),env -u CHROMEDRIVER GECKODRIVER="$${GECKODRIVER:-$$(command -v geckodriver)}" cargo test $(WASM) --features bench --test browser_boundary --test browser_stores)
+	$(if $(filter chromium,$(BROWSERS)),env -u GECKODRIVER CHROMEDRIVER="$${CHROMEDRIVER:-$$(command -v chromedriver)}" cargo test $(WASM) $(BROWSER_TESTS))
+	$(if $(filter firefox,$(BROWSERS)),env -u CHROMEDRIVER GECKODRIVER="$${GECKODRIVER:-$$(command -v geckodriver)}" cargo test $(WASM) $(BROWSER_TESTS))
 
 test-e2e:
 	@bash scripts/build.sh
