@@ -193,12 +193,14 @@ function predictSection({ latencyMs, thinkMs, hoverMs, rows }) {
   return lines.join('\n');
 }
 
-function devtoolsSection({ panelEntries, firstPaintMs, shownTotal, reads, peekPerSecond, peekAttachedPerSecond, attachedRatio }) {
+function devtoolsSection({ panelEntries, firstPaintMs, shownTotal, reads, peekPerSecond, peekAttachedPerSecond, attachedRatios }) {
+  const percent = (ratio) => fmt(ratio * 100, 0);
+  const attached = attachedRatios[attachedRatios.length >> 1];
   return [
     `### Devtools (workload 10)`,
     '',
     `In-page panel, first paint over a ${panelEntries.toLocaleString('en-US')}-entry cache: ${fmt(firstPaintMs, 0)} ms (${shownTotal}); target ≤ 200 ms ${mark(firstPaintMs <= 200)}.`,
-    `\`peek\`, ${reads.toLocaleString('en-US')} Zipf reads: ${ops(peekPerSecond)} without a panel, ${ops(peekAttachedPerSecond)} with one attached — ${fmt(attachedRatio * 100, 0)} %; target ≥ 90 % ${mark(attachedRatio >= 0.9)}.`,
+    `\`peek\`, ${reads.toLocaleString('en-US')} Zipf reads: ${ops(peekPerSecond)} without a panel, ${ops(peekAttachedPerSecond)} with one attached (best rounds); with a panel, the median of the rounds' throughput ratios ${percent(attached)} % (${percent(attachedRatios[0])}–${percent(attachedRatios.at(-1))} %); target ≥ 90 % ${mark(attached >= 0.9)}.`,
   ].join('\n');
 }
 
