@@ -24,7 +24,7 @@ export function kpiReport({ date, latencyMs, visits, modes }) {
   const lines = [
     `### The seed's table, on the demo CRM (\`make kpi\`)`,
     '',
-    `${date.slice(0, 10)} · API latency ${latencyMs} ms per response · ${visits} company visits from a skewed draw, then payments pages, the dashboard, a reload and a payment, per mode`,
+    `${date.slice(0, 10)} · API latency ${latencyMs} ms per response · ${visits} company visits from a skewed draw, then payments pages, the dashboard, reloads (the median of ${sc.reload.runs?.length ?? 1}) and a payment, per mode`,
     '',
     `| | seed: before → target | ${Object.values(MODES).join(' | ')} | target (smartcache) |`,
     `|---|---|${Object.keys(MODES).map(() => '---:').join('|')}|---|`,
@@ -34,7 +34,8 @@ export function kpiReport({ date, latencyMs, visits, modes }) {
     lines.push(`| ${name} | ${target} | ${Object.keys(MODES).map((m) => show(modes[m])).join(' | ')} | ${judged} |`);
   }
   const improvement = 1 - sc.reload.ms / optimized.reload.ms;
-  lines.push('', `Page load improvement for cached data (reload to the company's data, against the optimized queries without a cache): ${Math.round(improvement * 100)} %.`);
+  const spread = (m) => (m.reload.runs ? ` (${ms(m.reload.runs[0])}–${ms(m.reload.runs.at(-1))})` : '');
+  lines.push('', `Page load improvement for cached data (reload to the company's data, against the optimized queries without a cache): ${Math.round(improvement * 100)} %; reloads ${ms(sc.reload.ms)}${spread(sc)} against ${ms(optimized.reload.ms)}${spread(optimized)}.`);
   const predicted = modes['smartcache+predict'];
   if (predicted?.preloads) {
     const p = predicted.preloads;
