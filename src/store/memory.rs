@@ -90,7 +90,7 @@ impl LocalStore for MemoryLocalStore {
     }
 
     fn get(&self, key: &str) -> Option<Vec<u16>> {
-        Some(self.0.borrow().items.get(key)?.encode_utf16().collect())
+        self.head(key, usize::MAX).map(|(_, units)| units)
     }
 
     fn set(&mut self, key: &str, value: &[u16]) -> Result<(), StoreError> {

@@ -26,12 +26,12 @@ fn unit(v: u32) -> u16 {
 /// Packs bytes at 15 bits per UTF-16 unit: the units of the string localStorage keeps (the page
 /// makes it with one UTF-16 decode; as UTF-8 it would be 3 bytes a unit to make and to read).
 pub fn pack(bytes: &[u8]) -> Vec<u16> {
-    let mut out = Vec::with_capacity(packed_units(bytes.len()));
+    let mut out = Vec::new();
     pack_into(bytes, &mut out);
     out
 }
 
-/// `pack`, appending to `out`.
+/// `pack`, appending to `out` (which it grows by the units it appends).
 pub fn pack_into(bytes: &[u8], out: &mut Vec<u16>) {
     let units = packed_units(bytes.len());
     let data_bits = bytes.len() as u64 * 8;
