@@ -38,7 +38,8 @@ step() {
 apt_install() {
   if $dry_run; then
     echo "would: install $* (apt-get)"
-  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # EUID is the shell's own geteuid(): an `id` on PATH may say otherwise.
+  elif [ "$EUID" = 0 ] && command -v apt-get >/dev/null; then
     say "installing $* (apt-get)"
     if [ ! -f /tmp/.smartcache-apt-updated ]; then
       apt-get update -qq && touch /tmp/.smartcache-apt-updated
@@ -56,9 +57,10 @@ fi
 
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
-  # Not --locked: a locked dependency of the CLI is missing from the registry.
+  # Not --locked: a locked dependency of the CLI is missing from the registry. --force: cargo
+  # skips a crate it has on record as installed, even when its binary is gone.
   step "installing wasm-bindgen-cli $bindgen_version (takes a few minutes, once)" \
-    cargo install -q wasm-bindgen-cli --version "$bindgen_version"
+    cargo install -q --force wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 # The workspace's packages, and React 18 apart (the hooks are tested under React 18 and 19).

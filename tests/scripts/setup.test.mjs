@@ -78,6 +78,24 @@ test('without root or apt-get, an engine that is missing fails the setup, naming
   assert.match(run.stderr, /firefox-esr missing.*BROWSERS=chromium/);
 });
 
+test('as root with apt-get, a missing Chromium is installed through it, whatever `id` on PATH says', { skip: process.getuid?.() !== 0 && 'needs root' }, () => {
+  const log = join(mkdtempSync(join(tmpdir(), 'smartcache-apt-')), 'calls');
+  const run = setup(['--browser'], {
+    extra: ['rustup', 'wasm-bindgen', 'npm', 'cargo', 'touch'],
+    stubs: { id: 'echo 1000', 'apt-get': `echo "$@" >> ${log}` },
+    env: { BROWSERS: 'chromium' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(readFileSync(log, 'utf8'), /install -y -qq chromium chromium-driver/);
+});
+
+test('a missing wasm-bindgen CLI is installed with --force (cargo skips a crate it has on record, binary gone or not)', () => {
+  const log = join(mkdtempSync(join(tmpdir(), 'smartcache-cargo-')), 'calls');
+  const run = setup([], { extra: ['rustup', 'npm'], stubs: { cargo: `echo "$@" >> ${log}` } });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(readFileSync(log, 'utf8'), /^install -q --force wasm-bindgen-cli --version \d+\.\d+\.\d+$/m);
+});
+
 test('a wasm-bindgen CLI of another version than Cargo.lock\'s is replaced; the matching one is kept', () => {
   const locked = /name = "wasm-bindgen"\nversion = "([\d.]+)"/.exec(readFileSync(join(root, 'Cargo.lock'), 'utf8'))[1];
   const stale = setup(['--dry-run'], { stubs: { 'wasm-bindgen': 'echo "wasm-bindgen 0.2.1"' } });
