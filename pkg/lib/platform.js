@@ -95,9 +95,11 @@ export function unitsOf(text, count = text.length) {
   return scratch.subarray(0, count);
 }
 
-const META = 'meta';
-const DATA = 'data';
+const ENTRIES = 'entries';
+const JOURNAL = 'journal';
 const INFO = 'info';
+/** 2: one record an entry and a journal (1 kept metadata and payloads in two stores). */
+const SCHEMA = 2;
 
 /** A request's result. */
 function result(request) {
@@ -107,25 +109,29 @@ function result(request) {
   });
 }
 
-/** Opens (creating) the database `name`: one per namespace and version, with a `meta` store (each
- *  entry's metadata record), a `data` store (its payload envelope) and an `info` store (the cache
- *  version the data was written under). Rejects when IndexedDB is missing or refuses, or after
+/** Opens (creating) the database `name`: one per namespace and version, with an `entries` store
+ *  (per key, `[metadata record, payload envelope]`: one write an entry), a `journal` store (what
+ *  each batch changed, in the order they committed: how start-up learns what is stored without
+ *  reading the entries) and an `info` store (the cache version the data was written under). An
+ *  older schema's stores are dropped: it is a cache. Rejects when IndexedDB is missing or refuses, or after
  *  `timeoutMs` (another page keeps it blocked; a connection that opens later is closed at once).
  *  `onLost` is called once if another page deletes or upgrades the database: the connection is
  *  closed first, so this cache never blocks them. */
 export function openDatabase(name, timeoutMs, onLost) {
   return new Promise((resolve, reject) => {
     // Throws where there is no IndexedDB or it is refused: the promise rejects.
-    const request = globalThis.indexedDB.open(name, 1);
+    const request = globalThis.indexedDB.open(name, SCHEMA);
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
       reject(new Error(`did not open within ${timeoutMs} ms (blocked?)`));
     }, timeoutMs);
     request.onupgradeneeded = () => {
-      for (const store of [META, DATA, INFO]) {
-        if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
-      }
+      const db = request.result;
+      for (const store of [...db.objectStoreNames]) db.deleteObjectStore(store);
+      db.createObjectStore(ENTRIES);
+      db.createObjectStore(JOURNAL, { autoIncrement: true });
+      db.createObjectStore(INFO);
     };
     request.onsuccess = () => {
       clearTimeout(timer);
@@ -186,51 +192,61 @@ class Database {
     }
   }
 
-  /** `[keys, records]` of every metadata record, in key order, from one transaction that first
-   *  empties the database when it was written under another cache `version`. */
-  loadMeta(version) {
-    return this.#run([META, DATA, INFO], 'readwrite', async (tx) => {
-      const meta = tx.objectStore(META);
+  /** Hands every journal chunk, in the order appended, to `compact`, which answers a chunk to
+   *  rewrite them as (or undefined to leave them), in one transaction that first empties the
+   *  database when it was written under another cache `version` (and then calls nothing). */
+  loadMeta(version, compact) {
+    return this.#run([ENTRIES, JOURNAL, INFO], 'readwrite', async (tx) => {
+      const journal = tx.objectStore(JOURNAL);
       const info = tx.objectStore(INFO);
       if ((await result(info.get('version'))) === version) {
-        return Promise.all([result(meta.getAllKeys()), result(meta.getAll())]);
+        const rewrite = compact(await result(journal.getAll()));
+        if (rewrite !== undefined) {
+          journal.clear();
+          journal.put(rewrite);
+        }
+        return;
       }
-      meta.clear();
-      tx.objectStore(DATA).clear();
+      tx.objectStore(ENTRIES).clear();
+      journal.clear();
       info.put(version, 'version');
-      return [[], []];
     });
   }
 
-  /** A batch in one transaction, compare-and-set on what is stored: `clear` empties both stores
-   *  first; then the metadata stored under `keys` goes to `decide`, which answers per key 1
-   *  (write `metas[i]` and `payloads[i]`), 2 (remove) or 0 (leave: another tab wrote later). */
+  /** A batch in one transaction, compare-and-set on what is stored: `clear` empties the database
+   *  first; then the metadata stored under `keys` goes to `decide`, which answers `[actions,
+   *  chunk]`: per key 1 (write `[metas[i], payloads[i]]`), 2 (remove) or 0 (leave: another tab
+   *  wrote later), and the journal chunk of what it did (undefined for nothing). Resolves to the
+   *  chunk's key in the journal, or 0. */
   apply(clear, keys, metas, payloads, decide) {
-    return this.#run([META, DATA], 'readwrite', async (tx) => {
-      const meta = tx.objectStore(META);
-      const data = tx.objectStore(DATA);
+    return this.#run([ENTRIES, JOURNAL], 'readwrite', async (tx) => {
+      const entries = tx.objectStore(ENTRIES);
+      const journal = tx.objectStore(JOURNAL);
       if (clear) {
-        meta.clear();
-        data.clear();
+        entries.clear();
+        journal.clear();
       }
-      const actions = decide(await Promise.all(keys.map((key) => result(meta.get(key)))));
+      const stored = await Promise.all(keys.map((key) => result(entries.get(key))));
+      const [actions, chunk] = decide(stored.map((record) => part(record, 0)));
       for (let i = 0; i < keys.length; i++) {
-        if (actions[i] === 1) {
-          meta.put(metas[i], keys[i]);
-          data.put(payloads[i], keys[i]);
-        } else if (actions[i] === 2) {
-          meta.delete(keys[i]);
-          data.delete(keys[i]);
-        }
+        if (actions[i] === 1) entries.put([metas[i], payloads[i]], keys[i]);
+        else if (actions[i] === 2) entries.delete(keys[i]);
       }
+      return chunk === undefined ? 0 : result(journal.put(chunk));
     });
   }
 
   /** The payload envelopes stored under `keys` (undefined where none), from one transaction. */
   readMany(keys) {
-    return this.#run([DATA], 'readonly', (tx) => {
-      const data = tx.objectStore(DATA);
-      return Promise.all(keys.map((key) => result(data.get(key))));
+    return this.#run([ENTRIES], 'readonly', async (tx) => {
+      const entries = tx.objectStore(ENTRIES);
+      const records = await Promise.all(keys.map((key) => result(entries.get(key))));
+      return records.map((record) => part(record, 1));
     });
   }
+}
+
+/** The metadata (0) or payload (1) of a stored entry record; undefined for anything else. */
+function part(record, index) {
+  return Array.isArray(record) ? record[index] : undefined;
 }

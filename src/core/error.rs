@@ -78,6 +78,8 @@ pub enum Corruption {
     MetadataListTooLong,
     #[error("unknown metadata format")]
     UnknownMetadataFormat,
+    #[error("unknown journal format")]
+    UnknownJournalFormat,
     #[error("bad metadata flag")]
     MetadataFlag,
     #[error("trailing bytes after metadata")]

@@ -1,11 +1,13 @@
 //! The IndexedDB backend: one database per namespace and version (`database_name`), opened and
-//! written by the face's driver (`pkg/lib/platform.js`: a `meta` store of each entry's metadata
-//! record, a `data` store of its payload envelope, an `info` store of the cache version). The
-//! engine decides; this says what to carry out and decides the compare-and-set of each batch.
+//! written by the face's driver (`pkg/lib/platform.js`: an `entries` store of one record an entry,
+//! its metadata record and payload envelope together; a `journal` store of what each batch
+//! changed, `format::journal`, which start-up replays; an `info` store of the cache version). The
+//! engine decides; this says what to carry out, decides the compare-and-set of each batch and
+//! writes and replays the journal.
 
 use super::platform::{bytes, Database, Platform};
 use crate::core::engine::{Claim, IdbOp};
-use crate::core::format::record;
+use crate::core::format::{journal, record};
 use js_sys::{Array, Promise, Uint8Array};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -18,12 +20,18 @@ use wasm_bindgen_futures::JsFuture;
 /// How long an open may wait for a blocked IndexedDB before the cache carries on without it.
 pub const OPEN_TIMEOUT_MS: u32 = 3_000;
 
+/// Every this many journal chunks (counted by the journal's key, whichever tab appended them),
+/// the batch that appended one also rewrites the journal as one chunk; start-up always does.
+pub const COMPACT_EVERY: u32 = 128;
+
 /// One namespace and version's database.
 #[derive(Debug)]
 pub struct IdbStore {
     /// None once closed (by the cache, or because another page deleted or upgraded the
     /// database): every later operation fails with `Closed`, and the caller falls back.
     db: RefCell<Option<Database>>,
+    /// The cache version it was opened for (what a compaction's load checks).
+    version: u64,
     /// What the driver calls when another page deletes or upgrades the database.
     on_lost: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -71,6 +79,7 @@ impl IdbStore {
     ) -> impl Future<Output = Result<Rc<IdbStore>, IdbError>> {
         let store = Rc::new(IdbStore {
             db: RefCell::new(None),
+            version,
             on_lost: RefCell::new(None),
         });
         let weak = Rc::downgrade(&store);
@@ -114,24 +123,22 @@ impl IdbStore {
         self.db.borrow().clone().ok_or(IdbError::Closed)
     }
 
-    /// Every metadata record, by key, in one transaction that first empties the database when
-    /// it was written under another cache version.
+    /// Every metadata record, by key, from one transaction that first empties the database when
+    /// it was written under another cache version, and rewrites the journal as one chunk.
     pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, IdbError> {
-        let found: Array = settled(self.db()?.load_meta(version as f64))
-            .await?
-            .unchecked_into();
-        let (keys, records): (Array, Array) =
-            (found.get(0).unchecked_into(), found.get(1).unchecked_into());
-        Ok(keys
-            .iter()
-            .zip(records.iter())
-            .map(|(k, v)| {
-                (
-                    k.as_string().unwrap_or_default(),
-                    bytes(&v).unwrap_or_default(),
-                )
-            })
-            .collect())
+        let live = Rc::new(RefCell::new(None));
+        let replayed = live.clone();
+        let compact = Closure::once(move |chunks: Array| -> JsValue {
+            let chunks: Vec<Vec<u8>> = chunks.iter().filter_map(|c| bytes(&c)).collect();
+            let found = journal::replay(chunks.iter().map(Vec::as_slice));
+            let rewrite =
+                (chunks.len() > 1).then(|| Uint8Array::from(&journal::snapshot(&found)[..]));
+            *replayed.borrow_mut() = Some(found);
+            rewrite.map_or(JsValue::UNDEFINED, JsValue::from)
+        });
+        settled(self.db()?.load_meta(version as f64, compact.as_ref())).await?;
+        let found = live.borrow_mut().take().unwrap_or_default();
+        Ok(found.into_iter().collect())
     }
 
     /// Carries out a batch of operations in one transaction. Puts and deletes are
@@ -165,7 +172,14 @@ impl IdbStore {
             }
         }
         let claims: Vec<Claim> = last.values().map(|op| op.claim()).collect();
-        let decide = Closure::once(move |stored: Array| -> Uint8Array {
+        let changes: Vec<(String, Option<Vec<u8>>)> = last
+            .iter()
+            .map(|(key, op)| match op {
+                IdbOp::Put { meta, .. } => (key.to_string(), Some(meta.clone())),
+                _ => (key.to_string(), None),
+            })
+            .collect();
+        let decide = Closure::once(move |stored: Array| -> Array {
             let actions: Vec<u8> = claims
                 .iter()
                 .zip(stored.iter())
@@ -178,10 +192,26 @@ impl IdbStore {
                     }
                 })
                 .collect();
-            Uint8Array::from(&actions[..])
+            let mut applied = changes
+                .iter()
+                .zip(&actions)
+                .filter(|(_, &action)| action != 0)
+                .map(|((key, meta), _)| (key.as_str(), meta.as_deref()))
+                .peekable();
+            let chunk = match applied.peek() {
+                Some(_) => Uint8Array::from(&journal::chunk(applied)[..]).into(),
+                None => JsValue::UNDEFINED,
+            };
+            Array::of2(&Uint8Array::from(&actions[..]), &chunk)
         });
         let applied = db.apply(clear, &keys, &metas, &payloads, decide.as_ref());
-        settled(applied).await.map(drop)
+        let appended = settled(applied).await?.as_f64().unwrap_or(0.0) as u32;
+        drop(decide);
+        if appended != 0 && appended.is_multiple_of(COMPACT_EVERY) {
+            // A journal left long only slows the next start-up: a failure here loses nothing.
+            let _ = self.load_meta(self.version).await;
+        }
+        Ok(())
     }
 
     /// The payload envelopes stored for `keys`, read in one transaction.

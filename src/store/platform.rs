@@ -41,11 +41,12 @@ extern "C" {
     #[derive(Debug, Clone)]
     pub type Database;
 
-    /// Resolves to `[keys, records]` of every metadata record (see the JS).
+    /// Hands the journal's chunks to `compact`, which answers what to rewrite them as (see the JS).
     #[wasm_bindgen(method, js_name = loadMeta)]
-    pub fn load_meta(this: &Database, version: f64) -> Promise;
+    pub fn load_meta(this: &Database, version: f64, compact: &JsValue) -> Promise;
 
-    /// A compare-and-set batch in one transaction; `decide` answers per key (see the JS).
+    /// A compare-and-set batch in one transaction; `decide` answers per key and with the
+    /// journal's chunk; resolves to the chunk's key (see the JS).
     #[wasm_bindgen(method)]
     pub fn apply(
         this: &Database,

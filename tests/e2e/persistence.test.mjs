@@ -241,6 +241,83 @@ test("clear() empties one namespace's tiers and leaves other namespaces and fore
   await page.close();
 });
 
+/** In the page: the raw IndexedDB of a namespace (version 1): its stores, with their records. */
+const RAW_IDB = `async (name) => {
+  const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const db = await request(indexedDB.open(name));
+  const stores = [...db.objectStoreNames];
+  const tx = db.transaction(stores, 'readonly');
+  const found = {};
+  for (const store of stores) found[store] = await request(tx.objectStore(store).getAll());
+  db.close();
+  return found;
+}`;
+
+test('IndexedDB keeps one record an entry and a journal of metadata that batches and start-up keep short', async () => {
+  const page = await openPage();
+  const before = await inPage(page, async (m, raw) => {
+    const rawIdb = new Function(`return ${raw}`)();
+    const cache = await m.SmartCache.open({ namespace: 'journal' });
+    await cache.clear();
+    // 300 batches, one write or removal each: more than two compactions' worth of chunks.
+    for (let i = 0; i < 300; i++) {
+      if (i % 10 === 9) await cache.delete(`k${i - 1}`);
+      else await cache.set(`k${i}`, { i, rows: Array.from({ length: 20 }, (_, j) => `row ${i}.${j}`) }, { tier: 'indexeddb' });
+    }
+    const stored = await rawIdb('smartcache:7:journal:1');
+    return { entries: stored.entries.length, chunks: stored.journal.length, pairs: stored.entries.every((r) => Array.isArray(r) && r.length === 2) };
+  }, RAW_IDB);
+  // 270 writes, 30 of them removed again.
+  assert.equal(before.entries, 240);
+  assert.ok(before.pairs);
+  assert.ok(before.chunks < 128, `${before.chunks} chunks: the journal was not compacted`);
+  await page.reload();
+  const after = await inPage(page, async (m, raw) => {
+    const rawIdb = new Function(`return ${raw}`)();
+    const cache = await m.SmartCache.open({ namespace: 'journal' });
+    const read = [];
+    for (let i = 0; i < 300; i++) read.push((await cache.get(`k${i}`))?.i);
+    const tiers = new Set(cache.entries().map((e) => e.tier));
+    const stored = await rawIdb('smartcache:7:journal:1');
+    await cache.clear();
+    return { read, tiers: [...tiers], chunks: stored.journal.length };
+  }, RAW_IDB);
+  const expected = Array.from({ length: 300 }, (_, i) => (i % 10 === 8 || i % 10 === 9 ? undefined : i));
+  assert.deepEqual(after.read, expected);
+  assert.deepEqual(after.tiers, ['indexeddb']);
+  assert.equal(after.chunks, 1);
+  await page.close();
+});
+
+test("an older schema's database (metadata and payloads in two stores) is dropped, and the cache works on", async () => {
+  const page = await openPage();
+  const result = await inPage(page, async (m, raw) => {
+    const rawIdb = new Function(`return ${raw}`)();
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const legacy = indexedDB.open('smartcache:6:legacy:1', 1);
+    legacy.onupgradeneeded = () => ['meta', 'data', 'info'].forEach((s) => legacy.result.createObjectStore(s));
+    const db = await request(legacy);
+    const tx = db.transaction(['meta', 'data', 'info'], 'readwrite');
+    tx.objectStore('meta').put(new Uint8Array([2, 1, 2, 3]), 'old');
+    tx.objectStore('data').put(new Uint8Array([9, 9]), 'old');
+    tx.objectStore('info').put(1, 'version');
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+    const cache = await m.SmartCache.open({ namespace: 'legacy' });
+    const old = await cache.get('old');
+    await cache.set('new', { n: 1 }, { tier: 'indexeddb' });
+    await cache.close();
+    const again = await m.SmartCache.open({ namespace: 'legacy' });
+    const back = await again.get('new');
+    const faults = again.stats().faults;
+    await again.clear();
+    await again.close();
+    return { old, back, faults, stores: Object.keys(await rawIdb('smartcache:6:legacy:1')).sort() };
+  }, RAW_IDB);
+  assert.deepEqual(result, { old: undefined, back: { n: 1 }, faults: 0, stores: ['entries', 'info', 'journal'] });
+  await page.close();
+});
+
 test('another version purges what an older one stored', async () => {
   const page = await openPage();
   const result = await inPage(page, async (m) => {

@@ -3,7 +3,8 @@
 //!
 //! A localStorage value is `len(2 units) | pack(encode(meta)) | pack(encode(json))`: the metadata
 //! comes first, in its own checksummed envelope, so that start-up reads just the head of each value
-//! and leaves the payloads alone. IndexedDB keeps the two envelopes as two records.
+//! and leaves the payloads alone. IndexedDB keeps the two envelopes in one record, and the metadata
+//! again in its journal (`journal`).
 //! Both are untrusted input: every field is length-checked and a mismatch is `Error::Corrupt`.
 //!
 //! Binding: the metadata names its key and the checksum of its payload envelope, and ends with a
