@@ -138,7 +138,7 @@ impl IdbStore {
         });
         settled(self.db()?.load_meta(version as f64, compact.as_ref())).await?;
         let found = live.borrow_mut().take().unwrap_or_default();
-        Ok(found.into_iter().collect())
+        Ok(found)
     }
 
     /// Carries out a batch of operations in one transaction. Puts and deletes are
@@ -192,15 +192,15 @@ impl IdbStore {
                     }
                 })
                 .collect();
-            let mut applied = changes
+            let applied: Vec<journal::Change<'_>> = changes
                 .iter()
                 .zip(&actions)
                 .filter(|(_, &action)| action != 0)
                 .map(|((key, meta), _)| (key.as_str(), meta.as_deref()))
-                .peekable();
-            let chunk = match applied.peek() {
-                Some(_) => Uint8Array::from(&journal::chunk(applied)[..]).into(),
-                None => JsValue::UNDEFINED,
+                .collect();
+            let chunk = match applied.is_empty() {
+                true => JsValue::UNDEFINED,
+                false => Uint8Array::from(&journal::chunk(&applied)[..]).into(),
             };
             Array::of2(&Uint8Array::from(&actions[..]), &chunk)
         });

@@ -289,6 +289,54 @@ test('IndexedDB keeps one record an entry and a journal of metadata that batches
   await page.close();
 });
 
+test('damaged IndexedDB records and journal entries read as misses, and the rest as stored', async () => {
+  const page = await openPage();
+  await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'idb-damage' });
+    await cache.clear();
+    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, { key, rows: [1, 2, 3] }, { tier: 'indexeddb' });
+    await cache.close();
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const db = await request(indexedDB.open('smartcache:10:idb-damage:1'));
+    const tx = db.transaction(['entries', 'journal'], 'readwrite');
+    const entries = tx.objectStore('entries');
+    const journal = tx.objectStore('journal');
+    // a's record replaced by b's (its metadata and payload both).
+    entries.put(await request(entries.get('b')), 'a');
+    // The last byte of c's metadata in the journal (its seal) flipped: FORMAT, count, then per
+    // item a length-prefixed key and a length-prefixed metadata record.
+    const keys = await request(journal.getAllKeys());
+    for (const id of keys) {
+      const chunk = new Uint8Array(await request(journal.get(id)));
+      const view = new DataView(chunk.buffer);
+      let at = 5;
+      for (let i = 0; i < view.getUint32(1, true); i++) {
+        const keyLength = view.getUint32(at, true);
+        const key = new TextDecoder().decode(chunk.subarray(at + 4, at + 4 + keyLength));
+        at += 4 + keyLength;
+        const metaLength = view.getUint32(at, true);
+        at += 4 + metaLength;
+        if (key === 'c') chunk[at - 1] ^= 1;
+      }
+      journal.put(chunk, id);
+    }
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+  });
+  await page.reload();
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'idb-damage' });
+    const values = {};
+    for (const key of ['a', 'b', 'c', 'd']) values[key] = (await cache.get(key))?.key ?? null;
+    const faults = cache.stats().faults;
+    await cache.clear();
+    return { values, faults };
+  });
+  assert.deepEqual(result.values, { a: null, b: 'b', c: null, d: 'd' });
+  assert.equal(result.faults, 2);
+  await page.close();
+});
+
 test("an older schema's database (metadata and payloads in two stores) is dropped, and the cache works on", async () => {
   const page = await openPage();
   const result = await inPage(page, async (m, raw) => {

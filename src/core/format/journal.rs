@@ -14,28 +14,25 @@
 
 use super::bytes::{put_bytes, put_str, Reader};
 use crate::core::error::{Corruption, Error, Result};
-use std::collections::BTreeMap;
+use crate::core::sort;
 
 const FORMAT: u8 = 1;
 /// An item takes at least the two 4-byte lengths.
 const MIN_ITEM_BYTES: usize = 8;
 
-/// One batch's changes as a chunk: each key with the metadata record it now has, or `None`
-/// where it was removed.
-pub fn chunk<'a>(changes: impl IntoIterator<Item = (&'a str, Option<&'a [u8]>)>) -> Vec<u8> {
-    let mut out = vec![FORMAT, 0, 0, 0, 0];
-    let mut count: u32 = 0;
+/// A key and the metadata record it now has, or `None` where it was removed.
+pub type Change<'a> = (&'a str, Option<&'a [u8]>);
+
+/// One batch's changes as a chunk.
+pub fn chunk(changes: &[Change<'_>]) -> Vec<u8> {
+    let mut out = vec![FORMAT];
+    out.extend_from_slice(&(changes.len() as u32).to_le_bytes());
     for (key, meta) in changes {
         put_str(&mut out, key);
         put_bytes(&mut out, meta.unwrap_or_default());
-        count += 1;
     }
-    out[1..5].copy_from_slice(&count.to_le_bytes());
     out
 }
-
-/// A key and the metadata record it now has, or `None` where it was removed.
-type Change<'a> = (String, Option<&'a [u8]>);
 
 /// The changes a chunk names, in its order.
 fn changes(chunk: &[u8]) -> Result<Vec<Change<'_>>> {
@@ -49,7 +46,8 @@ fn changes(chunk: &[u8]) -> Result<Vec<Change<'_>>> {
     }
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
-        let key = reader.string()?;
+        let key = std::str::from_utf8(reader.bytes()?)
+            .map_err(|_| Error::Corrupt(Corruption::MetadataNotUtf8))?;
         let meta = reader.bytes()?;
         out.push((key, (!meta.is_empty()).then_some(meta)));
     }
@@ -61,53 +59,61 @@ fn changes(chunk: &[u8]) -> Result<Vec<Change<'_>>> {
 
 /// What the chunks say is stored, in the order they were appended: per key, in key order, the
 /// metadata record of its last change that left one. A chunk that does not decode is passed over.
-pub fn replay<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> BTreeMap<String, Vec<u8>> {
-    let mut live = BTreeMap::new();
+pub fn replay<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Vec<(String, Vec<u8>)> {
+    let mut all = Vec::new();
     for chunk in chunks {
-        let Ok(changes) = changes(chunk) else {
-            continue;
-        };
-        for (key, meta) in changes {
-            match meta {
-                Some(meta) => live.insert(key, meta.to_vec()),
-                None => live.remove(&key),
-            };
+        all.extend(changes(chunk).unwrap_or_default());
+    }
+    // Stable: a key's changes stay in the order they were made, and its last one counts.
+    sort::sort_by(&mut all, |a, b| a.0.cmp(b.0));
+    let mut live = Vec::new();
+    let mut changes = all.into_iter().peekable();
+    while let Some((key, meta)) = changes.next() {
+        let superseded = changes.peek().is_some_and(|(next, _)| *next == key);
+        if let (false, Some(meta)) = (superseded, meta) {
+            live.push((key.to_string(), meta.to_vec()));
         }
     }
     live
 }
 
 /// The journal rewritten as the one chunk that replays to `live`.
-pub fn snapshot(live: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    chunk(live.iter().map(|(k, m)| (k.as_str(), Some(&m[..]))))
+pub fn snapshot(live: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let changes: Vec<Change<'_>> = live
+        .iter()
+        .map(|(k, m)| (k.as_str(), Some(&m[..])))
+        .collect();
+    chunk(&changes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn live(pairs: &[(&str, &[u8])]) -> Vec<(String, Vec<u8>)> {
+        pairs
+            .iter()
+            .map(|(k, m)| (k.to_string(), m.to_vec()))
+            .collect()
+    }
 
     #[test]
     fn later_chunks_win_and_removals_remove() {
-        let first = chunk([("a", Some(&b"a1"[..])), ("b", Some(&b"b1"[..]))]);
-        let second = chunk([
-            ("a", None),
-            ("c", Some(&b"c1"[..])),
-            ("b", Some(&b"b2"[..])),
-        ]);
-        let live = replay([&first[..], &second[..]]);
-        let expected: BTreeMap<String, Vec<u8>> =
-            [("b".into(), b"b2".to_vec()), ("c".into(), b"c1".to_vec())].into();
-        assert_eq!(live, expected);
-        assert_eq!(replay([&snapshot(&live)[..]]), live);
-        assert_eq!(replay([&chunk([])[..]]), BTreeMap::new());
+        let first = chunk(&[("a", Some(b"a1")), ("b", Some(b"b1"))]);
+        let second = chunk(&[("a", None), ("c", Some(b"c1")), ("b", Some(b"b2"))]);
+        let found = replay([&first[..], &second[..]]);
+        assert_eq!(found, live(&[("b", b"b2"), ("c", b"c1")]));
+        assert_eq!(replay([&snapshot(&found)[..]]), found);
+        assert_eq!(replay([&chunk(&[])[..]]), Vec::new());
     }
 
     #[test]
     fn a_chunk_that_does_not_decode_is_passed_over_whole() {
-        let first = chunk([("a", Some(&b"a1"[..]))]);
-        let second = chunk([("b", Some(&b"b1"[..])), ("a", None)]);
-        let expected: BTreeMap<String, Vec<u8>> = [("a".into(), b"a1".to_vec())].into();
+        let first = chunk(&[("a", Some(b"a1"))]);
+        let second = chunk(&[("b", Some(b"b1")), ("a", None)]);
+        let expected = live(&[("a", b"a1")]);
         for cut in 0..second.len() {
             assert_eq!(
                 replay([&first[..], &second[..cut]]),
@@ -132,7 +138,10 @@ mod tests {
         #[test]
         fn replay_is_applying_the_batches_in_order(
             batches in prop::collection::vec(
-                prop::collection::vec(("[a-d]{1,2}", prop::option::of(prop::collection::vec(any::<u8>(), 1..6))), 0..6),
+                prop::collection::vec(
+                    ("[a-d]{1,2}", prop::option::of(prop::collection::vec(any::<u8>(), 1..6))),
+                    0..6,
+                ),
                 0..8,
             ),
         ) {
@@ -146,12 +155,15 @@ mod tests {
                             None => model.remove(key),
                         };
                     }
-                    chunk(batch.iter().map(|(k, m)| (k.as_str(), m.as_deref())))
+                    let changes: Vec<Change<'_>> =
+                        batch.iter().map(|(k, m)| (k.as_str(), m.as_deref())).collect();
+                    chunk(&changes)
                 })
                 .collect();
-            let live = replay(chunks.iter().map(Vec::as_slice));
-            prop_assert_eq!(&live, &model);
-            prop_assert_eq!(replay([&snapshot(&live)[..]]), model);
+            let model: Vec<(String, Vec<u8>)> = model.into_iter().collect();
+            let found = replay(chunks.iter().map(Vec::as_slice));
+            prop_assert_eq!(&found, &model);
+            prop_assert_eq!(replay([&snapshot(&found)[..]]), model);
         }
     }
 }
