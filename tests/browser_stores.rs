@@ -197,3 +197,37 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
     store.close();
     assert_eq!(store.read_many(&["a".into()]).await, Err(IdbError::Closed));
 }
+
+#[wasm_bindgen_test]
+async fn large_batches_are_compare_and_set_too_however_their_keys_lie() {
+    let namespace = "browser-stores-large";
+    let seed = seal_seed(namespace, 1);
+    let store = IdbStore::open(&support::platform(), namespace, 1, || {})
+        .await
+        .unwrap();
+    store.load_meta(1).await.unwrap();
+    // 200 keys stored at stamp 10, and two among a run of new keys.
+    let mut first = vec![IdbOp::Clear];
+    first.extend((0..200).map(|i| put(&format!("k{i:03}"), 10, b"10", seed)));
+    first.extend([10, 20].map(|i| put(&format!("n{i:03}"), 10, b"10", seed)));
+    store.apply(&first, seed).await.unwrap();
+    // Every fifth of the 200 (more keys between its least and greatest than the driver reads
+    // by range), and a run of 40 mostly new keys: each at an older stamp, then at a newer one.
+    let spread: Vec<String> = (0..200).step_by(5).map(|i| format!("k{i:03}")).collect();
+    let run: Vec<String> = (0..40).map(|i| format!("n{i:03}")).collect();
+    for keys in [&spread, &run] {
+        let older: Vec<IdbOp> = keys.iter().map(|k| put(k, 5, b"5", seed)).collect();
+        store.apply(&older, seed).await.unwrap();
+        let read = store.read_many(keys).await.unwrap();
+        for (key, found) in keys.iter().zip(read) {
+            let stored_before = key.starts_with('k') || key == "n010" || key == "n020";
+            let expected: &[u8] = if stored_before { b"10" } else { b"5" };
+            assert_eq!(found.as_deref(), Some(expected), "{key}");
+        }
+        let newer: Vec<IdbOp> = keys.iter().map(|k| put(k, 20, b"20", seed)).collect();
+        store.apply(&newer, seed).await.unwrap();
+        let read = store.read_many(keys).await.unwrap();
+        assert!(read.iter().all(|found| found.as_deref() == Some(&b"20"[..])));
+    }
+    store.close();
+}

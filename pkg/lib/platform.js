@@ -226,7 +226,7 @@ class Database {
         entries.clear();
         journal.clear();
       }
-      const stored = await Promise.all(keys.map((key) => result(entries.get(key))));
+      const stored = await storedOf(entries, keys);
       const [actions, chunk] = decide(stored.map((record) => part(record, 0)));
       for (let i = 0; i < keys.length; i++) {
         if (actions[i] === 1) entries.put([metas[i], payloads[i]], keys[i]);
@@ -244,6 +244,27 @@ class Database {
       return records.map((record) => part(record, 1));
     });
   }
+}
+
+/** Batches of at least this many keys first ask which of them are stored at all. */
+const PROBE_FROM = 32;
+
+/** The records stored under `keys` (undefined where none). A large batch first reads the keys
+ *  stored between its least and greatest (up to four times its own count: the keys alone, which
+ *  cost little), and then reads only the records there are; a batch of new entries reads none. */
+async function storedOf(entries, keys) {
+  const read = (key) => result(entries.get(key));
+  if (keys.length < PROBE_FROM) return Promise.all(keys.map(read));
+  let [least, greatest] = [keys[0], keys[0]];
+  for (const key of keys) {
+    if (key < least) least = key;
+    else if (key > greatest) greatest = key;
+  }
+  const limit = 4 * keys.length;
+  const present = await result(entries.getAllKeys(IDBKeyRange.bound(least, greatest), limit));
+  if (present.length === limit) return Promise.all(keys.map(read));
+  const stored = new Set(present);
+  return Promise.all(keys.map((key) => (stored.has(key) ? read(key) : undefined)));
 }
 
 /** The metadata (0) or payload (1) of a stored entry record; undefined for anything else. */
