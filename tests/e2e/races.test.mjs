@@ -54,6 +54,31 @@ test('300 same-key writes racing in two pages converge: both pages and storage a
   await b.close();
 });
 
+test('the same race in IndexedDB, one batch and one write at a time: the journal both pages append to and compact agrees with both', async () => {
+  const a = await openTab('race-idb');
+  const b = await openTab('race-idb');
+  const keys = Array.from({ length: 200 }, (_, i) => `k:${i}`);
+  const at = Date.now() + 300;
+  // Whole batches (the driver's read by range), then 150 writes one at a time in each page:
+  // more journal chunks than a compaction's worth, from both pages at once.
+  const write = (page, who) =>
+    page.evaluate(async ([keys, who, at]) => {
+      const idb = { tier: 'indexeddb' };
+      while (Date.now() < at) await new Promise((r) => setTimeout(r, 1));
+      for (let round = 0; round < 2; round++) await Promise.all(keys.map((k) => window.cache.set(k, { who, k, round }, idb)));
+      for (const k of keys.slice(0, 150)) await window.cache.set(k, { who, k, round: 2 }, idb);
+    }, [keys, who, at]);
+  await Promise.all([write(a, 'a'), write(b, 'b')]);
+  await settle(500);
+  const [inA, inB] = await Promise.all([readAll(a, keys), readAll(b, keys)]);
+  const stored = await readFresh(a, 'race-idb', keys);
+  const disagree = keys.filter((_, i) => JSON.stringify(inA[i]) !== JSON.stringify(inB[i]) || JSON.stringify(inA[i]) !== JSON.stringify(stored[i]));
+  assert.deepEqual(disagree, [], `${disagree.length} of 200 keys disagree`);
+  assert.ok(stored.every((v, i) => v !== null && v.round === (i < 150 ? 2 : 1)), 'every key holds a last write');
+  await a.close();
+  await b.close();
+});
+
 test('an invalidation in one page racing a write of the same key in the other: both agree', async () => {
   const a = await openTab('race-inv');
   const b = await openTab('race-inv');
