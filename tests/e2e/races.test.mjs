@@ -32,51 +32,48 @@ const readFresh = (page, namespace, keys) =>
     return out;
   }, [namespace, keys]);
 
+/** Two pages of `namespace` run `write(page, who, at)` at the same moment `at`; then what each
+ *  reads and what a fresh open reads of `keys`: the keys they disagree on, and what is stored. */
+async function race(namespace, keys, write) {
+  const a = await openTab(namespace);
+  const b = await openTab(namespace);
+  const at = Date.now() + 300;
+  await Promise.all([write(a, 'a', at), write(b, 'b', at)]);
+  await settle(500);
+  const [inA, inB] = await Promise.all([readAll(a, keys), readAll(b, keys)]);
+  const stored = await readFresh(a, namespace, keys);
+  const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
+  const disagree = keys.filter((_, i) => !same(inA[i], inB[i]) || !same(inA[i], stored[i]));
+  await a.close();
+  await b.close();
+  return { disagree, stored };
+}
+
 test('300 same-key writes racing in two pages converge: both pages and storage agree', async () => {
-  const a = await openTab('race-set');
-  const b = await openTab('race-set');
   const keys = Array.from({ length: 300 }, (_, i) => `k:${i}`);
   // Both pages write every key at the same moment, each its own value.
-  const at = Date.now() + 300;
-  const write = (page, who) =>
+  const { disagree, stored } = await race('race-set', keys, (page, who, at) =>
     page.evaluate(async ([keys, who, at]) => {
       while (Date.now() < at) await new Promise((r) => setTimeout(r, 1));
       await Promise.all(keys.map((k) => window.cache.set(k, { who, k })));
-    }, [keys, who, at]);
-  await Promise.all([write(a, 'a'), write(b, 'b')]);
-  await settle(500);
-  const [inA, inB] = await Promise.all([readAll(a, keys), readAll(b, keys)]);
-  const stored = await readFresh(a, 'race-set', keys);
-  const disagree = keys.filter((_, i) => JSON.stringify(inA[i]) !== JSON.stringify(inB[i]) || JSON.stringify(inA[i]) !== JSON.stringify(stored[i]));
+    }, [keys, who, at]));
   assert.deepEqual(disagree, [], `${disagree.length} of 300 keys disagree`);
-  assert.ok(inA.every((v) => v !== null), 'every key holds one of the two writes');
-  await a.close();
-  await b.close();
+  assert.ok(stored.every((v) => v !== null), 'every key holds one of the two writes');
 });
 
 test('the same race in IndexedDB, one batch and one write at a time: the journal both pages append to and compact agrees with both', async () => {
-  const a = await openTab('race-idb');
-  const b = await openTab('race-idb');
   const keys = Array.from({ length: 200 }, (_, i) => `k:${i}`);
-  const at = Date.now() + 300;
   // Whole batches (the driver's read by range), then 150 writes one at a time in each page:
   // more journal chunks than a compaction's worth, from both pages at once.
-  const write = (page, who) =>
+  const { disagree, stored } = await race('race-idb', keys, (page, who, at) =>
     page.evaluate(async ([keys, who, at]) => {
       const idb = { tier: 'indexeddb' };
       while (Date.now() < at) await new Promise((r) => setTimeout(r, 1));
       for (let round = 0; round < 2; round++) await Promise.all(keys.map((k) => window.cache.set(k, { who, k, round }, idb)));
       for (const k of keys.slice(0, 150)) await window.cache.set(k, { who, k, round: 2 }, idb);
-    }, [keys, who, at]);
-  await Promise.all([write(a, 'a'), write(b, 'b')]);
-  await settle(500);
-  const [inA, inB] = await Promise.all([readAll(a, keys), readAll(b, keys)]);
-  const stored = await readFresh(a, 'race-idb', keys);
-  const disagree = keys.filter((_, i) => JSON.stringify(inA[i]) !== JSON.stringify(inB[i]) || JSON.stringify(inA[i]) !== JSON.stringify(stored[i]));
+    }, [keys, who, at]));
   assert.deepEqual(disagree, [], `${disagree.length} of 200 keys disagree`);
   assert.ok(stored.every((v, i) => v !== null && v.round === (i < 150 ? 2 : 1)), 'every key holds a last write');
-  await a.close();
-  await b.close();
 });
 
 test('an invalidation in one page racing a write of the same key in the other: both agree', async () => {
