@@ -227,7 +227,9 @@ async fn large_batches_are_compare_and_set_too_however_their_keys_lie() {
         let newer: Vec<IdbOp> = keys.iter().map(|k| put(k, 20, b"20", seed)).collect();
         store.apply(&newer, seed).await.unwrap();
         let read = store.read_many(keys).await.unwrap();
-        assert!(read.iter().all(|found| found.as_deref() == Some(&b"20"[..])));
+        assert!(read
+            .iter()
+            .all(|found| found.as_deref() == Some(&b"20"[..])));
     }
     store.close();
 }
