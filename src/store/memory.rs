@@ -118,8 +118,9 @@ impl LocalStore for MemoryLocalStore {
     }
 }
 
-/// IndexedDB as the browser layer keeps it: metadata and payload records per key, with the
-/// same compare-and-set on stamps as `store/idb.rs`.
+/// IndexedDB as the browser layer keeps it: one record of metadata and payload per key, with the
+/// same compare-and-set on stamps as `store/idb.rs` (its journal, which only start-up reads, is
+/// what `reopen` feeds the engine).
 #[derive(Debug, Default)]
 pub struct MemoryIdb {
     /// Metadata record and payload envelope by key.

@@ -82,9 +82,10 @@ impl Claim {
 /// A full localStorage frees 1/16 of its budget at once.
 const DEMOTION_SLICE: u64 = 16;
 
-/// Bytes an entry takes in IndexedDB: its metadata record and its payload envelope.
+/// Bytes an entry takes in IndexedDB: its metadata record twice (beside the payload, and in the
+/// journal start-up replays) and its payload envelope.
 pub(super) fn idb_cost(meta_len: usize, payload_bytes: u64) -> u64 {
-    meta_len as u64 + payload_bytes
+    2 * meta_len as u64 + payload_bytes
 }
 
 impl<C: Clock, L: LocalStore> Engine<C, L> {

@@ -401,3 +401,16 @@ fn an_entry_with_long_metadata_is_read_back_at_start_up() {
     );
     assert_eq!(reloaded.stats().faults, 0);
 }
+
+#[test]
+fn an_indexeddb_entry_weighs_its_metadata_twice_and_its_payload() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    engine.set("big", &json_of(9), in_idb()).unwrap();
+    idb.flush(&mut engine);
+    // The metadata is stored beside the payload and again in the journal.
+    let (meta, payload) = idb.records["big"].clone();
+    let expected = 2 * meta.len() as u64 + payload.len() as u64;
+    assert_eq!(engine.stats().indexeddb.bytes, expected);
+    let mut reloaded = idb.reopen(&clock, config, &local);
+    assert_eq!(reloaded.stats().indexeddb.bytes, expected);
+}
