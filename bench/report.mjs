@@ -193,13 +193,15 @@ function predictSection({ latencyMs, thinkMs, hoverMs, rows }) {
   return lines.join('\n');
 }
 
-function devtoolsSection({ panelEntries, firstPaintMs, shownTotal, reads, peekPerSecond, peekAttachedPerSecond, attachedRatios }) {
+function devtoolsSection({ panelEntries, paints, shownTotal, reads, peekPerSecond, peekAttachedPerSecond, attachedRatios }) {
   const percent = (ratio) => fmt(ratio * 100, 0);
   const attached = attachedRatios[attachedRatios.length >> 1];
+  const [first, ...again] = paints;
+  const reopened = [...again].sort((a, b) => a - b);
   return [
     `### Devtools (workload 10)`,
     '',
-    `In-page panel, first paint over a ${panelEntries.toLocaleString('en-US')}-entry cache: ${fmt(firstPaintMs, 0)} ms (${shownTotal}); target ≤ 200 ms ${mark(firstPaintMs <= 200)}.`,
+    `In-page panel, first paint over a ${panelEntries.toLocaleString('en-US')}-entry cache: ${fmt(first, 0)} ms (${shownTotal}); target ≤ 200 ms ${mark(first <= 200)}. Opened again, ${again.length} times: ${fmt(reopened[reopened.length >> 1], 0)} ms median (${fmt(reopened[0], 0)}–${fmt(reopened.at(-1), 0)}).`,
     `\`peek\`, ${reads.toLocaleString('en-US')} Zipf reads: ${ops(peekPerSecond)} without a panel, ${ops(peekAttachedPerSecond)} with one attached (best rounds); with a panel, the median of the rounds' throughput ratios ${percent(attached)} % (${percent(attachedRatios[0])}–${percent(attachedRatios.at(-1))} %); target ≥ 90 % ${mark(attached >= 0.9)}.`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 // Workload 10: the devtools' cost. The in-page panel's first paint over a 100,000-entry cache
-// (mountDevtools to the first rows on screen), and `peek` throughput (10,000 entries, a million
+// (mountDevtools to the first rows on screen; then four mounts more), and `peek` throughput (10,000 entries, a million
 // Zipf reads) with the panel's handle subscribed against without, in the same page.
 import { SmartCache } from 'smartcache';
 import { mountDevtools } from '/pkg/devtools.js';
@@ -11,6 +11,7 @@ const PANEL_ENTRIES = 100_000;
 const ENTRIES = 10_000;
 const READS = 1_000_000;
 const ROUNDS = 7;
+const MOUNTS = 5;
 
 export async function run() {
   localStorage.clear();
@@ -18,13 +19,20 @@ export async function run() {
   await big.clear();
   for (let i = 0; i < PANEL_ENTRIES; i++) big.set(`company:${i}`, { id: i, name: `Company ${i}` }, { tier: 'memory' });
   await big.set('last', 1, { tier: 'memory' });
-  const started = performance.now();
-  const unmount = mountDevtools({ cache: big });
-  const root = document.querySelector('[data-smartcache-devtools]').shadowRoot;
-  while (root.querySelectorAll('.row[data-key]').length === 0) await new Promise((r) => setTimeout(r, 1));
-  const firstPaintMs = performance.now() - started;
-  const shownTotal = root.querySelector('[data-entries-total]').textContent;
-  unmount();
+  // The first mount is the target (what opening the panel costs); four more, each a panel opened
+  // anew, show what of it is paid once.
+  const paints = [];
+  let shownTotal;
+  for (let mount = 0; mount < MOUNTS; mount++) {
+    const started = performance.now();
+    const unmount = mountDevtools({ cache: big });
+    const root = document.querySelector('[data-smartcache-devtools]').shadowRoot;
+    while (root.querySelectorAll('.row[data-key]').length === 0) await new Promise((r) => setTimeout(r, 1));
+    paints.push(performance.now() - started);
+    shownTotal = root.querySelector('[data-entries-total]').textContent;
+    unmount();
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await big.close();
 
   const cache = await SmartCache.open({ namespace: 'devtools-bench-peek', crossTab: false });
@@ -57,7 +65,7 @@ export async function run() {
   await cache.close();
   return {
     panelEntries: PANEL_ENTRIES,
-    firstPaintMs,
+    paints,
     shownTotal,
     reads: READS,
     peekPerSecond: READS / (without / 1e3),
