@@ -239,8 +239,7 @@ class Database {
   /** The payload envelopes stored under `keys` (undefined where none), from one transaction. */
   readMany(keys) {
     return this.#run([ENTRIES], 'readonly', async (tx) => {
-      const entries = tx.objectStore(ENTRIES);
-      const records = await Promise.all(keys.map((key) => result(entries.get(key))));
+      const records = await eachRecord(tx.objectStore(ENTRIES), keys);
       return records.map((record) => part(record, 1));
     });
   }
@@ -253,8 +252,7 @@ const PROBE_FROM = 32;
  *  stored between its least and greatest (up to four times its own count: the keys alone, which
  *  cost little), and then reads only the records there are; a batch of new entries reads none. */
 async function storedOf(entries, keys) {
-  const read = (key) => result(entries.get(key));
-  if (keys.length < PROBE_FROM) return Promise.all(keys.map(read));
+  if (keys.length < PROBE_FROM) return eachRecord(entries, keys);
   let [least, greatest] = [keys[0], keys[0]];
   for (const key of keys) {
     if (key < least) least = key;
@@ -262,9 +260,14 @@ async function storedOf(entries, keys) {
   }
   const limit = 4 * keys.length;
   const present = await result(entries.getAllKeys(IDBKeyRange.bound(least, greatest), limit));
-  if (present.length === limit) return Promise.all(keys.map(read));
+  if (present.length === limit) return eachRecord(entries, keys);
   const stored = new Set(present);
-  return Promise.all(keys.map((key) => (stored.has(key) ? read(key) : undefined)));
+  return Promise.all(keys.map((key) => (stored.has(key) ? result(entries.get(key)) : undefined)));
+}
+
+/** The records stored under `keys` (undefined where none), a request each. */
+function eachRecord(entries, keys) {
+  return Promise.all(keys.map((key) => result(entries.get(key))));
 }
 
 /** The metadata (0) or payload (1) of a stored entry record; undefined for anything else. */

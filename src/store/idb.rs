@@ -137,8 +137,7 @@ impl IdbStore {
             rewrite.map_or(JsValue::UNDEFINED, JsValue::from)
         });
         settled(self.db()?.load_meta(version as f64, compact.as_ref())).await?;
-        let found = live.borrow_mut().take().unwrap_or_default();
-        Ok(found)
+        Ok(live.take().unwrap_or_default())
     }
 
     /// Carries out a batch of operations in one transaction. Puts and deletes are
@@ -161,29 +160,26 @@ impl IdbStore {
         }
         let db = self.db()?;
         let (keys, metas, payloads) = (Array::new(), Array::new(), Array::new());
+        // Per key, what `decide` needs: its claim, and the metadata the journal names if applied.
+        let mut changes: Vec<(Claim, String, Option<Vec<u8>>)> = Vec::with_capacity(last.len());
         for (key, op) in &last {
             keys.push(&JsValue::from_str(key));
-            if let IdbOp::Put { meta, payload, .. } = op {
+            let meta = if let IdbOp::Put { meta, payload, .. } = op {
                 metas.push(&Uint8Array::from(&meta[..]));
                 payloads.push(&Uint8Array::from(&payload[..]));
+                Some(meta.clone())
             } else {
                 metas.push(&JsValue::UNDEFINED);
                 payloads.push(&JsValue::UNDEFINED);
-            }
+                None
+            };
+            changes.push((op.claim(), key.to_string(), meta));
         }
-        let claims: Vec<Claim> = last.values().map(|op| op.claim()).collect();
-        let changes: Vec<(String, Option<Vec<u8>>)> = last
-            .iter()
-            .map(|(key, op)| match op {
-                IdbOp::Put { meta, .. } => (key.to_string(), Some(meta.clone())),
-                _ => (key.to_string(), None),
-            })
-            .collect();
         let decide = Closure::once(move |stored: Array| -> Array {
-            let actions: Vec<u8> = claims
+            let actions: Vec<u8> = changes
                 .iter()
                 .zip(stored.iter())
-                .map(|(claim, stored)| {
+                .map(|((claim, ..), stored)| {
                     let stored = bytes(&stored).and_then(|m| record::sealed_stamp(&m, seal));
                     match claim {
                         _ if !claim.prevails_over(stored) => 0,
@@ -196,7 +192,7 @@ impl IdbStore {
                 .iter()
                 .zip(&actions)
                 .filter(|(_, &action)| action != 0)
-                .map(|((key, meta), _)| (key.as_str(), meta.as_deref()))
+                .map(|((_, key, meta), _)| (key.as_str(), meta.as_deref()))
                 .collect();
             let chunk = match applied.is_empty() {
                 true => JsValue::UNDEFINED,
