@@ -10,6 +10,7 @@ use smartcache::core::format::record::{seal_seed, Meta};
 use smartcache::core::format::text::utf16_units;
 use smartcache::store::idb::{IdbError, IdbStore};
 use smartcache::store::local::BrowserLocalStore;
+use std::rc::Rc;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -129,13 +130,17 @@ fn put(key: &str, stamp: u64, payload: &[u8], seed: u32) -> IdbOp {
     }
 }
 
-#[wasm_bindgen_test]
-async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
-    let namespace = "browser-stores";
-    let seed = seal_seed(namespace, 1);
+/// The namespace's database (version 1), and the seed its records are sealed with.
+async fn open_idb(namespace: &str) -> (Rc<IdbStore>, u32) {
     let store = IdbStore::open(&support::platform(), namespace, 1, || {})
         .await
         .unwrap();
+    (store, seal_seed(namespace, 1))
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
+    let (store, seed) = open_idb("browser-stores").await;
     assert_eq!(store.load_meta(1).await.unwrap(), Vec::new());
     store
         .apply(
@@ -200,11 +205,7 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
 
 #[wasm_bindgen_test]
 async fn large_batches_are_compare_and_set_too_however_their_keys_lie() {
-    let namespace = "browser-stores-large";
-    let seed = seal_seed(namespace, 1);
-    let store = IdbStore::open(&support::platform(), namespace, 1, || {})
-        .await
-        .unwrap();
+    let (store, seed) = open_idb("browser-stores-large").await;
     store.load_meta(1).await.unwrap();
     // 200 keys stored at stamp 10, and two among a run of new keys.
     let mut first = vec![IdbOp::Clear];
