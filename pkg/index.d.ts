@@ -211,7 +211,8 @@ export class SmartCache {
   readonly closed: boolean;
 }
 
-/** (Re)opens the default instance. */
+/** (Re)opens the default instance; resolves once every tier is indexed. The default instance's
+ *  own methods are served from memory and localStorage before that. */
 export function configure(options?: CacheOptions): Promise<SmartCache>;
 /** Same methods as SmartCache; async ones open the default instance on first use. */
 export const smartCache: CacheMethods;

@@ -154,7 +154,8 @@ export class SmartCache {
 
   /** Resolves once IndexedDB's records are loaded (or the cache does without them). */
   [WHEN_LOADED]() {
-    return this.#core.isLoaded() ? Promise.resolve() : this.#core.loaded();
+    // A closed cache has loaded (close waits for it) and has no core left to ask.
+    return this.#closed || this.#core.isLoaded() ? Promise.resolve() : this.#core.loaded();
   }
 
   [IS_LOADED]() {

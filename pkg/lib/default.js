@@ -3,6 +3,7 @@
 import { SmartCache } from './cache.js';
 import { EMPTY_STATS } from './contract.js';
 import { checkKey } from './error.js';
+import { OPEN_EARLY, WHEN_LOADED } from './internal.js';
 
 let current = null;
 /** The latest configure() call while it is under way: every call made meanwhile waits for it. */
@@ -20,15 +21,35 @@ let latestOptions;
 
 const openNow = () => (current && !current.closed ? current : null);
 
-/** What the latest configure() call gives (an earlier call, settling later, gives it too). */
-const winner = () => pending?.promise ?? (openNow() ? Promise.resolve(current) : configure());
+/** What the latest configure() call gives (an earlier call, settling later, gives it too): the
+ *  instance as soon as it serves. */
+const winner = () => pending?.promise ?? (openNow() ? Promise.resolve(current) : openDefault());
 
 /** (Re)opens the default instance with `options`; the previous one is closed. Of several calls
- *  the last one made wins, whichever opens first; the others resolve to its instance. */
+ *  the last one made wins, whichever opens first; the others resolve to its instance. Resolves
+ *  once every tier is indexed, as `SmartCache.open` does. */
 export function configure(options) {
+  const call = calls + 1;
+  return openDefault(options).then(async (cache) => {
+    await cache[WHEN_LOADED]();
+    if (call === calls || current === cache) return cache;
+    // Another call won meanwhile: its instance, once indexed too (unless none is open now).
+    const latest = pending?.promise ?? (openNow() ? Promise.resolve(current) : null);
+    if (latest === null) return cache;
+    const won = await latest;
+    await won[WHEN_LOADED]();
+    return won;
+  });
+}
+
+/** configure() as the default instance's own methods use it: the instance is installed (and the
+ *  previous one closed) as soon as it serves memory and localStorage, IndexedDB's records loading
+ *  meanwhile: the first `getCachedData` after a page load does not wait for the database unless
+ *  it needs it (see `SmartCache[OPEN_EARLY]`). */
+function openDefault(options) {
   const call = ++calls;
   latestOptions = options;
-  const promise = SmartCache.open(options).then(
+  const promise = SmartCache[OPEN_EARLY](options).then(
     async (next) => {
       if (call !== calls) {
         await next.close();
@@ -64,9 +85,8 @@ function instance() {
   if (pending) return pending.promise;
   const open = openNow();
   if (open) return Promise.resolve(open);
-  return configure();
+  return openDefault();
 }
-
 
 /** For smartcache/react: the default instance as it stands, and its changes. */
 export const defaultInstance = {

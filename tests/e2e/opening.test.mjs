@@ -1,9 +1,9 @@
-// A cache that serves before IndexedDB's records have loaded (what smartcache/react's provider
-// opens): after a reload, localStorage entries answer at once, IndexedDB entries answer once their
+// A cache that serves before IndexedDB's records have loaded (what smartcache/react's provider and
+// the default instance open): after a reload, localStorage entries answer at once, IndexedDB entries answer once their
 // records are in, and what needs every entry (has, invalidate) waits for them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser } from './harness.mjs';
+import { inPage, useBrowser } from './harness.mjs';
 
 const session = useBrowser();
 
@@ -124,5 +124,58 @@ test('an IndexedDB blocked past the 3 s timeout: the cache carries on without it
   assert.equal(result.local, 1);
   assert.equal(result.second, 'deleted');
   assert.deepEqual(result.errors, []);
+  await page.close();
+});
+
+test('the default instance serves localStorage while IndexedDB is held up, and IndexedDB entries once it lets go', async () => {
+  const page = await session.openPage();
+  await inPage(page, async (m) => {
+    await m.configure({ namespace: 'default-early', largeEntryBytes: 1024 });
+    await m.setCachedData('company:1', { id: 1 });
+    await m.setCachedData('report', { rows: Array.from({ length: 4_000 }, () => Math.random().toString(36).slice(2, 7)).join('') });
+    await m.smartCache.close();
+  });
+  await page.reload();
+  const seen = await inPage(page, async (m) => {
+    const { defaultInstance } = await import('/pkg/lib/default.js');
+    const { IS_LOADED } = await import('/pkg/lib/internal.js');
+    const request = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    // Another connection keeps a read-write transaction over the cache's stores busy: loading
+    // IndexedDB's records waits for it.
+    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.includes(':default-early:'));
+    const holder = await request(indexedDB.open(name));
+    const held = holder.transaction(holder.objectStoreNames, 'readwrite');
+    const store = held.objectStore(holder.objectStoreNames[0]);
+    let holding = true;
+    const spin = () => {
+      if (holding) store.count().onsuccess = spin;
+    };
+    spin();
+    const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
+    // Not awaited (it resolves once every tier is indexed): the calls below wait for it to serve.
+    const configured = m.configure({ namespace: 'default-early', largeEntryBytes: 1024 });
+    const local = await Promise.race([m.getCachedData('company:1'), timeout(1500)]);
+    const loadedWhenServed = defaultInstance.now()?.[IS_LOADED]();
+    const report = m.getCachedData('report');
+    const reportEarly = await Promise.race([report, timeout(300)]);
+    holding = false;
+    await new Promise((resolve) => (held.oncomplete = resolve));
+    holder.close();
+    const reportLater = (await report)?.rows.length;
+    const indexed = (await configured) === defaultInstance.now();
+    const tiers = m.smartCache.entries().map((e) => e.tier).sort();
+    await m.smartCache.clear();
+    await m.smartCache.close();
+    return { local, loadedWhenServed, reportEarly, reportLater, indexed, tiers };
+  });
+  assert.deepEqual(seen.local, { id: 1 }, 'served from localStorage without waiting for IndexedDB');
+  assert.equal(seen.loadedWhenServed, false, 'IndexedDB was held up when it was served');
+  assert.equal(seen.reportEarly, 'waited', 'an IndexedDB entry waits for the records');
+  assert.ok(seen.reportLater > 15_000, `the IndexedDB entry came back (${seen.reportLater} characters)`);
+  assert.equal(seen.indexed, true, 'configure() resolved with the instance once it was indexed');
+  assert.deepEqual(seen.tiers, ['indexeddb', 'local']);
   await page.close();
 });
