@@ -1,6 +1,7 @@
-// A cache that serves before IndexedDB's records have loaded (what smartcache/react's provider and
-// the default instance open): after a reload, localStorage entries answer at once, IndexedDB entries answer once their
-// records are in, and what needs every entry (has, invalidate) waits for them.
+// A cache that serves before IndexedDB's records have loaded (what smartcache/react's provider
+// and the default instance open): after a reload, localStorage entries answer at once, IndexedDB
+// entries answer once their records are in, and what needs every entry (has, invalidate) waits
+// for them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inPage, useBrowser } from './harness.mjs';
