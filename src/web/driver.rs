@@ -259,9 +259,7 @@ async fn load_idb(
         Ok((store, records)) => {
             shared.with_engine(|e| {
                 e.set_idb_available(true, "");
-                for (key, meta) in records {
-                    e.load_idb_record(&key, &meta);
-                }
+                e.load_idb_records(&records);
             });
             *shared.idb.borrow_mut() = Some(store);
         }

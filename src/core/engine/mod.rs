@@ -453,6 +453,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// further ahead of this clock than tabs of one browser can drift is not followed (found by
     /// fuzzing: a stamp near 2^64 would have stopped the clock).
     fn observe_stamp(&mut self, stamp: u64) {
+        if stamp <= self.tabs.last_stamp {
+            // Nothing to follow, and no clock to read (start-up observes every stored stamp).
+            return;
+        }
         let horizon = self
             .clock
             .now_ms()

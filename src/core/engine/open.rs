@@ -126,6 +126,10 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         }
         // Oldest first, so that a budget smaller than what is stored keeps the newest.
         sort_by_key(&mut found, |(meta, _)| meta.created_at);
+        // The latest stamp first: adopting the others then reads no clock.
+        if let Some(latest) = found.iter().map(|(meta, _)| meta.stamp).max() {
+            self.observe_stamp(latest);
+        }
         for (meta, value_units) in found {
             let cost = charged_bytes(
                 units(&self.stores.local_prefix) + units(&meta.key),
@@ -241,9 +245,21 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.graph.add(key, &meta.tags, &meta.depends_on);
     }
 
+    /// The metadata records read from IndexedDB at start-up (the clock read once for them all).
+    pub fn load_idb_records(&mut self, records: &[(String, Vec<u8>)]) {
+        let now = self.clock.now_ms();
+        for (key, meta_bytes) in records {
+            self.load_idb_record_at(key, meta_bytes, now);
+        }
+    }
+
     /// One metadata record read from IndexedDB at start-up.
     pub fn load_idb_record(&mut self, key: &str, meta_bytes: &[u8]) {
         let now = self.clock.now_ms();
+        self.load_idb_record_at(key, meta_bytes, now);
+    }
+
+    fn load_idb_record_at(&mut self, key: &str, meta_bytes: &[u8], now: u64) {
         // What a purge may delete: this record, never a later write another tab made meanwhile.
         let upto = record::sealed_stamp(meta_bytes, self.stores.seal).map_or(u64::MAX, |(s, _)| s);
         let meta = match Meta::from_bytes(meta_bytes, self.stores.seal) {
