@@ -141,7 +141,7 @@ async fn open_idb(namespace: &str) -> (Rc<IdbStore>, u32) {
 #[wasm_bindgen_test]
 async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
     let (store, seed) = open_idb("browser-stores").await;
-    assert_eq!(store.load_meta(1).await.unwrap(), Vec::new());
+    assert_eq!(store.load_meta(1).await.unwrap().records, Vec::new());
     store
         .apply(
             &[
@@ -193,12 +193,13 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
         .load_meta(1)
         .await
         .unwrap()
+        .records
         .into_iter()
         .map(|(k, _)| k)
         .collect();
     assert_eq!(keys, ["a", "d"]);
     // Another version empties the database.
-    assert_eq!(store.load_meta(2).await.unwrap(), Vec::new());
+    assert_eq!(store.load_meta(2).await.unwrap().records, Vec::new());
     store.close();
     assert_eq!(store.read_many(&["a".into()]).await, Err(IdbError::Closed));
 }

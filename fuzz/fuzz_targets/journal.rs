@@ -5,6 +5,8 @@ use libfuzzer_sys::fuzz_target;
 use smartcache::core::format::journal::{replay, snapshot};
 
 fuzz_target!(|data: &[u8]| {
-    let live = replay(data.split(|&b| b == 0xFF));
-    assert_eq!(replay([&snapshot(&live)[..]]), live);
+    let live = replay(data.split(|&b| b == 0xFF)).live;
+    let again = replay([&snapshot(&live)[..]]);
+    assert_eq!(again.damaged, 0);
+    assert_eq!(again.live, live);
 });

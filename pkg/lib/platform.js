@@ -194,13 +194,23 @@ class Database {
 
   /** Hands every journal chunk, in the order appended, to `compact`, which answers a chunk to
    *  rewrite them as (or undefined to leave them), in one transaction that first empties the
-   *  database when it was written under another cache `version` (and then calls nothing). */
+   *  database when it was written under another cache `version` (and then calls nothing). Where
+   *  a chunk did not decode, `compact` answers the keys the journal still names, and is called
+   *  again with the other stored keys and their metadata: its answer then is the rewrite. */
   loadMeta(version, compact) {
     return this.#run([ENTRIES, JOURNAL, INFO], 'readwrite', async (tx) => {
       const journal = tx.objectStore(JOURNAL);
       const info = tx.objectStore(INFO);
       if ((await result(info.get('version'))) === version) {
-        const rewrite = compact(await result(journal.getAll()));
+        let rewrite = compact(await result(journal.getAll()));
+        if (Array.isArray(rewrite)) {
+          // A chunk did not decode (its answer: the keys the journal still names): the entries
+          // stored under the other keys give their metadata from their own records.
+          const named = new Set(rewrite);
+          const lost = (await result(tx.objectStore(ENTRIES).getAllKeys())).filter((key) => !named.has(key));
+          const records = await eachRecord(tx.objectStore(ENTRIES), lost);
+          rewrite = compact(lost, records.map((record) => part(record, 0)));
+        }
         if (rewrite !== undefined) {
           journal.clear();
           journal.put(rewrite);

@@ -36,6 +36,17 @@ pub struct IdbStore {
     on_lost: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
+/// What start-up learns from the journal.
+#[derive(Debug, Default)]
+pub struct LoadedMeta {
+    /// Every metadata record, by key.
+    pub records: Vec<(String, Vec<u8>)>,
+    /// How many journal chunks did not decode.
+    pub damaged: usize,
+    /// How many entries the journal no longer named were found by their own records.
+    pub recovered: usize,
+}
+
 /// `smartcache:{namespace length}:{namespace}:{version}`, unambiguous whatever the namespace holds.
 pub fn database_name(namespace: &str, version: u64) -> String {
     let units = namespace.encode_utf16().count();
@@ -124,20 +135,54 @@ impl IdbStore {
     }
 
     /// Every metadata record, by key, from one transaction that first empties the database when
-    /// it was written under another cache version, and rewrites the journal as one chunk.
-    pub async fn load_meta(&self, version: u64) -> Result<Vec<(String, Vec<u8>)>, IdbError> {
-        let live = Rc::new(RefCell::new(None));
-        let replayed = live.clone();
-        let compact = Closure::once(move |chunks: Array| -> JsValue {
-            let chunks: Vec<Vec<u8>> = chunks.iter().filter_map(|c| bytes(&c)).collect();
-            let found = journal::replay(chunks.iter().map(Vec::as_slice));
-            let rewrite =
-                (chunks.len() > 1).then(|| Uint8Array::from(&journal::snapshot(&found)[..]));
-            *replayed.borrow_mut() = Some(found);
-            rewrite.map_or(JsValue::UNDEFINED, JsValue::from)
-        });
+    /// it was written under another cache version, and rewrites the journal as one chunk. Where a
+    /// chunk does not decode, the entries the journal no longer names are found by their own
+    /// records (the driver reads their metadata) and the rewrite names them again.
+    pub async fn load_meta(&self, version: u64) -> Result<LoadedMeta, IdbError> {
+        let loaded = Rc::new(RefCell::new(LoadedMeta::default()));
+        let state = loaded.clone();
+        let mut replayed = false;
+        let compact = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(
+            move |first: JsValue, second: JsValue| -> JsValue {
+                let mut state = state.borrow_mut();
+                if !std::mem::replace(&mut replayed, true) {
+                    // `first`: the chunks, in the order they were appended.
+                    let chunks: Vec<Vec<u8>> = Array::from(&first)
+                        .iter()
+                        .filter_map(|c| bytes(&c))
+                        .collect();
+                    let found = journal::replay(chunks.iter().map(Vec::as_slice));
+                    state.damaged = found.damaged;
+                    state.records = found.live;
+                    if found.damaged > 0 {
+                        // The keys it still names: the driver looks for the others.
+                        let named: Array = state
+                            .records
+                            .iter()
+                            .map(|(k, _)| JsValue::from_str(k))
+                            .collect();
+                        return named.into();
+                    }
+                    return match chunks.len() > 1 {
+                        true => Uint8Array::from(&journal::snapshot(&state.records)[..]).into(),
+                        false => JsValue::UNDEFINED,
+                    };
+                }
+                // `first`: the stored keys the journal lost; `second`: their metadata records.
+                let found: Vec<(String, Vec<u8>)> = Array::from(&first)
+                    .iter()
+                    .zip(Array::from(&second).iter())
+                    .filter_map(|(key, meta)| Some((key.as_string()?, bytes(&meta)?)))
+                    .collect();
+                state.recovered = found.len();
+                let named = std::mem::take(&mut state.records);
+                state.records = journal::recovered(named, found);
+                Uint8Array::from(&journal::snapshot(&state.records)[..]).into()
+            },
+        );
         settled(self.db()?.load_meta(version as f64, compact.as_ref())).await?;
-        Ok(live.take().unwrap_or_default())
+        drop(compact);
+        Ok(loaded.take())
     }
 
     /// Carries out a batch of operations in one transaction. Puts and deletes are

@@ -249,17 +249,17 @@ async fn load_idb(
     done: Function,
 ) {
     let opened = match opening.await {
-        Ok(store) => store
-            .load_meta(version)
-            .await
-            .map(|records| (store, records)),
+        Ok(store) => store.load_meta(version).await.map(|loaded| (store, loaded)),
         Err(why) => Err(why),
     };
     match opened {
-        Ok((store, records)) => {
+        Ok((store, loaded)) => {
             shared.with_engine(|e| {
                 e.set_idb_available(true, "");
-                e.load_idb_records(&records);
+                if loaded.damaged > 0 {
+                    e.idb_journal_damaged(loaded.damaged, loaded.recovered);
+                }
+                e.load_idb_records(&loaded.records);
             });
             *shared.idb.borrow_mut() = Some(store);
         }

@@ -337,6 +337,52 @@ test('damaged IndexedDB records and journal entries read as misses, and the rest
   await page.close();
 });
 
+test('a journal chunk that does not decode: the entries it named are found by their own records, and damaged ones purged', async () => {
+  const page = await openPage();
+  await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'idb-journal' });
+    await cache.clear();
+    // One batch, and so one journal chunk, each.
+    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, { key, rows: [1, 2, 3] }, { tier: 'indexeddb' });
+    await cache.close();
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const db = await request(indexedDB.open('smartcache:11:idb-journal:1'));
+    const tx = db.transaction(['entries', 'journal'], 'readwrite');
+    const entries = tx.objectStore('entries');
+    const journal = tx.objectStore('journal');
+    // The chunks naming c and d lose their last byte; d's record is replaced by b's.
+    for (const id of await request(journal.getAllKeys())) {
+      const chunk = new Uint8Array(await request(journal.get(id)));
+      const names = new TextDecoder().decode(chunk);
+      if (names.includes('\u0001\u0000\u0000\u0000c') || names.includes('\u0001\u0000\u0000\u0000d')) journal.put(chunk.slice(0, -1), id);
+    }
+    entries.put(await request(entries.get('b')), 'd');
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+  });
+  await page.reload();
+  const result = await inPage(page, async (m, raw) => {
+    const rawIdb = new Function(`return ${raw}`)();
+    const cache = await m.SmartCache.open({ namespace: 'idb-journal' });
+    const faults = [];
+    cache.subscribe((e) => e.type === 'fault' && faults.push(`${e.code}:${e.key ?? ''}`));
+    const values = {};
+    for (const key of ['a', 'b', 'c', 'd']) values[key] = (await cache.get(key))?.key ?? null;
+    const listed = cache.entries().map((e) => `${e.key}:${e.tier}`).sort();
+    const counted = cache.stats().faults;
+    await cache.close();
+    const stored = await rawIdb('smartcache:11:idb-journal:1');
+    return { values, listed, counted, chunks: stored.journal.length, records: stored.entries.length };
+  }, RAW_IDB);
+  assert.deepEqual(result.values, { a: 'a', b: 'b', c: 'c', d: null });
+  assert.deepEqual(result.listed, ['a:indexeddb', 'b:indexeddb', 'c:indexeddb']);
+  // The damaged journal, and d's record naming another key.
+  assert.equal(result.counted, 2);
+  assert.equal(result.chunks, 2, "the journal is rewritten as one chunk, and d's purge appended one");
+  assert.equal(result.records, 3, "d's record is purged rather than left uncounted");
+  await page.close();
+});
+
 test("an older schema's database (metadata and payloads in two stores) is dropped, and the cache works on", async () => {
   const page = await openPage();
   const result = await inPage(page, async (m, raw) => {

@@ -245,6 +245,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.graph.add(key, &meta.tags, &meta.depends_on);
     }
 
+    /// IndexedDB's journal held `chunks` that did not decode: the entries they named were looked
+    /// for by their own records (`recovered` found), which are checked as any other record is.
+    pub fn idb_journal_damaged(&mut self, chunks: usize, recovered: usize) {
+        let message = format!(
+            "{chunks} journal chunk(s) did not decode: {recovered} entries found by their own records"
+        );
+        self.fault(Tier::IndexedDb, FaultCode::CorruptEntry, message, None);
+    }
+
     /// The metadata records read from IndexedDB at start-up (the clock read once for them all).
     pub fn load_idb_records(&mut self, records: &[(String, Vec<u8>)]) {
         let now = self.clock.now_ms();

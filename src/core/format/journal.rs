@@ -7,7 +7,8 @@
 //! chunks in the order they were appended (the order the batches committed) and rewrites them as
 //! one. A chunk is untrusted input like any stored record: one that does not decode is passed
 //! over whole, and what the chunks before it said of its keys meets the entries' own checks (seal,
-//! key, payload checksum) when they are read.
+//! key, payload checksum) when they are read; the entries the journal then no longer names are
+//! found by their own records (`recovered`), which carry their metadata too.
 //!
 //! `chunk = FORMAT (u8) | count (u32) | (key: put_str, meta: put_bytes)*`, an empty meta meaning
 //! the key was removed (a metadata record is never empty).
@@ -57,12 +58,25 @@ fn changes(chunk: &[u8]) -> Result<Vec<Change<'_>>> {
     Ok(out)
 }
 
-/// What the chunks say is stored, in the order they were appended: per key, in key order, the
-/// metadata record of its last change that left one. A chunk that does not decode is passed over.
-pub fn replay<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Vec<(String, Vec<u8>)> {
+/// What a replay found.
+#[derive(Debug, Default, PartialEq)]
+pub struct Replayed {
+    /// Per key, in key order, the metadata record of its last change that left one.
+    pub live: Vec<(String, Vec<u8>)>,
+    /// How many chunks did not decode (the entries only those named are not in `live`).
+    pub damaged: usize,
+}
+
+/// What the chunks say is stored, in the order they were appended. A chunk that does not decode
+/// is passed over, and counted.
+pub fn replay<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Replayed {
     let mut all = Vec::new();
+    let mut damaged = 0;
     for chunk in chunks {
-        all.extend(changes(chunk).unwrap_or_default());
+        match changes(chunk) {
+            Ok(changes) => all.extend(changes),
+            Err(_) => damaged += 1,
+        }
     }
     // Stable: a key's changes stay in the order they were made, and its last one counts.
     sort::sort_by(&mut all, |a, b| a.0.cmp(b.0));
@@ -74,6 +88,17 @@ pub fn replay<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Vec<(String, Ve
             live.push((key.to_string(), meta.to_vec()));
         }
     }
+    Replayed { live, damaged }
+}
+
+/// `live` with the entries a damaged journal no longer named, as their own records give them
+/// (`found`: key and metadata record, keys not in `live`), in key order again.
+pub fn recovered(
+    mut live: Vec<(String, Vec<u8>)>,
+    found: impl IntoIterator<Item = (String, Vec<u8>)>,
+) -> Vec<(String, Vec<u8>)> {
+    live.extend(found);
+    sort::sort_by(&mut live, |a, b| a.0.cmp(&b.0));
     live
 }
 
@@ -103,17 +128,20 @@ mod tests {
     fn later_chunks_win_and_removals_remove() {
         let first = chunk(&[("a", Some(b"a1")), ("b", Some(b"b1"))]);
         let second = chunk(&[("a", None), ("c", Some(b"c1")), ("b", Some(b"b2"))]);
-        let found = replay([&first[..], &second[..]]);
+        let found = replay([&first[..], &second[..]]).live;
         assert_eq!(found, live(&[("b", b"b2"), ("c", b"c1")]));
-        assert_eq!(replay([&snapshot(&found)[..]]), found);
-        assert_eq!(replay([&chunk(&[])[..]]), Vec::new());
+        assert_eq!(replay([&snapshot(&found)[..]]).live, found);
+        assert_eq!(replay([&chunk(&[])[..]]), Replayed::default());
     }
 
     #[test]
     fn a_chunk_that_does_not_decode_is_passed_over_whole() {
         let first = chunk(&[("a", Some(b"a1"))]);
         let second = chunk(&[("b", Some(b"b1")), ("a", None)]);
-        let expected = live(&[("a", b"a1")]);
+        let expected = Replayed {
+            live: live(&[("a", b"a1")]),
+            damaged: 1,
+        };
         for cut in 0..second.len() {
             assert_eq!(
                 replay([&first[..], &second[..cut]]),
@@ -130,6 +158,21 @@ mod tests {
         for bad in [longer, other_format, forged_count] {
             assert_eq!(replay([&first[..], &bad[..]]), expected);
         }
+    }
+
+    #[test]
+    fn recovered_entries_join_the_replayed_ones_in_key_order() {
+        let replayed = replay([&chunk(&[("b", Some(b"b1")), ("d", Some(b"d1"))])[..]]).live;
+        let found = vec![
+            ("c".to_string(), b"c1".to_vec()),
+            ("a".to_string(), b"a1".to_vec()),
+        ];
+        let all = recovered(replayed, found);
+        assert_eq!(
+            all,
+            live(&[("a", b"a1"), ("b", b"b1"), ("c", b"c1"), ("d", b"d1")])
+        );
+        assert_eq!(replay([&snapshot(&all)[..]]).live, all);
     }
 
     proptest! {
@@ -162,8 +205,9 @@ mod tests {
                 .collect();
             let model: Vec<(String, Vec<u8>)> = model.into_iter().collect();
             let found = replay(chunks.iter().map(Vec::as_slice));
-            prop_assert_eq!(&found, &model);
-            prop_assert_eq!(replay([&snapshot(&found)[..]]), model);
+            prop_assert_eq!(found.damaged, 0);
+            prop_assert_eq!(&found.live, &model);
+            prop_assert_eq!(replay([&snapshot(&found.live)[..]]).live, model);
         }
     }
 }
