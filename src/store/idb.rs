@@ -32,6 +32,8 @@ pub struct IdbStore {
     db: RefCell<Option<Database>>,
     /// The cache version it was opened for (what a compaction's load checks).
     version: u64,
+    /// The seed of its namespace and version's seals (what start-up checks the journal with).
+    seal: u32,
     /// What the driver calls when another page deletes or upgrades the database.
     on_lost: RefCell<Option<Closure<dyn FnMut()>>>,
 }
@@ -41,7 +43,7 @@ pub struct IdbStore {
 pub struct LoadedMeta {
     /// Every metadata record, by key.
     pub records: Vec<(String, Vec<u8>)>,
-    /// How many journal chunks did not decode.
+    /// How many journal chunks did not decode, and metadata records in them did not open.
     pub damaged: usize,
     /// How many entries the journal no longer named were found by their own records.
     pub recovered: usize,
@@ -91,6 +93,7 @@ impl IdbStore {
         let store = Rc::new(IdbStore {
             db: RefCell::new(None),
             version,
+            seal: record::seal_seed(namespace, version),
             on_lost: RefCell::new(None),
         });
         let weak = Rc::downgrade(&store);
@@ -136,11 +139,13 @@ impl IdbStore {
 
     /// Every metadata record, by key, from one transaction that first empties the database when
     /// it was written under another cache version, and rewrites the journal as one chunk. Where a
-    /// chunk does not decode, the entries the journal no longer names are found by their own
-    /// records (the driver reads their metadata) and the rewrite names them again.
+    /// chunk does not decode, or a metadata record in it does not open under the seal, the
+    /// entries the journal no longer names are found by their own records (the driver reads
+    /// their metadata) and the rewrite names them.
     pub async fn load_meta(&self, version: u64) -> Result<LoadedMeta, IdbError> {
         let loaded = Rc::new(RefCell::new(LoadedMeta::default()));
         let state = loaded.clone();
+        let seal = self.seal;
         let mut replayed = false;
         let compact = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(
             move |first: JsValue, second: JsValue| -> JsValue {
@@ -152,9 +157,13 @@ impl IdbStore {
                         .filter_map(|c| bytes(&c))
                         .collect();
                     let found = journal::replay(chunks.iter().map(Vec::as_slice));
-                    state.damaged = found.damaged;
+                    let before = found.live.len();
                     state.records = found.live;
-                    if found.damaged > 0 {
+                    state
+                        .records
+                        .retain(|(_, meta)| record::sealed_stamp(meta, seal).is_some());
+                    state.damaged = found.damaged + (before - state.records.len());
+                    if state.damaged > 0 {
                         // The keys it still names: the driver looks for the others.
                         let named: Array = state
                             .records

@@ -245,11 +245,12 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.graph.add(key, &meta.tags, &meta.depends_on);
     }
 
-    /// IndexedDB's journal held `chunks` that did not decode: the entries they named were looked
-    /// for by their own records (`recovered` found), which are checked as any other record is.
-    pub fn idb_journal_damaged(&mut self, chunks: usize, recovered: usize) {
+    /// IndexedDB's journal held `damaged` chunks that did not decode or metadata records that did
+    /// not open: the entries it no longer named were looked for by their own records
+    /// (`recovered` found), which are checked as any other record is.
+    pub fn idb_journal_damaged(&mut self, damaged: usize, recovered: usize) {
         let message = format!(
-            "{chunks} journal chunk(s) did not decode: {recovered} entries found by their own records"
+            "the journal was damaged in {damaged} place(s): {recovered} entries found by their own records"
         );
         self.fault(Tier::IndexedDb, FaultCode::CorruptEntry, message, None);
     }
