@@ -253,6 +253,24 @@ const RAW_IDB = `async (name) => {
   return found;
 }`;
 
+/** Writes a, b, c and d to IndexedDB in `namespace` (one batch, and so one journal chunk, each),
+ *  then runs `damage(request, entries, journal)` in the page on the raw database's two stores,
+ *  in one transaction. */
+async function damageIndexedDb(page, namespace, damage) {
+  await inPage(page, async (m, [namespace, damage]) => {
+    const cache = await m.SmartCache.open({ namespace });
+    await cache.clear();
+    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, { key, rows: [1, 2, 3] }, { tier: 'indexeddb' });
+    await cache.close();
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const db = await request(indexedDB.open(`smartcache:${namespace.length}:${namespace}:1`));
+    const tx = db.transaction(['entries', 'journal'], 'readwrite');
+    await new Function(`return ${damage}`)()(request, tx.objectStore('entries'), tx.objectStore('journal'));
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+  }, [namespace, damage.toString()]);
+}
+
 test('IndexedDB keeps one record an entry and a journal of metadata that batches and start-up keep short', async () => {
   const page = await openPage();
   const before = await inPage(page, async (m, raw) => {
@@ -291,16 +309,7 @@ test('IndexedDB keeps one record an entry and a journal of metadata that batches
 
 test('a damaged IndexedDB record reads as a miss; an entry whose metadata is damaged in the journal alone comes back from its record', async () => {
   const page = await openPage();
-  await inPage(page, async (m) => {
-    const cache = await m.SmartCache.open({ namespace: 'idb-damage' });
-    await cache.clear();
-    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, { key, rows: [1, 2, 3] }, { tier: 'indexeddb' });
-    await cache.close();
-    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-    const db = await request(indexedDB.open('smartcache:10:idb-damage:1'));
-    const tx = db.transaction(['entries', 'journal'], 'readwrite');
-    const entries = tx.objectStore('entries');
-    const journal = tx.objectStore('journal');
+  await damageIndexedDb(page, 'idb-damage', async (request, entries, journal) => {
     // a's record replaced by b's (its metadata and payload both).
     entries.put(await request(entries.get('b')), 'a');
     // The last byte of c's metadata in the journal (its seal) flipped: FORMAT, count, then per
@@ -320,8 +329,6 @@ test('a damaged IndexedDB record reads as a miss; an entry whose metadata is dam
       }
       journal.put(chunk, id);
     }
-    await new Promise((resolve) => (tx.oncomplete = resolve));
-    db.close();
   });
   await page.reload();
   const result = await inPage(page, async (m) => {
@@ -340,17 +347,7 @@ test('a damaged IndexedDB record reads as a miss; an entry whose metadata is dam
 
 test('a journal chunk that does not decode: the entries it named are found by their own records, and damaged ones purged', async () => {
   const page = await openPage();
-  await inPage(page, async (m) => {
-    const cache = await m.SmartCache.open({ namespace: 'idb-journal' });
-    await cache.clear();
-    // One batch, and so one journal chunk, each.
-    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, { key, rows: [1, 2, 3] }, { tier: 'indexeddb' });
-    await cache.close();
-    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-    const db = await request(indexedDB.open('smartcache:11:idb-journal:1'));
-    const tx = db.transaction(['entries', 'journal'], 'readwrite');
-    const entries = tx.objectStore('entries');
-    const journal = tx.objectStore('journal');
+  await damageIndexedDb(page, 'idb-journal', async (request, entries, journal) => {
     // The chunks naming c and d lose their last byte; d's record is replaced by b's.
     for (const id of await request(journal.getAllKeys())) {
       const chunk = new Uint8Array(await request(journal.get(id)));
@@ -358,15 +355,11 @@ test('a journal chunk that does not decode: the entries it named are found by th
       if (names.includes('\u0001\u0000\u0000\u0000c') || names.includes('\u0001\u0000\u0000\u0000d')) journal.put(chunk.slice(0, -1), id);
     }
     entries.put(await request(entries.get('b')), 'd');
-    await new Promise((resolve) => (tx.oncomplete = resolve));
-    db.close();
   });
   await page.reload();
   const result = await inPage(page, async (m, raw) => {
     const rawIdb = new Function(`return ${raw}`)();
     const cache = await m.SmartCache.open({ namespace: 'idb-journal' });
-    const faults = [];
-    cache.subscribe((e) => e.type === 'fault' && faults.push(`${e.code}:${e.key ?? ''}`));
     const values = {};
     for (const key of ['a', 'b', 'c', 'd']) values[key] = (await cache.get(key))?.key ?? null;
     const listed = cache.entries().map((e) => `${e.key}:${e.tier}`).sort();
