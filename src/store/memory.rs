@@ -195,7 +195,7 @@ impl MemoryIdb {
             other => other,
         };
         match found {
-            Lookup::Hit { json, stored } => Some((String::from_utf8(json).unwrap(), stored)),
+            Lookup::Hit { json, stored } => Some((json, stored)),
             _ => None,
         }
     }

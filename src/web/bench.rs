@@ -4,7 +4,7 @@
 
 use super::convert;
 use crate::core::error::{Corruption, Error};
-use crate::core::format::{codec, text};
+use crate::core::format::{codec, record, text};
 use crate::core::policy::{self, Gdsf, Lru, Policy};
 use wasm_bindgen::prelude::*;
 
@@ -15,20 +15,33 @@ const MAX_BUDGET: f64 = 9_007_199_254_740_992.0;
 
 /// Encodes a value's JSON text, given in UTF-8 as a set hands it over (`jsonUtf8` in
 /// `pkg/lib/json.js`), as the persistent tiers store it: enveloped, LZ4-compressed when larger
-/// than `compress_above` and worth it, packed at 15 bits per UTF-16 unit: the string's units
-/// (`textOfUnits` in `pkg/lib/platform.js` makes the string, as a write to localStorage does).
+/// than `compress_above` and worth it, after its checksum (what a set seals into the entry's
+/// metadata), packed at 15 bits per UTF-16 unit: the string's units (`textOfUnits` in
+/// `pkg/lib/platform.js` makes the string, as a write to localStorage does).
 #[wasm_bindgen(js_name = packValue)]
 pub fn pack_value(json: &[u8], compress_above: usize) -> Vec<u16> {
-    text::pack(&codec::encode(json, compress_above))
+    let envelope = codec::encode(json, compress_above);
+    let mut bytes = record::payload_sum(&envelope).to_le_bytes().to_vec();
+    bytes.extend_from_slice(&envelope);
+    text::pack(&bytes)
 }
 
 /// The inverse of `packValue`, given the packed string's UTF-16 units as the cache reads them
-/// from localStorage (`unitsOf` in `pkg/lib/platform.js`); anything `packValue` did not make
-/// fails with code `CORRUPT_ENTRY`.
+/// from localStorage (`unitsOf` in `pkg/lib/platform.js`), as a get opens an entry's payload:
+/// checked against the checksum before it, opened, its text checked as UTF-8. Anything
+/// `packValue` did not make fails with code `CORRUPT_ENTRY`.
 #[wasm_bindgen(js_name = unpackValue)]
 pub fn unpack_value(packed: &[u16]) -> Result<String, JsValue> {
     let raw = text::unpack(packed)
-        .and_then(|bytes| codec::decode(&bytes))
+        .and_then(|bytes| {
+            let (sum, envelope) = bytes
+                .split_first_chunk::<4>()
+                .ok_or(Error::Corrupt(Corruption::ShortEnvelope))?;
+            if record::payload_sum(envelope) != u32::from_le_bytes(*sum) {
+                return Err(Error::Corrupt(Corruption::ForeignPayload));
+            }
+            codec::decode_verified(envelope)
+        })
         .map_err(convert::error)?;
     String::from_utf8(raw).map_err(|_| convert::error(Error::Corrupt(Corruption::PayloadNotUtf8)))
 }

@@ -55,11 +55,7 @@ pub fn lookup(lookup: Lookup) -> JsValue {
     match lookup {
         Lookup::Hit { json, stored: s } => {
             let js: JsValue = js_sys::Object::new().into();
-            set(
-                &js,
-                "json",
-                &JsValue::from_str(&String::from_utf8_lossy(&json)),
-            );
+            set(&js, "json", &JsValue::from_str(&json));
             set(&js, "stored", &stored(s));
             js
         }

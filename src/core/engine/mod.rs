@@ -105,7 +105,7 @@ pub enum Lookup {
     /// A persistent tier held it: its JSON text, and what the face keeps of it.
     Hit {
         /// The value's JSON text.
-        json: Vec<u8>,
+        json: String,
         /// What the face keeps for its live copy.
         stored: Stored,
     },

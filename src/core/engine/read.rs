@@ -114,12 +114,11 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             if record::payload_sum(&p) != sum {
                 return Err(Error::Corrupt(Corruption::ForeignPayload));
             }
-            let json = codec::decode(&p)?;
+            let json = codec::decode_verified(&p)?;
             if json.len() as u64 != raw_bytes {
                 return Err(Error::Corrupt(Corruption::PayloadLength));
             }
-            std::str::from_utf8(&json).map_err(|_| Error::Corrupt(Corruption::PayloadNotUtf8))?;
-            Ok(json)
+            String::from_utf8(json).map_err(|_| Error::Corrupt(Corruption::PayloadNotUtf8))
         });
         let json = match json {
             Ok(json) => json,
