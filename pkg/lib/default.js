@@ -29,14 +29,15 @@ const winner = () => pending?.promise ?? (openNow() ? Promise.resolve(current) :
  *  the last one made wins, whichever opens first; the others resolve to its instance. Resolves
  *  once every tier is indexed, as `SmartCache.open` does. */
 export function configure(options) {
-  const call = calls + 1;
-  return openDefault(options).then(async (cache) => {
+  const serving = openDefault(options);
+  const { call } = pending;
+  return serving.then(async (cache) => {
     await cache[WHEN_LOADED]();
     if (call === calls || current === cache) return cache;
-    // Another call won meanwhile: its instance, once indexed too (unless none is open now).
-    const latest = pending?.promise ?? (openNow() ? Promise.resolve(current) : null);
-    if (latest === null) return cache;
-    const won = await latest;
+    // Another call won meanwhile: its instance, once indexed too (unless none is open now, when
+    // winner() would open one).
+    if (!pending && !openNow()) return cache;
+    const won = await winner();
     await won[WHEN_LOADED]();
     return won;
   });
