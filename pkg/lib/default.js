@@ -25,14 +25,19 @@ const openNow = () => (current && !current.closed ? current : null);
  *  instance as soon as it serves. */
 const winner = () => pending?.promise ?? (openNow() ? Promise.resolve(current) : openDefault());
 
+/** instance -> the close of the instance it replaced (which may wait for that one's IndexedDB) */
+const replaced = new WeakMap();
+
 /** (Re)opens the default instance with `options`; the previous one is closed. Of several calls
  *  the last one made wins, whichever opens first; the others resolve to its instance. Resolves
- *  once every tier is indexed, as `SmartCache.open` does. */
+ *  once every tier is indexed, as `SmartCache.open` does, and the instance it replaced has
+ *  closed. */
 export function configure(options) {
   const serving = openDefault(options);
   const { call } = pending;
   return serving.then(async (cache) => {
     await cache[WHEN_LOADED]();
+    await replaced.get(cache);
     if (call === calls || current === cache) return cache;
     // Another call won meanwhile: its instance, once indexed too (unless none is open now, when
     // winner() would open one).
@@ -68,7 +73,10 @@ function openDefault(options) {
       current = next;
       if (pending?.call === call) pending = null;
       for (const watcher of watchers) watcher();
-      await previous?.close();
+      // The calls waiting for this instance go ahead without waiting for the previous one to
+      // close (its close waits for its IndexedDB records, which may be held up); configure()
+      // waits for it.
+      if (previous) replaced.set(next, previous.close().catch(() => {}));
       return next;
     },
     (error) => {

@@ -180,3 +180,65 @@ test('the default instance serves localStorage while IndexedDB is held up, and I
   assert.deepEqual(seen.tiers, ['indexeddb', 'local']);
   await page.close();
 });
+
+test('reconfiguring the default instance while the old one waits for IndexedDB: the new one serves without waiting for the old one to close', async () => {
+  const page = await session.openPage();
+  await inPage(page, async (m) => {
+    await m.configure({ namespace: 'reconf-old', largeEntryBytes: 1024 });
+    await m.setCachedData('company:0', { id: 0 });
+    await m.setCachedData('report', { rows: Array.from({ length: 4_000 }, () => Math.random().toString(36).slice(2, 7)).join('') });
+    await m.configure({ namespace: 'reconf-new' });
+    await m.setCachedData('company:1', { id: 1 });
+    await m.smartCache.close();
+  });
+  await page.reload();
+  const seen = await inPage(page, async (m) => {
+    const { defaultInstance } = await import('/pkg/lib/default.js');
+    const { IS_LOADED } = await import('/pkg/lib/internal.js');
+    const request = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    // The old instance's records cannot load while another connection's read-write transaction
+    // over its stores stays busy.
+    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.includes(':reconf-old:'));
+    const holder = await request(indexedDB.open(name));
+    const held = holder.transaction(holder.objectStoreNames, 'readwrite');
+    const store = held.objectStore(holder.objectStoreNames[0]);
+    let holding = true;
+    const spin = () => {
+      if (holding) store.count().onsuccess = spin;
+    };
+    spin();
+    const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
+    const old = m.configure({ namespace: 'reconf-old', largeEntryBytes: 1024 });
+    // The old instance serves from localStorage (its records still loading) before the app
+    // reconfigures.
+    const oldValue = await Promise.race([m.getCachedData('company:0'), timeout(1500)]);
+    const oldLoaded = defaultInstance.now()[IS_LOADED]();
+    const configured = m.configure({ namespace: 'reconf-new' });
+    const value = await Promise.race([m.getCachedData('company:1'), timeout(1500)]);
+    const configuredEarly = await Promise.race([configured.then(() => 'resolved'), timeout(100)]);
+    holding = false;
+    await new Promise((resolve) => (held.oncomplete = resolve));
+    holder.close();
+    const [oldResolved, newResolved] = await Promise.all([old, configured]);
+    const result = {
+      oldValue,
+      oldLoaded,
+      value,
+      configuredEarly,
+      bothNew: oldResolved === newResolved && newResolved === defaultInstance.now(),
+      report: await m.getCachedData('report'),
+    };
+    await m.smartCache.close();
+    return result;
+  });
+  assert.deepEqual(seen.oldValue, { id: 0 });
+  assert.equal(seen.oldLoaded, false, "the old instance's IndexedDB was held up");
+  assert.deepEqual(seen.value, { id: 1 }, 'the new instance served without waiting for the old one to close');
+  assert.equal(seen.configuredEarly, 'waited', 'configure() resolves once the instance it replaced has closed');
+  assert.equal(seen.bothNew, true, 'both configure() calls resolved with the instance that won');
+  assert.equal(seen.report, undefined, "the new namespace does not hold the old one's entries");
+  await page.close();
+});
