@@ -6,6 +6,7 @@ use js_sys::{Function, Reflect, JSON};
 use smartcache::core::format::text::utf16_units;
 use smartcache::web::{pack_value, unpack_value, WasmCache};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -53,7 +54,7 @@ fn json_corpus_survives_the_persistent_encoding() {
         let json = stringify(&value);
         for threshold in [0, 512, usize::MAX] {
             let packed = pack_value(json.as_bytes(), threshold);
-            let back = JSON::parse(&unpack_value(&packed).unwrap()).unwrap();
+            let back = JSON::parse(&String::from(unpack_value(&packed).unwrap())).unwrap();
             assert_eq!(stringify(&back), json, "threshold {threshold}");
         }
     }
@@ -68,7 +69,10 @@ fn packed_values_survive_local_storage() {
     storage.set_item("smartcache-test:corpus", &packed).unwrap();
     let read = storage.get_item("smartcache-test:corpus").unwrap().unwrap();
     assert_eq!(read, packed);
-    assert_eq!(unpack_value(&utf16_units(&read)).unwrap(), json);
+    assert_eq!(
+        String::from(unpack_value(&utf16_units(&read)).unwrap()),
+        json
+    );
     // Compressed and packed, the corpus takes far fewer units than its JSON text.
     assert!(read.encode_utf16().count() * 3 < json.encode_utf16().count());
     storage.clear().unwrap();
@@ -185,6 +189,54 @@ async fn each_error_code_comes_from_its_input_and_the_cache_keeps_working() {
         code_of(cache.set("k", b"1", JsValue::UNDEFINED).unwrap_err()),
         "CLOSED"
     );
+}
+
+/// `stats()[name]` as a number.
+fn stat(cache: &WasmCache, name: &str) -> f64 {
+    let stats = cache.stats().unwrap();
+    Reflect::get(&stats, &name.into())
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_hit_whose_bytes_are_not_utf8_is_refused_as_corrupt_in_either_tier() {
+    let cache = open("({ namespace: 'not-text' })").unwrap();
+    cache.clear().unwrap();
+    // Well sealed (the engine stored them so), but not text: only their decoding can tell.
+    let not_text = [0xff, 0xfe, 0x7b, 0x7d];
+    for tier in ["local", "indexeddb"] {
+        let options = js(&format!("({{ tier: '{tier}' }})"));
+        cache
+            .set(&format!("bin:{tier}"), &not_text, options.clone())
+            .unwrap();
+        cache
+            .set(&format!("ok:{tier}"), "{\"é\":1}".as_bytes(), options)
+            .unwrap();
+    }
+    JsFuture::from(cache.flush()).await.unwrap();
+    let read = |key: &str| {
+        let found = cache.get(key).unwrap();
+        async move {
+            match found.dyn_into::<js_sys::Promise>() {
+                Ok(promise) => JsFuture::from(promise).await.unwrap(),
+                Err(found) => found,
+            }
+        }
+    };
+    for tier in ["local", "indexeddb"] {
+        assert!(read(&format!("bin:{tier}")).await.is_undefined(), "{tier}");
+        let ok = read(&format!("ok:{tier}")).await;
+        let json = Reflect::get(&ok, &"json".into()).unwrap();
+        assert_eq!(json.as_string().unwrap(), "{\"é\":1}", "{tier}");
+    }
+    // Each refused hit counts as a miss and a fault, and its entry is gone.
+    assert_eq!((stat(&cache, "hits"), stat(&cache, "misses")), (2.0, 2.0));
+    assert_eq!(stat(&cache, "faults"), 2.0);
+    assert!(cache.get("bin:local").unwrap().is_undefined());
+    cache.clear().unwrap();
+    cache.close();
 }
 
 #[wasm_bindgen_test]

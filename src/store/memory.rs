@@ -194,9 +194,16 @@ impl MemoryIdb {
             }
             other => other,
         };
-        match found {
-            Lookup::Hit { json, stored } => Some((json, stored)),
-            _ => None,
+        let Lookup::Hit { json, stored } = found else {
+            return None;
+        };
+        // As the page decodes a hit: what is not UTF-8 goes back to the engine as corrupt.
+        match String::from_utf8(json) {
+            Ok(json) => Some((json, stored)),
+            Err(_) => {
+                engine.refuse_text(key).unwrap();
+                None
+            }
         }
     }
 }

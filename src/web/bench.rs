@@ -31,7 +31,7 @@ pub fn pack_value(json: &[u8], compress_above: usize) -> Vec<u16> {
 /// checked against the checksum before it, opened, its text checked as UTF-8. Anything
 /// `packValue` did not make fails with code `CORRUPT_ENTRY`.
 #[wasm_bindgen(js_name = unpackValue)]
-pub fn unpack_value(packed: &[u16]) -> Result<String, JsValue> {
+pub fn unpack_value(packed: &[u16]) -> Result<js_sys::JsString, JsValue> {
     let raw = text::unpack(packed)
         .and_then(|bytes| {
             let (sum, envelope) = bytes
@@ -43,7 +43,7 @@ pub fn unpack_value(packed: &[u16]) -> Result<String, JsValue> {
             codec::decode_verified(envelope)
         })
         .map_err(convert::error)?;
-    String::from_utf8(raw).map_err(|_| convert::error(Error::Corrupt(Corruption::PayloadNotUtf8)))
+    convert::text(&raw).ok_or_else(|| convert::error(Error::Corrupt(Corruption::PayloadNotUtf8)))
 }
 
 /// Replays `keys` (ids) with their `sizes` through `policy` ("gdsf", the cache's, or "lru") with

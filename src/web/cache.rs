@@ -65,7 +65,7 @@ fn get(shared: &Rc<Shared>, key: &str) -> JsResult<JsValue> {
             }
             Ok(promise.into())
         }
-        other => Ok(convert::lookup(other)),
+        other => Ok(shared.answer(key, other)),
     }
 }
 

@@ -1,12 +1,43 @@
 //! Core values to JavaScript values: errors, stats and entries, events.
 
 use crate::core::engine::event::{Event, RemovalCause};
-use crate::core::engine::{Lookup, Stored};
+use crate::core::engine::Stored;
 use crate::core::error::Error;
+use js_sys::JsString;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `TextDecoder` (`text` makes a fatal one: it throws on bytes that are not UTF-8).
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+
+    #[wasm_bindgen(constructor, js_class = TextDecoder)]
+    fn new(label: &str, options: &JsValue) -> Utf8Decoder;
+
+    /// Decodes bytes of wasm memory, which cross as a view (no copy).
+    #[wasm_bindgen(method, catch, js_class = TextDecoder)]
+    fn decode(this: &Utf8Decoder, bytes: &[u8]) -> Result<JsString, JsValue>;
+}
+
+thread_local! {
+    static UTF8: Utf8Decoder = {
+        let options: JsValue = js_sys::Object::new().into();
+        set(&options, "fatal", &JsValue::TRUE);
+        set(&options, "ignoreBOM", &JsValue::TRUE);
+        Utf8Decoder::new("utf-8", &options)
+    };
+}
+
+/// The text of UTF-8 bytes, decoded and checked in one pass by the browser; None when they are
+/// not UTF-8.
+pub fn text(bytes: &[u8]) -> Option<JsString> {
+    UTF8.with(|decoder| decoder.decode(bytes).ok())
+}
 
 /// A JS `Error` with the API's `code` on it.
 pub fn error(e: Error) -> JsValue {
@@ -50,17 +81,12 @@ pub fn stored(stored: Stored) -> JsValue {
     js_sys::Float64Array::from(&fields[..]).into()
 }
 
-/// A lookup as the face reads it: `{ json, stored }` for a hit, else `undefined`.
-pub fn lookup(lookup: Lookup) -> JsValue {
-    match lookup {
-        Lookup::Hit { json, stored: s } => {
-            let js: JsValue = js_sys::Object::new().into();
-            set(&js, "json", &JsValue::from_str(&json));
-            set(&js, "stored", &stored(s));
-            js
-        }
-        Lookup::Miss | Lookup::ReadIndexedDb { .. } | Lookup::Incomplete => JsValue::UNDEFINED,
-    }
+/// A hit as the face reads it: `{ json, stored }`.
+pub fn hit(json: &JsString, s: Stored) -> JsValue {
+    let js: JsValue = js_sys::Object::new().into();
+    set(&js, "json", json);
+    set(&js, "stored", &stored(s));
+    js
 }
 
 /// Structs of the core (stats, entries) as plain JS objects; a value that cannot be represented

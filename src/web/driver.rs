@@ -146,6 +146,23 @@ impl Shared {
         }
     }
 
+    /// A lookup as the face reads it: `{ json, stored }` for a hit, else `undefined`. The hit's
+    /// bytes are checked as UTF-8 as the browser decodes them; bytes that are not go back to the
+    /// engine as a corrupt entry, and the read misses.
+    pub(super) fn answer(self: &Rc<Self>, key: &str, lookup: Lookup) -> JsValue {
+        let Lookup::Hit { json, stored } = lookup else {
+            return JsValue::UNDEFINED;
+        };
+        match convert::text(&json) {
+            Some(text) => convert::hit(&text, stored),
+            None => {
+                // The key was just read, so it is well-formed and the engine open.
+                let _ = self.with_engine(|e| e.refuse_text(key));
+                JsValue::UNDEFINED
+            }
+        }
+    }
+
     pub(super) fn with_engine<T>(
         self: &Rc<Self>,
         f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T,
@@ -233,7 +250,7 @@ pub(super) async fn read_batch(shared: Rc<Shared>) {
                 e.miss(&read.key).map(|()| Lookup::Miss)
             }
         });
-        let answer = found.map(convert::lookup).unwrap_or(JsValue::UNDEFINED);
+        let answer = found.map_or(JsValue::UNDEFINED, |found| shared.answer(&read.key, found));
         // Resolving a promise's own resolver cannot throw.
         let _ = read.resolve.call1(&JsValue::NULL, &answer);
     }

@@ -104,8 +104,11 @@ pub enum Lookup {
     Miss,
     /// A persistent tier held it: its JSON text, and what the face keeps of it.
     Hit {
-        /// The value's JSON text.
-        json: String,
+        /// The value's JSON text in UTF-8, as stored: the stored bytes matched the checksum
+        /// sealed in the entry's metadata, so it is what was written unless storage was forged
+        /// to match. The caller decodes it (the page's `TextDecoder` checks it as it decodes)
+        /// and hands back what is not UTF-8 (`refuse_text`) or not JSON (`refuse_read`).
+        json: Vec<u8>,
         /// What the face keeps for its live copy.
         stored: Stored,
     },

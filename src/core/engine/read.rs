@@ -118,7 +118,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             if json.len() as u64 != raw_bytes {
                 return Err(Error::Corrupt(Corruption::PayloadLength));
             }
-            String::from_utf8(json).map_err(|_| Error::Corrupt(Corruption::PayloadNotUtf8))
+            // Checked as UTF-8 by whoever decodes it (see `Lookup::Hit`): once, not twice.
+            Ok(json)
         });
         let json = match json {
             Ok(json) => json,
@@ -172,6 +173,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// The face could not parse the JSON text a hit returned (well sealed, yet not JSON): the
     /// entry goes as corrupt, and the read was a miss (the hit counted for it is taken back).
     pub fn refuse_read(&mut self, key: &str, why: &str) -> Result<()> {
+        self.refuse(key, Corruption::PayloadNotJson(why.to_string()))
+    }
+
+    /// `refuse_read` for a hit whose bytes did not decode as UTF-8.
+    pub fn refuse_text(&mut self, key: &str) -> Result<()> {
+        self.refuse(key, Corruption::PayloadNotUtf8)
+    }
+
+    fn refuse(&mut self, key: &str, why: Corruption) -> Result<()> {
         self.ensure_open()?;
         check_key(key)?;
         if let Some(&handle) = self.index.get(key) {
@@ -183,8 +193,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 Tier::Memory => &mut self.counters.memory_hits,
             };
             *tier_hits = tier_hits.saturating_sub(1);
-            let error = Error::Corrupt(Corruption::PayloadNotJson(why.to_string()));
-            self.corrupt(handle, tier, error);
+            self.corrupt(handle, tier, Error::Corrupt(why));
         }
         Ok(())
     }

@@ -37,7 +37,7 @@ fn a_copy_worth_less_than_its_victims_is_read_from_its_home() {
     let Lookup::Hit { json, .. } = engine.lookup("cold").unwrap() else {
         panic!("the entry was kept in its home tier");
     };
-    assert_eq!(json, "2".repeat(100));
+    assert_eq!(json, "2".repeat(100).into_bytes());
     // Read again and again, it earns its place.
     let admitted = (0..10).any(|_| match engine.lookup("cold").unwrap() {
         Lookup::Hit { stored, .. } => stored.in_memory,

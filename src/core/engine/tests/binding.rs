@@ -142,6 +142,8 @@ fn a_well_sealed_payload_that_is_not_utf8_reads_as_a_miss() {
     assert!(local.value(&stored("default", 1, "bin")).is_some());
     assert_eq!(idb.get(&mut engine, "bin"), None);
     assert_eq!(faults(&mut engine), ["fault CORRUPT_ENTRY bin"]);
+    let stats = engine.stats();
+    assert_eq!((stats.hits, stats.misses, stats.local.hits), (0, 1, 0));
     assert!(local.value(&stored("default", 1, "bin")).is_none());
 }
 
