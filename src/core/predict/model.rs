@@ -260,9 +260,13 @@ impl Model {
                 if key == *latest.key {
                     continue;
                 }
-                // PPM's escape (method C): a context keeps room for successors it has not seen,
-                // so one seen once or twice is not taken for certain.
-                let probability = count / (context.total + context.successors.len() as f32);
+                // PPM's escape (method D, Howard 1993): each distinct successor gives half a
+                // count to the successors a context has not seen yet, so one seen once or twice
+                // is not taken for certain, and one seen often is not held down by the others.
+                let probability = (count - 0.5).max(0.0) / context.total;
+                if probability == 0.0 {
+                    continue;
+                }
                 match out.iter_mut().find(|p| p.key == key) {
                     Some(p) => p.probability = p.probability.max(probability),
                     None => out.push(Prediction { key, probability }),
@@ -387,8 +391,11 @@ mod tests {
             );
         }
         visit(&mut model, &mut now, &["companies:list", "company:99"]);
-        // Three of three visits: 3 / (3 + 1), room kept for what it has not seen.
-        assert_eq!(first(&model), Some(("payments:company:99".into(), 0.75)));
+        // Three of three visits: (3 - 1/2) / 3, room kept for what it has not seen.
+        assert_eq!(
+            first(&model),
+            Some(("payments:company:99".into(), 2.5 / 3.0))
+        );
     }
 
     #[test]
@@ -410,7 +417,7 @@ mod tests {
         visit(&mut model, &mut now, &["list", "company:3"]);
         let mixed = model.predict();
         assert_eq!(mixed.len(), 2, "{mixed:?}");
-        assert!((mixed[0].probability - 0.25).abs() < 1e-6, "1 / (2 + 2)");
+        assert!((mixed[0].probability - 0.25).abs() < 1e-6, "(1 - 1/2) / 2");
         for id in 4..10 {
             visit(
                 &mut model,
@@ -461,8 +468,8 @@ mod tests {
         visit(&mut model, &mut now, &["dashboard", "company:42"]);
         assert_eq!(
             first(&model),
-            Some(("company:17".into(), 0.75)),
-            "3 of 3, one escape"
+            Some(("company:17".into(), 2.5 / 3.0)),
+            "3 of 3, half a count of escape"
         );
         // The first page of a payments table is always page 1: a literal the template keeps.
         for id in [1, 2, 3] {
