@@ -138,33 +138,16 @@ test('the default instance serves localStorage while IndexedDB is held up, and I
   });
   await page.reload();
   const seen = await inPage(page, async (m) => {
-    const { defaultInstance } = await import('/pkg/lib/default.js');
-    const { IS_LOADED } = await import('/pkg/lib/internal.js');
-    const request = (r) => new Promise((resolve, reject) => {
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    // Another connection keeps a read-write transaction over the cache's stores busy: loading
-    // IndexedDB's records waits for it.
-    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.includes(':default-early:'));
-    const holder = await request(indexedDB.open(name));
-    const held = holder.transaction(holder.objectStoreNames, 'readwrite');
-    const store = held.objectStore(holder.objectStoreNames[0]);
-    let holding = true;
-    const spin = () => {
-      if (holding) store.count().onsuccess = spin;
-    };
-    spin();
-    const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
+    const { holdIndexedDb, timeout, defaultInstance, defaultLoaded } = await import('/tests/e2e/pages/hold-indexeddb.js');
+    // Another connection keeps IndexedDB busy: loading its records waits for it.
+    const hold = await holdIndexedDb('default-early');
     // Not awaited (it resolves once every tier is indexed): the calls below wait for it to serve.
     const configured = m.configure({ namespace: 'default-early', largeEntryBytes: 1024 });
     const local = await Promise.race([m.getCachedData('company:1'), timeout(1500)]);
-    const loadedWhenServed = defaultInstance.now()?.[IS_LOADED]();
+    const loadedWhenServed = defaultLoaded();
     const report = m.getCachedData('report');
     const reportEarly = await Promise.race([report, timeout(300)]);
-    holding = false;
-    await new Promise((resolve) => (held.oncomplete = resolve));
-    holder.close();
+    await hold.release();
     const reportLater = (await report)?.rows.length;
     const indexed = (await configured) === defaultInstance.now();
     const tiers = m.smartCache.entries().map((e) => e.tier).sort();
@@ -184,44 +167,27 @@ test('the default instance serves localStorage while IndexedDB is held up, and I
 test('reconfiguring the default instance while the old one waits for IndexedDB: the new one serves without waiting for the old one to close', async () => {
   const page = await session.openPage();
   await inPage(page, async (m) => {
-    await m.configure({ namespace: 'reconf-old', largeEntryBytes: 1024 });
+    await m.configure({ namespace: 'reconf-old' });
     await m.setCachedData('company:0', { id: 0 });
-    await m.setCachedData('report', { rows: Array.from({ length: 4_000 }, () => Math.random().toString(36).slice(2, 7)).join('') });
+    await m.setCachedData('old-only', { in: 'indexeddb' }, { tier: 'indexeddb' });
     await m.configure({ namespace: 'reconf-new' });
     await m.setCachedData('company:1', { id: 1 });
     await m.smartCache.close();
   });
   await page.reload();
   const seen = await inPage(page, async (m) => {
-    const { defaultInstance } = await import('/pkg/lib/default.js');
-    const { IS_LOADED } = await import('/pkg/lib/internal.js');
-    const request = (r) => new Promise((resolve, reject) => {
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    // The old instance's records cannot load while another connection's read-write transaction
-    // over its stores stays busy.
-    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.includes(':reconf-old:'));
-    const holder = await request(indexedDB.open(name));
-    const held = holder.transaction(holder.objectStoreNames, 'readwrite');
-    const store = held.objectStore(holder.objectStoreNames[0]);
-    let holding = true;
-    const spin = () => {
-      if (holding) store.count().onsuccess = spin;
-    };
-    spin();
-    const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
-    const old = m.configure({ namespace: 'reconf-old', largeEntryBytes: 1024 });
+    const { holdIndexedDb, timeout, defaultInstance, defaultLoaded } = await import('/tests/e2e/pages/hold-indexeddb.js');
+    // The old instance's records cannot load while another connection keeps its database busy.
+    const hold = await holdIndexedDb('reconf-old');
+    const old = m.configure({ namespace: 'reconf-old' });
     // The old instance serves from localStorage (its records still loading) before the app
     // reconfigures.
     const oldValue = await Promise.race([m.getCachedData('company:0'), timeout(1500)]);
-    const oldLoaded = defaultInstance.now()[IS_LOADED]();
+    const oldLoaded = defaultLoaded();
     const configured = m.configure({ namespace: 'reconf-new' });
     const value = await Promise.race([m.getCachedData('company:1'), timeout(1500)]);
     const configuredEarly = await Promise.race([configured.then(() => 'resolved'), timeout(100)]);
-    holding = false;
-    await new Promise((resolve) => (held.oncomplete = resolve));
-    holder.close();
+    await hold.release();
     const [oldResolved, newResolved] = await Promise.all([old, configured]);
     const result = {
       oldValue,
@@ -229,7 +195,7 @@ test('reconfiguring the default instance while the old one waits for IndexedDB: 
       value,
       configuredEarly,
       bothNew: oldResolved === newResolved && newResolved === defaultInstance.now(),
-      report: await m.getCachedData('report'),
+      oldOnly: await m.getCachedData('old-only'),
     };
     await m.smartCache.close();
     return result;
@@ -239,6 +205,6 @@ test('reconfiguring the default instance while the old one waits for IndexedDB: 
   assert.deepEqual(seen.value, { id: 1 }, 'the new instance served without waiting for the old one to close');
   assert.equal(seen.configuredEarly, 'waited', 'configure() resolves once the instance it replaced has closed');
   assert.equal(seen.bothNew, true, 'both configure() calls resolved with the instance that won');
-  assert.equal(seen.report, undefined, "the new namespace does not hold the old one's entries");
+  assert.equal(seen.oldOnly, undefined, "the new namespace does not hold the old one's entries");
   await page.close();
 });
