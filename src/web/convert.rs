@@ -1,4 +1,5 @@
-//! Core values to JavaScript values: errors, stats and entries, events.
+//! Core values to JavaScript values: errors, hits (their text decoded by the browser), stats and
+//! entries, events.
 
 use crate::core::engine::event::{Event, RemovalCause};
 use crate::core::engine::Stored;
