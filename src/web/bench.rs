@@ -37,10 +37,7 @@ pub fn unpack_value(packed: &[u16]) -> Result<js_sys::JsString, JsValue> {
             let (sum, envelope) = bytes
                 .split_first_chunk::<4>()
                 .ok_or(Error::Corrupt(Corruption::ShortEnvelope))?;
-            if record::payload_sum(envelope) != u32::from_le_bytes(*sum) {
-                return Err(Error::Corrupt(Corruption::ForeignPayload));
-            }
-            codec::decode_verified(envelope)
+            record::open_payload(envelope, u32::from_le_bytes(*sum))
         })
         .map_err(convert::error)?;
     convert::text(&raw).ok_or_else(|| convert::error(Error::Corrupt(Corruption::PayloadNotUtf8)))

@@ -7,7 +7,7 @@ use crate::core::clock::Clock;
 use crate::core::engine::event::{Event, RemovalCause};
 use crate::core::engine::store::LocalStore;
 use crate::core::error::{check_key, Corruption, Error, Result};
-use crate::core::format::{codec, record};
+use crate::core::format::record;
 use crate::core::policy::Policy;
 use crate::core::types::{FaultCode, Handle, Key, Tier};
 
@@ -111,10 +111,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let (raw_bytes, sum) = (meta.raw_bytes, meta.payload_sum);
         let json = payload.and_then(|p| {
             // The payload must be the one this metadata was sealed with, not another entry's.
-            if record::payload_sum(&p) != sum {
-                return Err(Error::Corrupt(Corruption::ForeignPayload));
-            }
-            let json = codec::decode_verified(&p)?;
+            let json = record::open_payload(&p, sum)?;
             if json.len() as u64 != raw_bytes {
                 return Err(Error::Corrupt(Corruption::PayloadLength));
             }

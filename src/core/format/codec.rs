@@ -56,9 +56,9 @@ pub fn decode(stored: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// `decode` of an envelope whose exact bytes the caller has checked already (an entry's payload
-/// against its metadata's checksum): decompression is deterministic, so the checksum of what it
-/// rebuilds would tell nothing more. Every other field is still checked.
-pub fn decode_verified(stored: &[u8]) -> Result<Vec<u8>> {
+/// against its metadata's checksum, `record::open_payload`): decompression is deterministic, so
+/// the checksum of what it rebuilds would tell nothing more. Every other field is still checked.
+pub(super) fn decode_verified(stored: &[u8]) -> Result<Vec<u8>> {
     open(stored, false)
 }
 
