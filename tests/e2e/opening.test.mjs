@@ -91,10 +91,7 @@ test('an IndexedDB blocked past the 3 s timeout: the cache carries on without it
     const errors = [];
     addEventListener('error', (e) => errors.push(String(e.message)));
     const name = 'smartcache:7:blocked:1';
-    const request = (r) => new Promise((resolve, reject) => {
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
+    const { request } = await import('/tests/e2e/pages/indexeddb.js');
     // Another program holds the database open and ignores versionchange; a deletion waits on it,
     // and the cache's open queues behind the deletion.
     const holder = await request(indexedDB.open(name, 1));
@@ -138,7 +135,7 @@ test('the default instance serves localStorage while IndexedDB is held up, and I
   });
   await page.reload();
   const seen = await inPage(page, async (m) => {
-    const { holdIndexedDb, timeout, defaultInstance, defaultLoaded } = await import('/tests/e2e/pages/hold-indexeddb.js');
+    const { holdIndexedDb, timeout, defaultInstance, defaultLoaded } = await import('/tests/e2e/pages/indexeddb.js');
     // Another connection keeps IndexedDB busy: loading its records waits for it.
     const hold = await holdIndexedDb('default-early');
     // Not awaited (it resolves once every tier is indexed): the calls below wait for it to serve.
@@ -176,7 +173,7 @@ test('reconfiguring the default instance while the old one waits for IndexedDB: 
   });
   await page.reload();
   const seen = await inPage(page, async (m) => {
-    const { holdIndexedDb, timeout, defaultInstance, defaultLoaded } = await import('/tests/e2e/pages/hold-indexeddb.js');
+    const { holdIndexedDb, timeout, defaultInstance, defaultLoaded } = await import('/tests/e2e/pages/indexeddb.js');
     // The old instance's records cannot load while another connection keeps its database busy.
     const hold = await holdIndexedDb('reconf-old');
     const old = m.configure({ namespace: 'reconf-old' });

@@ -243,7 +243,7 @@ test("clear() empties one namespace's tiers and leaves other namespaces and fore
 
 /** In the page: the raw IndexedDB of a namespace (version 1): its stores, with their records. */
 const RAW_IDB = `async (name) => {
-  const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const { request } = await import('/tests/e2e/pages/indexeddb.js');
   const db = await request(indexedDB.open(name));
   const stores = [...db.objectStoreNames];
   const tx = db.transaction(stores, 'readonly');
@@ -262,7 +262,7 @@ async function damageIndexedDb(page, namespace, damage) {
     await cache.clear();
     for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, { key, rows: [1, 2, 3] }, { tier: 'indexeddb' });
     await cache.close();
-    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const { request } = await import('/tests/e2e/pages/indexeddb.js');
     const db = await request(indexedDB.open(`smartcache:${namespace.length}:${namespace}:1`));
     const tx = db.transaction(['entries', 'journal'], 'readwrite');
     await new Function(`return ${damage}`)()(request, tx.objectStore('entries'), tx.objectStore('journal'));
@@ -381,7 +381,7 @@ test("an older schema's database (metadata and payloads in two stores) is droppe
   const page = await openPage();
   const result = await inPage(page, async (m, raw) => {
     const rawIdb = new Function(`return ${raw}`)();
-    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const { request } = await import('/tests/e2e/pages/indexeddb.js');
     const legacy = indexedDB.open('smartcache:6:legacy:1', 1);
     legacy.onupgradeneeded = () => ['meta', 'data', 'info'].forEach((s) => legacy.result.createObjectStore(s));
     const db = await request(legacy);

@@ -1,12 +1,13 @@
-// Imported by e2e tests in the page: another connection that keeps a read-write transaction over
-// a cache's IndexedDB stores busy, so that the cache's start-up load of its records waits for it;
-// and what the tests ask of the default instance meanwhile.
+// Imported by e2e tests in the page: an IndexedDB request as a promise; another connection that
+// keeps a read-write transaction over a cache's stores busy, so that the cache's start-up load of
+// its records waits for it; and what the tests ask of the default instance meanwhile.
 import { defaultInstance } from '/pkg/lib/default.js';
 import { IS_LOADED } from '/pkg/lib/internal.js';
 
 export { defaultInstance };
 
-const request = (r) => new Promise((resolve, reject) => {
+/** Resolves to the request's result, rejects with its error. */
+export const request = (r) => new Promise((resolve, reject) => {
   r.onsuccess = () => resolve(r.result);
   r.onerror = () => reject(r.error);
 });
@@ -34,7 +35,6 @@ export async function holdIndexedDb(namespace) {
 
 /** Resolves to 'waited' after `ms`: what a race against a call that should not wait loses to. */
 export const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
-
 
 /** Whether the default instance open now has IndexedDB's records. */
 export const defaultLoaded = () => defaultInstance.now()?.[IS_LOADED]();
