@@ -18,9 +18,18 @@ import { runReactWorkload } from './react/run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bytes of what `npm pack pkg` ships (JS and wasm), raw and gzipped. */
+/** Bytes of what `import 'smartcache'` loads of what npm ships (pkg/dist/index.js, the chunks it
+ *  imports, the wasm), raw and gzipped. */
 async function packageSize() {
-  const files = ['index.js', 'wasm/smartcache.js', 'wasm/smartcache_bg.wasm', ...(await readdir(join(root, 'pkg/lib'))).filter((f) => f.endsWith('.js')).map((f) => `lib/${f}`)];
+  const files = ['wasm/smartcache_bg.wasm'];
+  const next = ['dist/index.js'];
+  while (next.length !== 0) {
+    const file = next.shift();
+    if (files.includes(file)) continue;
+    files.push(file);
+    const text = await readFile(join(root, 'pkg', file), 'utf8');
+    for (const [, chunk] of text.matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+\.js)["'`]/g)) next.push(`dist/${chunk}`);
+  }
   let raw = 0;
   let gzip = 0;
   let wasmGzip = 0;

@@ -22,6 +22,8 @@ node_modules/.bin/wasm-opt -Os --strip-debug --strip-producers \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   $out/smartcache_bg.wasm -o $out/smartcache_bg.wasm
 rm -f "$out/.gitignore"
+# What npm ships: the JS face and the glue bundled and minified into pkg/dist/.
+if [ "$out" = pkg/wasm ]; then node scripts/bundle.mjs; fi
 raw=$(stat -c %s $out/smartcache_bg.wasm)
 gz=$(gzip -9 -c $out/smartcache_bg.wasm | wc -c)
 echo "$out/smartcache_bg.wasm: $raw bytes, $gz gzipped"

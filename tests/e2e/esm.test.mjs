@@ -12,8 +12,9 @@ before(async () => {
 
 const inPage = (fn, arg) => runInPage(page, fn, arg);
 
-test('the default instance: setCachedData, getCachedData, invalidateCachedData, smartCache', async () => {
-  const result = await inPage(async (m) => {
+/** The seed's functions over the default instance, through the package imported from `entry`. */
+async function defaultInstance(entry, on = page) {
+  const result = await runInPage(on, async (m) => {
     const out = {};
     out.peekBeforeOpen = m.smartCache.peek('company:42');
     out.statsBeforeOpen = m.smartCache.stats().hits;
@@ -41,8 +42,11 @@ test('the default instance: setCachedData, getCachedData, invalidateCachedData, 
     out.events = events;
     await m.smartCache.clear();
     out.clearedEntries = m.smartCache.entries().length;
+    // Leaves nothing behind in the default namespace either (the next page's default instance opens it).
+    await m.configure({});
+    await m.smartCache.clear();
     return out;
-  });
+  }, undefined, entry);
   assert.equal(result.peekBeforeOpen, undefined);
   assert.equal(result.statsBeforeOpen, 0);
   assert.deepEqual(result.got, { id: 42, name: 'Acme', tags: ['b2b'] });
@@ -59,6 +63,21 @@ test('the default instance: setCachedData, getCachedData, invalidateCachedData, 
   assert.equal(result.reopenedIsDefault, true);
   assert.deepEqual(result.events, ['set:a', 'hit:a', 'miss:a', 'set:b']);
   assert.equal(result.clearedEntries, 0);
+}
+
+test('the default instance: setCachedData, getCachedData, invalidateCachedData, smartCache', () => defaultInstance('/pkg/index.js'));
+
+test('what npm ships (pkg/dist/, bundled and minified) works as the source does, in a page of its own', async () => {
+  await defaultInstance('/pkg/dist/index.js', await session.openPage());
+});
+
+test('each shipped entry exports what its source does', async () => {
+  for (const entry of ['index', 'react', 'tanstack', 'devtools']) {
+    const source = Object.keys(await import(`../../pkg/${entry}.js`)).sort();
+    const shipped = Object.keys(await import(`../../pkg/dist/${entry}.js`)).sort();
+    assert.deepEqual(shipped, source, entry);
+    assert.ok(source.length > 0, entry);
+  }
 });
 
 /** The corpus, as source: made again in the page after the reload. Every UTF-16 unit that is

@@ -56,12 +56,13 @@ export function useBrowser() {
   return session;
 }
 
-/** Runs `fn(module, arg)` in the page, with the package imported from /pkg/index.js as a plain ES module. */
-export const inPage = (page, fn, arg) =>
+/** Runs `fn(module, arg)` in the page, with the package imported from `entry` (its source,
+ *  /pkg/index.js, unless told; /pkg/dist/index.js is what npm ships) as a plain ES module. */
+export const inPage = (page, fn, arg, entry = '/pkg/index.js') =>
   page.evaluate(
-    async ([source, arg]) => {
-      const m = await import('/pkg/index.js');
+    async ([source, arg, entry]) => {
+      const m = await import(entry);
       return new Function('m', 'arg', `return (${source})(m, arg);`)(m, arg);
     },
-    [fn.toString(), arg],
+    [fn.toString(), arg, entry],
   );
