@@ -68,7 +68,13 @@ async function defaultInstance(entry, on = page) {
 test('the default instance: setCachedData, getCachedData, invalidateCachedData, smartCache', () => defaultInstance('/pkg/index.js'));
 
 test('what npm ships (pkg/dist/, bundled and minified) works as the source does, in a page of its own', async () => {
-  await defaultInstance('/pkg/dist/index.js', await session.openPage());
+  // Closed after: a second page on the default namespace would be another tab to the tests below.
+  const shipped = await session.openPage();
+  try {
+    await defaultInstance('/pkg/dist/index.js', shipped);
+  } finally {
+    await shipped.close();
+  }
 });
 
 test('each shipped entry exports what its source does', async () => {
