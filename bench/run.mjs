@@ -4,7 +4,7 @@
 //   TRACE=file node bench/run.mjs hitratio   also replays a trace file (one `key size` a line)
 //   ENGINE=firefox|webkit node bench/run.mjs  the per-engine rows (start-up, codec, IndexedDB)
 //                                             in that engine over WebDriver, kept apart
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';

@@ -6,10 +6,18 @@
 // stay imports (peers). The wasm itself stays in pkg/wasm/.
 import { build } from 'rolldown';
 import { fileURLToPath } from 'node:url';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 
 const pkg = fileURLToPath(new URL('../pkg/', import.meta.url));
-const ENTRIES = ['index', 'react', 'tanstack', 'devtools'];
+/** Every entry pkg/package.json exports, by name: its `./dist/<name>.js` is made from `./<name>.js`. */
+const { exports } = JSON.parse(await readFile(`${pkg}package.json`, 'utf8'));
+const entries = Object.values(exports)
+  .filter((target) => typeof target === 'object')
+  .map(({ default: shipped }) => {
+    const name = /^\.\/dist\/([\w-]+)\.js$/.exec(shipped)?.[1];
+    if (name === undefined) throw new Error(`pkg/package.json exports ${shipped}, not a bundle in ./dist/`);
+    return name;
+  });
 /** wasm-bindgen's glue finds the wasm beside itself; the bundles sit in dist/, it in wasm/. */
 const GLUE_URL = "new URL('smartcache_bg.wasm', import.meta.url)";
 
@@ -27,7 +35,7 @@ const glueUrl = {
 
 await rm(`${pkg}dist`, { recursive: true, force: true });
 await build({
-  input: Object.fromEntries(ENTRIES.map((name) => [name, `${pkg}${name}.js`])),
+  input: Object.fromEntries(entries.map((name) => [name, `${pkg}${name}.js`])),
   external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//],
   plugins: [glueUrl],
   output: {

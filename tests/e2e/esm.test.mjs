@@ -1,6 +1,7 @@
 // pkg/ imported as plain ES modules (no bundler) by a page served over http, in the ENGINE's browser.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { inPage as runInPage, useBrowser } from './harness.mjs';
 
 const session = useBrowser();
@@ -77,12 +78,15 @@ test('what npm ships (pkg/dist/, bundled and minified) works as the source does,
   }
 });
 
-test('each shipped entry exports what its source does', async () => {
-  for (const entry of ['index', 'react', 'tanstack', 'devtools']) {
-    const source = Object.keys(await import(`../../pkg/${entry}.js`)).sort();
-    const shipped = Object.keys(await import(`../../pkg/dist/${entry}.js`)).sort();
-    assert.deepEqual(shipped, source, entry);
-    assert.ok(source.length > 0, entry);
+test('each entry pkg/package.json exports is a bundle that exports what its source does', async () => {
+  const { exports } = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+  const shipped = Object.values(exports).filter((target) => typeof target === 'object').map((target) => target.default);
+  assert.deepEqual(shipped, ['./dist/index.js', './dist/react.js', './dist/tanstack.js', './dist/devtools.js']);
+  for (const path of shipped) {
+    const source = Object.keys(await import(new URL(`../../pkg/${path.replace('./dist/', '')}`, import.meta.url))).sort();
+    const bundled = Object.keys(await import(new URL(`../../pkg/${path}`, import.meta.url))).sort();
+    assert.deepEqual(bundled, source, path);
+    assert.ok(source.length > 0, path);
   }
 });
 
