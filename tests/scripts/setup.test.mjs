@@ -148,3 +148,24 @@ test('missing node_modules, the workspace’s and React 18’s: setup installs b
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('node_modules older than package-lock.json (a checkout that added a package, as the bundler was): setup installs again there only', () => {
+  const dir = bareCheckout();
+  try {
+    const earlier = new Date(Date.now() - 60_000);
+    for (const folder of ['.', 'tests/react18']) {
+      mkdirSync(join(dir, folder, 'node_modules'), { recursive: true });
+      writeFileSync(join(dir, folder, 'node_modules/.package-lock.json'), '{}');
+    }
+    // The workspace's install predates its lock; React 18's is newer than its own.
+    utimesSync(join(dir, 'node_modules/.package-lock.json'), earlier, earlier);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'tests/react18/node_modules/.package-lock.json'), later, later);
+    const run = setup(['--dry-run'], { at: join(dir, 'scripts/setup.sh') });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /would: installing npm packages in \.\n/);
+    assert.doesNotMatch(run.stdout, /npm packages in tests\/react18/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
