@@ -1,9 +1,11 @@
 // Bundles the package's hand-written JS face (pkg/*.js over pkg/lib/) and wasm-bindgen's glue into
 // what npm ships: minified ES modules in pkg/dist/, one per entry (index, react, tanstack,
-// devtools) over shared chunks, with source maps. A page without a bundler then fetches two or
-// three modules instead of a dozen (over HTTP/1.1, whose six connections a host made that two
-// rounds), and the core's JS is about a third of its source's gzipped size. React and TanStack
-// stay imports (peers). The wasm itself stays in pkg/wasm/.
+// devtools), with source maps. `dist/index.js` holds the whole core (the face's lib/*.js and the
+// glue) and imports nothing, so that a page without a bundler is one round trip from starting the
+// wasm's fetch (its chunks were a second one); the other entries import what they share from it,
+// through extra bindings with the minifier's short names (`preserveEntrySignatures:
+// 'allow-extension'`), which index.d.ts does not declare. React and TanStack stay imports (peers).
+// The wasm itself stays in pkg/wasm/.
 import { build } from 'rolldown';
 import { fileURLToPath } from 'node:url';
 import { readFile, rm } from 'node:fs/promises';
@@ -34,16 +36,23 @@ const glueUrl = {
 };
 
 await rm(`${pkg}dist`, { recursive: true, force: true });
-await build({
+const { output } = await build({
   input: Object.fromEntries(entries.map((name) => [name, `${pkg}${name}.js`])),
   external: [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\//],
   plugins: [glueUrl],
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: `${pkg}dist`,
     format: 'esm',
     minify: true,
     sourcemap: true,
     chunkFileNames: '[name]-[hash].js',
+    // The core, in the index entry's chunk (which `allow-extension` lets stay the entry itself).
+    codeSplitting: { groups: [{ name: 'index', test: /\/pkg\/(index\.js|lib\/[\w-]+\.js|wasm\/)/ }] },
   },
   logLevel: 'warn',
 });
+const index = output.find((chunk) => chunk.fileName === 'index.js');
+if (index.imports.length + index.dynamicImports.length !== 0) {
+  throw new Error(`dist/index.js imports ${[...index.imports, ...index.dynamicImports].join(', ')}: the core should be in it alone`);
+}
