@@ -3,7 +3,7 @@
 
 use super::platform::Platform;
 use crate::core::engine::store::{LocalStore, StoreError, StoredHead};
-use js_sys::{Array, Uint16Array, Uint32Array};
+use js_sys::{Array, Uint16Array, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;
 
@@ -24,7 +24,8 @@ impl BrowserLocalStore {
     }
 }
 
-/// The entries `readStorageHeads` found (see there); None if they do not parse.
+/// The entries `readStorageHeads` found (see there; its keys decoded from UTF-8); None if they do
+/// not parse.
 fn unpack_heads(keys: &str, heads: &[u16], lengths: &[u32]) -> Option<Vec<StoredHead>> {
     // The next `units` UTF-16 units of `keys` from `at`, and the NUL after them. (A lone
     // surrogate crossed as U+FFFD: one unit still.)
@@ -88,7 +89,8 @@ impl LocalStore for BrowserLocalStore {
             .ok()
             .and_then(|found| {
                 let found: Array = found.dyn_into().ok()?;
-                let keys = found.get(0).as_string()?;
+                let keys: Uint8Array = found.get(0).dyn_into().ok()?;
+                let keys = String::from_utf8(keys.to_vec()).ok()?;
                 let heads: Uint16Array = found.get(1).dyn_into().ok()?;
                 let lengths: Uint32Array = found.get(2).dyn_into().ok()?;
                 unpack_heads(&keys, &heads.to_vec(), &lengths.to_vec())

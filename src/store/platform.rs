@@ -12,7 +12,7 @@ extern "C" {
     pub type Platform;
 
     /// `[keys, heads, lengths]`: every localStorage key starting with `prefix`, its value's
-    /// length and first `units` units (see the JS).
+    /// length and first `units` units (see the JS: the keys as UTF-8).
     #[wasm_bindgen(method, js_name = readStorageHeads, catch)]
     pub fn read_storage_heads(
         this: &Platform,
