@@ -22,8 +22,12 @@ node_modules/.bin/wasm-opt -Os --strip-debug --strip-producers \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   $out/smartcache_bg.wasm -o $out/smartcache_bg.wasm
 rm -f "$out/.gitignore"
-# What npm ships: the JS face and the glue bundled and minified into pkg/dist/.
-if [ "$out" = pkg/wasm ]; then node scripts/bundle.mjs; fi
+# What npm ships: the JS face and the glue bundled and minified into pkg/dist/, and the license
+# (npm takes a LICENSE file from the package's folder whatever `files` lists).
+if [ "$out" = pkg/wasm ]; then
+  node scripts/bundle.mjs
+  cp LICENSE pkg/LICENSE
+fi
 raw=$(stat -c %s $out/smartcache_bg.wasm)
 gz=$(gzip -9 -c $out/smartcache_bg.wasm | wc -c)
 echo "$out/smartcache_bg.wasm: $raw bytes, $gz gzipped"

@@ -57,7 +57,7 @@ async function inBrowser(app, visit) {
 test('npm pack, npm install into a Vite app, type-check, build and run', async () => {
   const app = buildApp('vite-app');
   const installed = readdirSync(join(app, 'node_modules/smartcache')).sort();
-  assert.deepEqual(installed, ['devtools.d.ts', 'dist', 'index.d.ts', 'package.json', 'react.d.ts', 'tanstack.d.ts', 'wasm']);
+  assert.deepEqual(installed, ['LICENSE', 'devtools.d.ts', 'dist', 'index.d.ts', 'package.json', 'react.d.ts', 'tanstack.d.ts', 'wasm']);
   // What ships: the bundles (with their maps) and the wasm, not the sources they are made from.
   const shipped = readdirSync(join(app, 'node_modules/smartcache/dist')).filter((f) => f.endsWith('.js'));
   for (const entry of ['index.js', 'react.js', 'tanstack.js', 'devtools.js']) assert.ok(shipped.includes(entry), `${entry} in ${shipped}`);
