@@ -14,10 +14,10 @@ const utf8 = new TextEncoder();
 
 /** Every localStorage key starting with `prefix`, with its value's length and first `units`
  *  units: `[keys, heads, lengths]`, where `keys` is each key followed by a NUL, in UTF-8 (a lone
- *  surrogate as U+FFFD: one unit still), `heads` a Uint16Array of the heads one after another,
- *  and `lengths` a Uint32Array of three an entry (the key's units, the value's, the head's).
- *  This runs once, cold, mostly in V8's interpreter: the heads are joined into one flat string
- *  and copied in one loop (a loop per head over the values, external strings, cost more; so did
+ *  surrogate as U+FFFD: one unit still), `heads` the heads one after another (`unitsOf`: valid
+ *  until its next call, and the core copies them at once), and `lengths` a Uint32Array of three
+ *  an entry (the key's units, the value's, the head's). This runs once, cold, mostly in V8's interpreter: the heads are joined into one string and
+ *  copied in one loop (a loop per head over the values, external strings, cost more; so did
  *  the browser's UTF-8 of them, decoded in wasm), and the browser encodes the keys (wasm-bindgen's
  *  copy of a string is a loop in JavaScript too). An open over 1,000 entries after the wasm had
  *  loaded took 13.5 and 13.6 ms against 14.9 and 16.0 before (medians of 10 loads, two probes).
@@ -43,10 +43,7 @@ export function readStorageHeads(prefix, units) {
     return [new Uint8Array(0), new Uint16Array(0), new Uint32Array(0)];
   }
   keys.push('');
-  const joined = heads.join('');
-  const out = new Uint16Array(joined.length);
-  for (let i = 0; i < joined.length; i++) out[i] = joined.charCodeAt(i);
-  return [utf8.encode(keys.join('\0')), out, Uint32Array.from(lengths)];
+  return [utf8.encode(keys.join('\0')), unitsOf(heads.join('')), Uint32Array.from(lengths)];
 }
 
 /** `[length, units]`: the value of `key`'s length and its first `limit` UTF-16 units (a
