@@ -59,6 +59,13 @@ fn local_storage_head_reads_the_length_and_the_first_units_of_packed_text() {
         store.keys_with_prefix("smartcache:1:t:"),
         ["smartcache:1:t:1:k"]
     );
+    // Another version's keys, as an open purges them (in one call).
+    store.set("smartcache:1:t:2:k", &utf16_units("y")).unwrap();
+    assert_eq!(
+        store.keys_with_prefix_but("smartcache:1:t:", "smartcache:1:t:1:"),
+        ["smartcache:1:t:2:k"]
+    );
+    store.remove("smartcache:1:t:2:k").unwrap();
     store.remove("smartcache:1:t:1:k").unwrap();
     assert_eq!(store.get("smartcache:1:t:1:k"), None);
 }

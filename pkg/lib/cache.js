@@ -55,7 +55,9 @@ export class SmartCache {
   /** This cache's handle on the devtools hook: { id, leave } (null without `devtools`). */
   #devtools = null;
 
-  /** Opens a cache; see CacheOptions in index.d.ts. Resolves once every tier is indexed. */
+  /** Opens a cache; see CacheOptions in index.d.ts. Resolves once IndexedDB's records are
+   *  loaded; localStorage's entries are indexed by the first call that needs them all (a read
+   *  of one key reads that key), or in a task soon after. */
   static async open(options) {
     const cache = await SmartCache[OPEN_EARLY](options);
     await cache[WHEN_LOADED]();
@@ -85,6 +87,10 @@ export class SmartCache {
     if (token !== constructing) throw new TypeError('use SmartCache.open(options)');
     this.#core = core;
     core.setListener(this.#onEvent, false);
+    // The scan of localStorage (about 10 us an entry) waits until IndexedDB's records have loaded
+    // and the page has had a task to use them: reads meanwhile read their own key, and whatever
+    // needs every entry known (writes, removals, stats) has the engine scan first.
+    core.loaded().then(() => setTimeout(() => this.#closed || core.indexLocal()));
     this.#preloads = new Preloads(core, {
       start: (planned) => this.#startPreload(planned),
       cancel: () => this.#cancelPreloads(),

@@ -46,6 +46,21 @@ export function readStorageHeads(prefix, units) {
   return [utf8.encode(keys.join('\0')), unitsOf(heads.join('')), Uint32Array.from(lengths)];
 }
 
+/** The localStorage keys that start with `prefix` but not with `kept`; none when refused. */
+export function storageKeysBut(prefix, kept) {
+  const found = [];
+  try {
+    const storage = globalThis.localStorage;
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key !== null && key.startsWith(prefix) && !key.startsWith(kept)) found.push(key);
+    }
+  } catch {
+    // Refused or gone: nothing to purge.
+  }
+  return found;
+}
+
 /** `[length, units]`: the value of `key`'s length and its first `limit` UTF-16 units (a
  *  Uint16Array, `unitsOf`), or null when there is none or localStorage is refused. */
 export function readStoredUnits(key, limit) {

@@ -79,6 +79,17 @@ impl LocalStore for BrowserLocalStore {
             .collect()
     }
 
+    fn keys_with_prefix_but(&self, prefix: &str, kept: &str) -> Vec<String> {
+        // One call: the keys cross only when there are some (usually none).
+        match &self.storage {
+            Some(_) => self
+                .platform
+                .storage_keys_but(prefix, kept)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
     fn heads_with_prefix(&self, prefix: &str, units: usize) -> Vec<StoredHead> {
         if self.storage.is_none() {
             return Vec::new();

@@ -20,6 +20,14 @@ extern "C" {
         units: u32,
     ) -> Result<JsValue, JsValue>;
 
+    /// The localStorage keys that start with `prefix` but not with `kept`.
+    #[wasm_bindgen(method, js_name = storageKeysBut, catch)]
+    pub fn storage_keys_but(
+        this: &Platform,
+        prefix: &str,
+        kept: &str,
+    ) -> Result<Vec<String>, JsValue>;
+
     /// `[length, units]` of the value of `key` (its first `limit` UTF-16 units), or null.
     #[wasm_bindgen(method, js_name = readStoredUnits, catch)]
     pub fn read_stored_units(this: &Platform, key: &str, limit: u32) -> Result<JsValue, JsValue>;

@@ -34,7 +34,7 @@ fn strings(list: Vec<String>) -> Array {
 /// its records are still loading and the key may be among them).
 fn get(shared: &Rc<Shared>, key: &str) -> JsResult<JsValue> {
     let lookup = shared
-        .with_engine(|e| e.lookup(key))
+        .with_engine_unindexed(|e| e.lookup(key))
         .map_err(convert::error)?;
     match lookup {
         Lookup::Incomplete => {
@@ -78,7 +78,8 @@ pub struct WasmCache {
 
 #[wasm_bindgen]
 impl WasmCache {
-    /// Opens the cache: localStorage entries are indexed at once and served; IndexedDB is opened
+    /// Opens the cache: localStorage entries are served at once (indexed by `indexLocal`, or
+    /// before anything that needs them all); IndexedDB is opened
     /// and its metadata loaded in the background (`loaded`), or, if that fails, the cache carries
     /// on without it and reports a fault. `platform` is the face's `pkg/lib/platform.js`: the
     /// start-up read of localStorage and the IndexedDB driver.
@@ -90,6 +91,14 @@ impl WasmCache {
         config.writer = (js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1;
         let shared = Shared::open(config, platform);
         Ok(WasmCache { shared })
+    }
+
+    /// Indexes what localStorage holds, which `open` leaves for later so that the first reads
+    /// need not wait for it (the face asks for it in its next task; anything that needs every
+    /// entry known does it first).
+    #[wasm_bindgen(js_name = indexLocal)]
+    pub fn index_local(&self) {
+        self.shared.with_engine(|_| ());
     }
 
     /// Resolves once IndexedDB's records are loaded (or the cache does without them): from then

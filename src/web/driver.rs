@@ -49,10 +49,11 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    /// Opens the engine over localStorage at once, joins the other tabs, and opens IndexedDB in
-    /// the background (`loaded`): what memory and localStorage hold is served meanwhile, so the
-    /// first reads do not wait for the database (5-45 ms in Chromium). The database's open is
-    /// asked for first, so that the browser opens it while localStorage is scanned.
+    /// Opens the engine over localStorage, joins the other tabs, and opens IndexedDB in the
+    /// background (`loaded`): what memory and localStorage hold is served meanwhile, so the
+    /// first reads do not wait for the database (5-45 ms in Chromium). localStorage is scanned
+    /// on the first operation that needs every entry (the face asks in its next task), while
+    /// the browser opens the database: reads before it read their own key.
     pub(super) fn open(config: CacheConfig, platform: Platform) -> Rc<Shared> {
         let version = config.version;
         let namespace = config.namespace.clone();
@@ -70,7 +71,7 @@ impl Shared {
             };
             opening = Some(IdbStore::open(&platform, &namespace, version, lost));
             let local = BrowserLocalStore::new(platform);
-            let mut engine = Engine::open(DateClock, config, local);
+            let mut engine = Engine::open_unindexed(DateClock, config, local);
             engine.begin_idb_open();
             Shared {
                 engine: RefCell::new(engine),
@@ -163,7 +164,21 @@ impl Shared {
         }
     }
 
+    /// Runs `f` on the engine with every stored entry indexed, then delivers its events and
+    /// tells the other tabs of its changes.
     pub(super) fn with_engine<T>(
+        self: &Rc<Self>,
+        f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T,
+    ) -> T {
+        self.with_engine_unindexed(|e| {
+            e.index_local();
+            f(e)
+        })
+    }
+
+    /// `with_engine` for a read of one key (`Engine::lookup`), which need not wait for the scan
+    /// of localStorage: the engine indexes the key it reads.
+    pub(super) fn with_engine_unindexed<T>(
         self: &Rc<Self>,
         f: impl FnOnce(&mut Engine<DateClock, BrowserLocalStore>) -> T,
     ) -> T {
@@ -271,7 +286,8 @@ async fn load_idb(
     };
     match opened {
         Ok((store, loaded)) => {
-            shared.with_engine(|e| {
+            // localStorage's scan may come later: the newer of two copies of a key wins either way.
+            shared.with_engine_unindexed(|e| {
                 e.set_idb_available(true, "");
                 if loaded.damaged > 0 {
                     e.idb_journal_damaged(loaded.damaged, loaded.recovered);

@@ -218,6 +218,33 @@ test('hand-edited, truncated and foreign stored values read as misses and count 
   await page.close();
 });
 
+test('after a reload the first reads are served before localStorage is scanned, and the scan follows by itself', async () => {
+  const page = await openPage();
+  await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'scan' });
+    await cache.clear();
+    for (let i = 0; i < 50; i++) await cache.set(`k${i}`, { i });
+    const storageKey = 'smartcache:4:scan:1:k7';
+    // Truncated: its length no longer matches its metadata, which the scan checks.
+    localStorage.setItem(storageKey, localStorage.getItem(storageKey).slice(0, -1));
+  });
+  await page.reload();
+  const result = await inPage(page, async (m) => {
+    const cache = await m.SmartCache.open({ namespace: 'scan' });
+    const faults = [];
+    cache.subscribe((event) => event.type === 'fault' && faults.push(event.key));
+    const first = await cache.get('k3');
+    const before = faults.length;
+    // Nothing more is called: the scan comes in a task of its own and purges the damaged value.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const scanned = [...faults];
+    const left = Object.keys(localStorage).filter((k) => k.startsWith('smartcache:4:scan:')).length;
+    return { first, before, scanned, left, entries: cache.entries().length, last: await cache.get('k49'), damaged: await cache.get('k7') };
+  });
+  assert.deepEqual(result, { first: { i: 3 }, before: 0, scanned: ['k7'], left: 49, entries: 49, last: { i: 49 }, damaged: undefined });
+  await page.close();
+});
+
 test("clear() empties one namespace's tiers and leaves other namespaces and foreign keys", async () => {
   const page = await openPage();
   const result = await inPage(page, async (m) => {

@@ -9,6 +9,8 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = readStorageHeads)]
     static READ_STORAGE_HEADS: Function;
+    #[wasm_bindgen(thread_local_v2, js_name = storageKeysBut)]
+    static STORAGE_KEYS_BUT: Function;
     #[wasm_bindgen(thread_local_v2, js_name = readStoredUnits)]
     static READ_STORED_UNITS: Function;
     #[wasm_bindgen(thread_local_v2, js_name = writeStoredUnits)]
@@ -22,6 +24,7 @@ pub fn platform() -> Platform {
     let platform = Object::new();
     for (name, function) in [
         ("readStorageHeads", READ_STORAGE_HEADS.with(Function::clone)),
+        ("storageKeysBut", STORAGE_KEYS_BUT.with(Function::clone)),
         ("readStoredUnits", READ_STORED_UNITS.with(Function::clone)),
         ("writeStoredUnits", WRITE_STORED_UNITS.with(Function::clone)),
         ("openDatabase", OPEN_DATABASE.with(Function::clone)),

@@ -210,6 +210,9 @@ struct Stores<L> {
     /// While opening: localStorage entries over its budget, moved once IndexedDB has answered
     /// (`set_idb_available`), so that a smaller budget moves them rather than dropping them.
     deferred_demotions: Option<Vec<Handle>>,
+    /// Opened by `open_unindexed` and not yet indexed (`index_local`): `lookup` indexes the one
+    /// key it reads.
+    local_unindexed: bool,
 }
 
 /// Bits of a stamp below its milliseconds: room for 4,096 writes in one millisecond.

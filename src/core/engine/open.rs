@@ -36,6 +36,16 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// An engine over `local`, with the entries it holds for this namespace and version.
     /// IndexedDB counts as unavailable until the browser layer says otherwise.
     pub fn open(clock: C, config: CacheConfig, local: L) -> Self {
+        let mut engine = Self::open_unindexed(clock, config, local);
+        engine.index_local();
+        engine
+    }
+
+    /// `open`, leaving the scan of localStorage (about 10 us an entry in a browser) for later, so
+    /// that the first reads need not wait for it: `lookup` reads the key it is asked for, and
+    /// the caller runs `index_local` before anything else (writes, removals, stats, another
+    /// tab's changes, IndexedDB's records), all of which need every entry known.
+    pub fn open_unindexed(clock: C, config: CacheConfig, local: L) -> Self {
         let namespace = &config.namespace;
         let namespace_prefix = format!("smartcache:{}:{namespace}:", units(namespace));
         let local_prefix = format!("{namespace_prefix}{}:", config.version);
@@ -60,6 +70,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 idb_opening: false,
                 outbox: Vec::new(),
                 deferred_demotions: Some(Vec::new()),
+                local_unindexed: true,
             },
             tabs: TabState {
                 writer,
@@ -83,10 +94,72 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             recent_preloads: Default::default(),
             closed: false,
         };
-        // First the model, whose bytes the entries' budget leaves room for.
+        // The model, whose bytes the entries' budget leaves room for, before any entry.
         engine.load_model();
-        engine.load_local();
+        engine.purge_other_versions();
         engine
+    }
+
+    /// Removes what other versions of this namespace stored: never readable again (the scan
+    /// would, but it may come later, and the space is this version's).
+    fn purge_other_versions(&mut self) {
+        let stores = &self.stores;
+        let keys = stores
+            .local
+            .keys_with_prefix_but(&stores.namespace_prefix, &stores.local_prefix);
+        for key in keys {
+            self.remove_local_key(&key);
+        }
+    }
+
+    /// Indexes what localStorage holds, once (see `open_unindexed`).
+    pub fn index_local(&mut self) {
+        if std::mem::take(&mut self.stores.local_unindexed) {
+            self.load_local();
+        }
+    }
+
+    /// Before `index_local`: indexes `key` if localStorage holds it, as the scan would have.
+    pub(super) fn index_local_key(&mut self, key: &str) {
+        if !self.stores.local_unindexed || self.indexed_in_local(key) {
+            return;
+        }
+        let storage_key = format!("{}{key}", self.stores.local_prefix);
+        let Some((total_units, head)) = self.stores.local.head(&storage_key, HEAD_READ_UNITS)
+        else {
+            return;
+        };
+        let now = self.clock.now_ms();
+        if let Some((meta, value_units)) =
+            self.check_local_head(&storage_key, key, total_units, head, now)
+        {
+            if self.supersedes_indexed(&storage_key, &meta) {
+                self.adopt_local(meta, value_units);
+            }
+        }
+    }
+
+    /// Whether the index holds `key` from localStorage (read before the scan).
+    fn indexed_in_local(&self, key: &str) -> bool {
+        self.index
+            .get(key)
+            .is_some_and(|&handle| self.entry(handle).home == Tier::Local)
+    }
+
+    /// A localStorage entry found after IndexedDB's records were indexed: when IndexedDB holds
+    /// the key too (a page closed between a write and the removal of the older copy), the
+    /// newer write wins and the other copy goes. Whether the localStorage entry is to be indexed.
+    fn supersedes_indexed(&mut self, storage_key: &str, meta: &Meta) -> bool {
+        let Some(&existing) = self.index.get(meta.key.as_str()) else {
+            return true;
+        };
+        if meta.newer_than(&self.entry(existing).meta) {
+            self.forget(existing);
+            true
+        } else {
+            self.remove_local_key(storage_key);
+            false
+        }
     }
 
     fn load_local(&mut self) {
@@ -103,24 +176,19 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         } in heads
         {
             let Some(key) = storage_key.strip_prefix(&self.stores.local_prefix) else {
-                // Written under another version: never readable again.
+                // Written under another version since the open (by an older page in another tab).
                 self.remove_local_key(&storage_key);
                 continue;
             };
-            match self.parse_local_head(&storage_key, key, total_units, head) {
-                Ok((meta, _)) if meta.expired(now) => self.remove_local_key(&storage_key),
-                Ok((meta, value_units)) => found.push((meta, value_units)),
-                // The previous release's format: never readable again, and not a fault.
-                Err(Error::Outdated(_)) => self.remove_local_key(&storage_key),
-                Err(why) => {
-                    self.remove_local_key(&storage_key);
-                    let key = Some(Rc::from(key));
-                    self.fault(
-                        Tier::Local,
-                        FaultCode::CorruptEntry,
-                        format!("purged at start-up: {why}"),
-                        key,
-                    );
+            // Indexed already by a read before the scan.
+            if self.indexed_in_local(key) {
+                continue;
+            }
+            if let Some((meta, value_units)) =
+                self.check_local_head(&storage_key, key, total_units, head, now)
+            {
+                if self.supersedes_indexed(&storage_key, &meta) {
+                    found.push((meta, value_units));
                 }
             }
         }
@@ -131,12 +199,44 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             self.observe_stamp(latest);
         }
         for (meta, value_units) in found {
-            let cost = charged_bytes(
-                units(&self.stores.local_prefix) + units(&meta.key),
-                value_units,
-            );
-            self.adopt(meta, Tier::Local, cost);
+            self.adopt_local(meta, value_units);
         }
+    }
+
+    /// The metadata and length of a stored value found at start-up, or None when it is purged:
+    /// expired, of the previous format, or damaged (a fault).
+    fn check_local_head(
+        &mut self,
+        storage_key: &str,
+        key: &str,
+        total_units: usize,
+        head: Vec<u16>,
+        now: u64,
+    ) -> Option<(Meta, usize)> {
+        match self.parse_local_head(storage_key, key, total_units, head) {
+            Ok((meta, value_units)) if !meta.expired(now) => return Some((meta, value_units)),
+            Ok(_) | Err(Error::Outdated(_)) => self.remove_local_key(storage_key),
+            Err(why) => {
+                self.remove_local_key(storage_key);
+                let message = format!("purged at start-up: {why}");
+                self.fault(
+                    Tier::Local,
+                    FaultCode::CorruptEntry,
+                    message,
+                    Some(Rc::from(key)),
+                );
+            }
+        }
+        None
+    }
+
+    /// Indexes a localStorage entry found at start-up.
+    fn adopt_local(&mut self, meta: Meta, value_units: usize) {
+        let cost = charged_bytes(
+            units(&self.stores.local_prefix) + units(&meta.key),
+            value_units,
+        );
+        self.adopt(meta, Tier::Local, cost);
     }
 
     /// Indexes an entry already stored in `home` (found at start-up, or written by another tab).

@@ -41,6 +41,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     pub fn lookup(&mut self, key: &str) -> Result<Lookup> {
         self.ensure_open()?;
         check_key(key)?;
+        self.index_local_key(key);
         self.purge_expired();
         if self.stores.idb_opening && !self.index.contains_key(key) {
             return Ok(Lookup::Incomplete);

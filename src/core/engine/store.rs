@@ -27,6 +27,12 @@ pub struct StoredHead {
 pub trait LocalStore {
     /// Every key that starts with `prefix`, in no particular order.
     fn keys_with_prefix(&self, prefix: &str) -> Vec<String>;
+    /// The keys that start with `prefix` but not with `kept` (which starts with `prefix`).
+    fn keys_with_prefix_but(&self, prefix: &str, kept: &str) -> Vec<String> {
+        let mut keys = self.keys_with_prefix(prefix);
+        keys.retain(|key| !key.starts_with(kept));
+        keys
+    }
     /// `head` of every key that starts with `prefix`, in no particular order: start-up's one read.
     fn heads_with_prefix(&self, prefix: &str, units: usize) -> Vec<StoredHead>;
     /// The value's length in UTF-16 units and its first `units` units.

@@ -414,3 +414,107 @@ fn an_indexeddb_entry_weighs_its_metadata_twice_and_its_payload() {
     let mut reloaded = idb.reopen(&clock, config, &local);
     assert_eq!(reloaded.stats().indexeddb.bytes, expected);
 }
+
+#[test]
+fn reads_before_the_scan_of_local_storage_find_what_it_would() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    for key in ["a", "b", "short", "damaged"] {
+        engine.set(key, b"1", SetOptions::default()).unwrap();
+    }
+    engine.set("short", b"2", ttl(1_000.0)).unwrap();
+    idb.flush(&mut engine);
+    let damaged = "smartcache:7:default:1:damaged";
+    let mut edited: Vec<char> = local.value(damaged).unwrap().chars().collect();
+    let last = edited.len() - 1;
+    edited[last] = char::from_u32(edited[last] as u32 ^ 1).unwrap();
+    local.plant(damaged, &edited.into_iter().collect::<String>());
+    clock.advance(1_000);
+
+    let mut reloaded = Engine::open_unindexed(clock.clone(), config, local.clone());
+    reloaded.set_idb_available(true, "");
+    // Each read indexes its own key only: found, expired (purged), damaged (purged, a fault),
+    // absent.
+    assert_eq!(idb.get(&mut reloaded, "a").as_deref(), Some("1"));
+    assert_eq!(idb.get(&mut reloaded, "short"), None);
+    assert_eq!(idb.get(&mut reloaded, "damaged"), None);
+    assert_eq!(idb.get(&mut reloaded, "missing"), None);
+    assert_eq!(
+        local.keys().len(),
+        2,
+        "the expired and the damaged value are purged"
+    );
+    let log = events(&mut reloaded);
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.starts_with("fault CORRUPT_ENTRY"))
+            .count(),
+        1
+    );
+    assert_eq!(reloaded.stats().faults, 1);
+    // The scan then indexes the rest, once, and `a` is not indexed twice.
+    reloaded.index_local();
+    reloaded.index_local();
+    let keys: Vec<_> = reloaded.entries().into_iter().map(|e| e.key).collect();
+    assert_eq!(keys.len(), 2);
+    assert!(keys.contains(&"a".to_string()) && keys.contains(&"b".to_string()));
+    assert_eq!(reloaded.stats().faults, 1);
+    assert_eq!(idb.get(&mut reloaded, "b").as_deref(), Some("1"));
+}
+
+/// A page load that indexes IndexedDB's records before it scans localStorage, as the browser
+/// layer does.
+fn reopen_idb_first(
+    idb: &Idb,
+    clock: &ManualClock,
+    config: CacheConfig,
+    local: &MemoryLocalStore,
+) -> TestEngine {
+    let mut engine = Engine::open_unindexed(clock.clone(), config, local.clone());
+    engine.set_idb_available(true, "");
+    for (key, (meta, _)) in &idb.records {
+        engine.load_idb_record(key, meta);
+    }
+    engine
+}
+
+#[test]
+fn the_newer_of_two_copies_wins_when_local_storage_is_scanned_after_indexed_db() {
+    let (mut engine, clock, local, mut idb, config) = with_idb(|_| {});
+    let stored = "smartcache:7:default:1:";
+    // "old-local": localStorage holds an older copy than IndexedDB (a page closed before it
+    // removed it); "old-idb": the other way round.
+    engine
+        .set("old-local", b"1", SetOptions::default())
+        .unwrap();
+    let older_local = local.value(&format!("{stored}old-local")).unwrap();
+    engine.set("old-idb", b"1", in_idb()).unwrap();
+    idb.flush(&mut engine);
+    let older_record = idb.records["old-idb"].clone();
+    clock.advance(1);
+    engine.set("old-local", b"2", in_idb()).unwrap();
+    engine.set("old-idb", b"2", SetOptions::default()).unwrap();
+    idb.flush(&mut engine);
+    local.plant(&format!("{stored}old-local"), &older_local);
+    idb.records.insert("old-idb".into(), older_record.clone());
+
+    for read_first in [true, false] {
+        let mut reloaded = reopen_idb_first(&idb, &clock, config.clone(), &local);
+        if read_first {
+            assert_eq!(idb.get(&mut reloaded, "old-local").as_deref(), Some("2"));
+            assert_eq!(idb.get(&mut reloaded, "old-idb").as_deref(), Some("2"));
+        }
+        reloaded.index_local();
+        assert_eq!(tier_of(&mut reloaded, "old-local"), "indexeddb");
+        assert_eq!(tier_of(&mut reloaded, "old-idb"), "local");
+        assert_eq!(reloaded.entries().len(), 2);
+        assert_eq!(idb.get(&mut reloaded, "old-local").as_deref(), Some("2"));
+        assert_eq!(idb.get(&mut reloaded, "old-idb").as_deref(), Some("2"));
+        // The older copies are gone from storage.
+        assert!(local.value(&format!("{stored}old-local")).is_none());
+        idb.flush(&mut reloaded);
+        assert!(!idb.records.contains_key("old-idb"));
+        // Put them back for the next round.
+        local.plant(&format!("{stored}old-local"), &older_local);
+        idb.records.insert("old-idb".into(), older_record.clone());
+    }
+}
