@@ -12,26 +12,34 @@ const FLATTEN_ABOVE = 1024;
 
 const utf8 = new TextEncoder();
 
+/** The localStorage keys that start with `prefix`; throws what localStorage throws. */
+function keysStartingWith(prefix) {
+  const storage = globalThis.localStorage;
+  const found = [];
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (key !== null && key.startsWith(prefix)) found.push(key);
+  }
+  return found;
+}
+
 /** Every localStorage key starting with `prefix`, with its value's length and first `units`
  *  units: `[keys, heads, lengths]`, where `keys` is each key followed by a NUL, in UTF-8 (a lone
  *  surrogate as U+FFFD: one unit still), `heads` the heads one after another (`unitsOf`: valid
  *  until its next call, and the core copies them at once), and `lengths` a Uint32Array of three
- *  an entry (the key's units, the value's, the head's). This runs once, cold, mostly in V8's interpreter: the heads are joined into one string and
- *  copied in one loop (a loop per head over the values, external strings, cost more; so did
- *  the browser's UTF-8 of them, decoded in wasm), and the browser encodes the keys (wasm-bindgen's
+ *  an entry (the key's units, the value's, the head's). Nothing when localStorage is refused.
+ *  This runs once, cold, mostly in V8's interpreter: the heads are joined into one string and
+ *  copied in one loop (a loop per head over the values, external strings, cost more; so did the
+ *  browser's UTF-8 of them, decoded in wasm), and the browser encodes the keys (wasm-bindgen's
  *  copy of a string is a loop in JavaScript too). An open over 1,000 entries after the wasm had
- *  loaded took 13.5 and 13.6 ms against 14.9 and 16.0 before (medians of 10 loads, two probes).
- *  Nothing when localStorage is refused. */
+ *  loaded took 13.5 and 13.6 ms against 14.9 and 16.0 before (medians of 10 loads, two probes). */
 export function readStorageHeads(prefix, units) {
   const keys = [];
   const heads = [];
   const lengths = [];
   try {
-    const storage = globalThis.localStorage;
-    for (let i = 0; i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key === null || !key.startsWith(prefix)) continue;
-      const value = storage.getItem(key);
+    for (const key of keysStartingWith(prefix)) {
+      const value = globalThis.localStorage.getItem(key);
       if (value === null) continue;
       const head = Math.min(units, value.length);
       keys.push(key);
@@ -48,17 +56,12 @@ export function readStorageHeads(prefix, units) {
 
 /** The localStorage keys that start with `prefix` but not with `kept`; none when refused. */
 export function storageKeysBut(prefix, kept) {
-  const found = [];
   try {
-    const storage = globalThis.localStorage;
-    for (let i = 0; i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key !== null && key.startsWith(prefix) && !key.startsWith(kept)) found.push(key);
-    }
+    return keysStartingWith(prefix).filter((key) => !key.startsWith(kept));
   } catch {
     // Refused or gone: nothing to purge.
+    return [];
   }
-  return found;
 }
 
 /** `[length, units]`: the value of `key`'s length and its first `limit` UTF-16 units (a
