@@ -157,6 +157,7 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
                 put("b", 10, b"b10", seed),
             ],
             seed,
+            None,
         )
         .await
         .unwrap();
@@ -165,6 +166,7 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
         .apply(
             &[put("a", 5, b"a5", seed), put("b", 20, b"b20", seed)],
             seed,
+            None,
         )
         .await
         .unwrap();
@@ -179,7 +181,7 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
         upto,
     };
     store
-        .apply(&[delete("a", 9), delete("b", 20)], seed)
+        .apply(&[delete("a", 9), delete("b", 20)], seed, None)
         .await
         .unwrap();
     let read = store.read_many(&["a".into(), "b".into()]).await.unwrap();
@@ -193,6 +195,7 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
                 put("d", 30, b"d", seed),
             ],
             seed,
+            None,
         )
         .await
         .unwrap();
@@ -219,14 +222,14 @@ async fn large_batches_are_compare_and_set_too_however_their_keys_lie() {
     let mut first = vec![IdbOp::Clear];
     first.extend((0..200).map(|i| put(&format!("k{i:03}"), 10, b"10", seed)));
     first.extend([10, 20].map(|i| put(&format!("n{i:03}"), 10, b"10", seed)));
-    store.apply(&first, seed).await.unwrap();
+    store.apply(&first, seed, None).await.unwrap();
     // Every fifth of the 200 (more keys between its least and greatest than the driver reads
     // by range), and a run of 40 mostly new keys: each at an older stamp, then at a newer one.
     let spread: Vec<String> = (0..200).step_by(5).map(|i| format!("k{i:03}")).collect();
     let run: Vec<String> = (0..40).map(|i| format!("n{i:03}")).collect();
     for keys in [&spread, &run] {
         let older: Vec<IdbOp> = keys.iter().map(|k| put(k, 5, b"5", seed)).collect();
-        store.apply(&older, seed).await.unwrap();
+        store.apply(&older, seed, None).await.unwrap();
         let read = store.read_many(keys).await.unwrap();
         for (key, found) in keys.iter().zip(read) {
             let stored_before = key.starts_with('k') || key == "n010" || key == "n020";
@@ -234,11 +237,108 @@ async fn large_batches_are_compare_and_set_too_however_their_keys_lie() {
             assert_eq!(found.as_deref(), Some(expected), "{key}");
         }
         let newer: Vec<IdbOp> = keys.iter().map(|k| put(k, 20, b"20", seed)).collect();
-        store.apply(&newer, seed).await.unwrap();
+        store.apply(&newer, seed, None).await.unwrap();
         let read = store.read_many(keys).await.unwrap();
         assert!(read
             .iter()
             .all(|found| found.as_deref() == Some(&b"20"[..])));
     }
     store.close();
+}
+
+/// The records and the journal after `ops`, of which the first `early` were added by a batch
+/// begun first; `wait_ms` passes between the adds and the batch's `apply`.
+async fn applied_ahead(
+    namespace: &str,
+    ops: &[IdbOp],
+    early: usize,
+    wait_ms: u32,
+) -> Vec<(String, Option<Vec<u8>>)> {
+    let (store, seed) = open_idb(namespace).await;
+    store.load_meta(1).await.unwrap();
+    let batch = store.begin().unwrap();
+    for op in &ops[..early] {
+        let IdbOp::Put {
+            key, meta, payload, ..
+        } = op
+        else {
+            unreachable!()
+        };
+        batch.add(key, meta, payload).unwrap();
+    }
+    if wait_ms > 0 {
+        support::sleep_ms(wait_ms).await;
+    }
+    store.apply(ops, seed, Some((&batch, early))).await.unwrap();
+    let keys = ["a", "b", "c", "d"].map(String::from);
+    let read = store.read_many(&keys).await.unwrap();
+    let journal: Vec<String> = store
+        .load_meta(1)
+        .await
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    store.close();
+    // What start-up learns is what is stored.
+    let stored: Vec<String> = keys
+        .iter()
+        .zip(&read)
+        .filter(|(_, r)| r.is_some())
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(journal, stored);
+    keys.into_iter().zip(read).collect()
+}
+
+#[wasm_bindgen_test]
+async fn puts_added_ahead_of_their_batch_are_compare_and_set_and_journaled_with_it() {
+    for (namespace, wait_ms) in [
+        ("browser-stores-ahead", 0),
+        ("browser-stores-ahead-late", 30),
+    ] {
+        let (store, seed) = open_idb(namespace).await;
+        store.load_meta(1).await.unwrap();
+        store
+            .apply(
+                &[
+                    IdbOp::Clear,
+                    put("a", 10, b"a10", seed),
+                    put("b", 10, b"b10", seed),
+                ],
+                seed,
+                None,
+            )
+            .await
+            .unwrap();
+        store.close();
+        let delete = |key: &str, upto| IdbOp::Delete {
+            key: key.into(),
+            upto,
+        };
+        // Ahead: "a" older than stored (left), "b" newer (written), "c" new, "d" new and then
+        // removed by the rest of the batch.
+        let ops = [
+            put("a", 5, b"a5", seed),
+            put("b", 20, b"b20", seed),
+            put("c", 20, b"c20", seed),
+            put("d", 20, b"d20", seed),
+            delete("d", 20),
+        ];
+        let after = applied_ahead(namespace, &ops, 4, wait_ms).await;
+        let expected = [
+            ("a", Some(&b"a10"[..])),
+            ("b", Some(b"b20")),
+            ("c", Some(b"c20")),
+            ("d", None),
+        ];
+        for ((key, found), (want_key, want)) in after.iter().zip(expected) {
+            assert_eq!(
+                (key.as_str(), found.as_deref()),
+                (want_key, want),
+                "waited {wait_ms} ms"
+            );
+        }
+    }
 }

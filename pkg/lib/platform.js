@@ -181,27 +181,21 @@ class Database {
 
   /** `body(transaction)` in one transaction over `stores`, resolved once it has committed; on
    *  any failure nothing of it is kept. */
-  async #run(stores, mode, body) {
+  #run(stores, mode, body) {
+    const tx = this.#transaction(stores, mode);
+    return runIn(tx, committedOf(tx), body);
+  }
+
+  #transaction(stores, mode) {
     if (this.#db === null) throw new DOMException('the connection was closed', 'InvalidStateError');
-    const tx = this.#db.transaction(stores, mode);
-    const committed = new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
-    });
-    try {
-      const value = await body(tx);
-      await committed;
-      return value;
-    } catch (error) {
-      committed.catch(() => {});
-      try {
-        tx.abort();
-      } catch {
-        // Already finished.
-      }
-      throw error;
-    }
+    return this.#db.transaction(stores, mode);
+  }
+
+  /** A batch of writes begun before its `apply`: `add` puts a new entry's record at once, so
+   *  that the database writes while the page goes on making the tick's other writes; `apply`
+   *  then completes the batch in the same transaction. Throws when the connection was closed. */
+  begin() {
+    return new WriteBatch(this.#transaction([ENTRIES, JOURNAL], 'readwrite'));
   }
 
   /** Hands every journal chunk, in the order appended, to `compact`, which answers a chunk to
@@ -239,23 +233,30 @@ class Database {
    *  first; then the metadata stored under `keys` goes to `decide`, which answers `[actions,
    *  chunk]`: per key 1 (write `[metas[i], payloads[i]]`), 2 (remove) or 0 (leave: another tab
    *  wrote later), and the journal chunk of what it did (undefined for nothing). Resolves to the
-   *  chunk's key in the journal, or 0. */
-  apply(clear, keys, metas, payloads, decide) {
-    return this.#run([ENTRIES, JOURNAL], 'readwrite', async (tx) => {
+   *  chunk's key in the journal, or 0. With a `batch` (`begin`), in its transaction, after its
+   *  adds: where `early[i]` is 1, the last write of `keys[i]` is one the batch added (it holds
+   *  the records; `metas[i]` and `payloads[i]` are undefined), and where that add found the key
+   *  free it is done (`decide` sees nothing stored). */
+  apply(clear, keys, metas, payloads, decide, batch, early) {
+    const body = async (tx) => {
       const entries = tx.objectStore(ENTRIES);
       const journal = tx.objectStore(JOURNAL);
       if (clear) {
         entries.clear();
         journal.clear();
       }
-      const stored = await storedOf(entries, keys);
-      const [actions, chunk] = decide(stored.map((record) => part(record, 0)));
+      // A key whose last write was added ahead, and found nothing stored, holds it already.
+      const done = keys.map((key, i) => early?.[i] === 1 && batch.added(key));
+      const stored = await storedOf(entries, keys.filter((_, i) => !done[i]));
+      let next = 0;
+      const [actions, chunk] = decide(keys.map((_, i) => (done[i] ? undefined : part(stored[next++], 0))));
       for (let i = 0; i < keys.length; i++) {
-        if (actions[i] === 1) entries.put([metas[i], payloads[i]], keys[i]);
+        if (actions[i] === 1 && !done[i]) entries.put(early?.[i] === 1 ? batch.record(keys[i]) : [metas[i], payloads[i]], keys[i]);
         else if (actions[i] === 2) entries.delete(keys[i]);
       }
       return chunk === undefined ? 0 : result(journal.put(chunk));
-    });
+    };
+    return batch === undefined ? this.#run([ENTRIES, JOURNAL], 'readwrite', body) : batch.complete(body);
   }
 
   /** The payload envelopes stored under `keys` (undefined where none), from one transaction. */
@@ -264,6 +265,129 @@ class Database {
       const records = await eachRecord(tx.objectStore(ENTRIES), keys);
       return records.map((record) => part(record, 1));
     });
+  }
+}
+
+/** Settles once `tx` has committed; rejects when it fails. */
+function committedOf(tx) {
+  const committed = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+  });
+  committed.catch(() => {});
+  return committed;
+}
+
+/** `body(tx)` in the transaction `tx` (`committed`: `committedOf(tx)`), resolved once it has
+ *  committed; on any failure nothing of it is kept. */
+async function runIn(tx, committed, body) {
+  try {
+    const value = await body(tx);
+    await committed;
+    return value;
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // Already finished.
+    }
+    throw error;
+  }
+}
+
+/** See `Database.begin`. A transaction stays open only while its requests' callbacks run, so
+ *  `complete`'s body starts in one: the last add's, or, when it comes later, a callback of the
+ *  cheap requests the batch makes until then (none in the usual case: the flush completes the
+ *  batch in the task of its adds). */
+const WAIT_LIMIT_MS = 1000;
+
+class WriteBatch {
+  #tx;
+  #committed;
+  #entries;
+  /** Per key, whether its last add found the key free (true) or taken (false). */
+  #added = new Map();
+  #records = new Map();
+  #adding = 0;
+  #waiting = false;
+  #waitingSince = undefined;
+  #run = null;
+
+  constructor(tx) {
+    this.#tx = tx;
+    this.#committed = committedOf(tx);
+    this.#entries = tx.objectStore(ENTRIES);
+  }
+
+  /** Puts `[meta, payload]` under `key` unless something is stored there (copies of the bytes:
+   *  views of the core's memory would clone all of it). */
+  add(key, meta, payload) {
+    const record = [meta.slice(), payload.slice()];
+    const request = this.#entries.add(record, key);
+    this.#records.set(key, record);
+    this.#adding += 1;
+    request.onsuccess = () => this.#settle(key, true);
+    request.onerror = (event) => {
+      if (request.error?.name !== 'ConstraintError') return;
+      // Taken: `apply` decides on what is stored, as for any other write.
+      event.preventDefault();
+      event.stopPropagation();
+      this.#settle(key, false);
+    };
+  }
+
+  /** Whether the last add of `key` stored its record. */
+  added(key) {
+    return this.#added.get(key) === true;
+  }
+
+  /** The record of the last add of `key`. */
+  record(key) {
+    return this.#records.get(key);
+  }
+
+  /** `body(tx)` in the batch's transaction after its adds, resolved once it has committed;
+   *  rejects when the transaction fails, before the body or after. */
+  complete(body) {
+    return new Promise((resolve, reject) => {
+      this.#committed.catch(reject);
+      this.#run = () => runIn(this.#tx, this.#committed, body).then(resolve, reject);
+      if (this.#adding === 0 && !this.#waiting) this.#next();
+    });
+  }
+
+  #settle(key, added) {
+    this.#added.set(key, added);
+    this.#adding -= 1;
+    if (this.#adding === 0) this.#next();
+  }
+
+  /** Nothing of the batch is kept (its `apply` will not come). */
+  abandon() {
+    this.#run = null;
+    try {
+      this.#tx.abort();
+    } catch {
+      // Already finished.
+    }
+  }
+
+  /** Runs the body, or keeps the transaction open for it with a cheap request; after
+   *  `WAIT_LIMIT_MS` without it, the batch is abandoned (its `apply` then fails, and the
+   *  writes are handled as any failed batch's). */
+  #next() {
+    if (this.#run !== null) {
+      const run = this.#run;
+      this.#run = null;
+      run();
+      return;
+    }
+    const now = performance.now();
+    this.#waitingSince ??= now;
+    if (now - this.#waitingSince > WAIT_LIMIT_MS) return this.abandon();
+    this.#waiting = true;
+    this.#tx.objectStore(JOURNAL).count(0).onsuccess = () => this.#next();
   }
 }
 

@@ -5,7 +5,7 @@
 //! engine decides; this says what to carry out, decides the compare-and-set of each batch and
 //! writes and replays the journal.
 
-use super::platform::{bytes, Database, Platform};
+use super::platform::{bytes, Database, Platform, WriteBatch};
 use crate::core::engine::{Claim, IdbOp};
 use crate::core::format::{journal, record};
 use js_sys::{Array, Promise, Uint8Array};
@@ -194,33 +194,62 @@ impl IdbStore {
         Ok(loaded.take())
     }
 
+    /// Begins a batch whose puts of new entries go to the database at once
+    /// (`Engine::take_early_puts`); `apply` completes it.
+    pub fn begin(&self) -> Result<WriteBatch, IdbError> {
+        self.db()?
+            .begin()
+            .map_err(|e| IdbError::Failed(super::describe(&e)))
+    }
+
     /// Carries out a batch of operations in one transaction. Puts and deletes are
     /// compare-and-set on the stamps of the stored metadata (`seal` opens them): a record of a
-    /// later write, made by another tab, is never overwritten or removed.
-    pub async fn apply(&self, ops: &[IdbOp], seal: u32) -> Result<(), IdbError> {
-        // What the batch leaves behind, per key: a record (metadata, payload, stamp), or a removal.
+    /// later write, made by another tab, is never overwritten or removed. With `begun`, in that
+    /// batch's transaction: the first of `ops` are the puts it added.
+    pub async fn apply(
+        &self,
+        ops: &[IdbOp],
+        seal: u32,
+        begun: Option<(&WriteBatch, usize)>,
+    ) -> Result<(), IdbError> {
+        // What the batch leaves behind, per key: a record (metadata, payload, stamp), or a
+        // removal, and whether it is one of the puts added ahead.
+        let added = begun.map_or(0, |(_, added)| added);
         let mut clear = false;
-        let mut last: BTreeMap<&str, &IdbOp> = BTreeMap::new();
-        for op in ops {
+        let mut last: BTreeMap<&str, (&IdbOp, bool)> = BTreeMap::new();
+        for (i, op) in ops.iter().enumerate() {
             match op {
                 IdbOp::Clear => {
                     clear = true;
                     last.clear();
                 }
                 IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => {
-                    last.insert(key, op);
+                    last.insert(key, (op, i < added));
                 }
             }
         }
-        let db = self.db()?;
+        let db = self.db().inspect_err(|_| {
+            if let Some((batch, _)) = begun {
+                batch.abandon();
+            }
+        })?;
         let (keys, metas, payloads) = (Array::new(), Array::new(), Array::new());
+        let early: Vec<u8> = last.values().map(|&(_, early)| u8::from(early)).collect();
         // Per key, what `decide` needs: its claim, and the metadata the journal names if applied.
         let mut changes: Vec<(Claim, String, Option<Vec<u8>>)> = Vec::with_capacity(last.len());
-        for (key, op) in &last {
+        for (key, &(op, early)) in &last {
             keys.push(&JsValue::from_str(key));
             let meta = if let IdbOp::Put { meta, payload, .. } = op {
-                metas.push(&Uint8Array::from(&meta[..]));
-                payloads.push(&Uint8Array::from(&payload[..]));
+                // A put added ahead: the batch holds its records.
+                let (meta_js, payload_js): (JsValue, JsValue) = match early {
+                    true => (JsValue::UNDEFINED, JsValue::UNDEFINED),
+                    false => (
+                        Uint8Array::from(&meta[..]).into(),
+                        Uint8Array::from(&payload[..]).into(),
+                    ),
+                };
+                metas.push(&meta_js);
+                payloads.push(&payload_js);
                 Some(meta.clone())
             } else {
                 metas.push(&JsValue::UNDEFINED);
@@ -254,7 +283,18 @@ impl IdbStore {
             };
             Array::of2(&Uint8Array::from(&actions[..]), &chunk)
         });
-        let applied = db.apply(clear, &keys, &metas, &payloads, decide.as_ref());
+        let applied = match begun {
+            Some((batch, _)) => db.apply(
+                clear,
+                &keys,
+                &metas,
+                &payloads,
+                decide.as_ref(),
+                Some(batch),
+                Some(early.into_boxed_slice()),
+            ),
+            None => db.apply(clear, &keys, &metas, &payloads, decide.as_ref(), None, None),
+        };
         let appended = settled(applied).await?.as_f64().unwrap_or(0.0) as u32;
         drop(decide);
         if appended != 0 && appended.is_multiple_of(COMPACT_EVERY) {

@@ -131,7 +131,12 @@ impl MemoryIdb {
     /// Carries out the engine's outbox as `IdbStore::apply` does.
     pub fn flush<C: Clock, L: LocalStore>(&mut self, engine: &mut Engine<C, L>) {
         let seal = engine.seal();
-        for op in engine.take_outbox() {
+        self.apply(engine.take_outbox(), seal);
+    }
+
+    /// Carries out `ops` in order, each a compare-and-set on the stamps its `seal` opens.
+    pub fn apply(&mut self, ops: Vec<IdbOp>, seal: u32) {
+        for op in ops {
             let key = match &op {
                 IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => key.clone(),
                 IdbOp::Clear => String::new(),

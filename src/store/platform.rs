@@ -53,9 +53,11 @@ extern "C" {
     #[wasm_bindgen(method, js_name = loadMeta)]
     pub fn load_meta(this: &Database, version: f64, compact: &JsValue) -> Promise;
 
-    /// A compare-and-set batch in one transaction; `decide` answers per key and with the
-    /// journal's chunk; resolves to the chunk's key (see the JS).
+    /// A compare-and-set batch in one transaction (`batch`'s, when given: `early` marks the
+    /// keys whose last write it added); `decide` answers per key and with the journal's chunk;
+    /// resolves to the chunk's key (see the JS).
     #[wasm_bindgen(method)]
+    #[allow(clippy::too_many_arguments)]
     pub fn apply(
         this: &Database,
         clear: bool,
@@ -63,7 +65,27 @@ extern "C" {
         metas: &Array,
         payloads: &Array,
         decide: &JsValue,
+        batch: Option<&WriteBatch>,
+        early: Option<Box<[u8]>>,
     ) -> Promise;
+
+    /// A batch of writes begun ahead of its `apply` (see the JS); throws when the connection
+    /// was closed.
+    #[wasm_bindgen(method, catch)]
+    pub fn begin(this: &Database) -> Result<WriteBatch, JsValue>;
+
+    /// Writes started ahead of a batch's `apply`, in its transaction.
+    #[derive(Debug, Clone)]
+    pub type WriteBatch;
+
+    /// Aborts the batch's transaction: nothing of it is kept.
+    #[wasm_bindgen(method)]
+    pub fn abandon(this: &WriteBatch);
+
+    /// Puts a new entry's records under `key` unless something is stored there; throws when
+    /// the batch's transaction is no longer active.
+    #[wasm_bindgen(method, catch)]
+    pub fn add(this: &WriteBatch, key: &str, meta: &[u8], payload: &[u8]) -> Result<(), JsValue>;
 
     /// Resolves to the payload envelopes stored under `keys`.
     #[wasm_bindgen(method, js_name = readMany)]

@@ -141,6 +141,7 @@ impl WasmCache {
     pub fn set(&self, key: &str, json: &[u8], options: JsValue) -> JsResult<JsValue> {
         let options = set_options(options)?;
         let stored = self.shared.with_engine(|e| e.set(key, json, options));
+        self.shared.put_early();
         Ok(convert::stored(stored.map_err(convert::error)?))
     }
 
@@ -226,6 +227,7 @@ impl WasmCache {
         let stored = self
             .shared
             .with_engine(|e| e.store_loaded(token as u64, key, json, options));
+        self.shared.put_early();
         Ok(stored
             .map_err(convert::error)?
             .map_or(JsValue::UNDEFINED, convert::stored))
@@ -234,7 +236,7 @@ impl WasmCache {
     /// Whether IndexedDB operations wait for `flush`.
     #[wasm_bindgen(js_name = hasPendingWrites)]
     pub fn has_pending_writes(&self) -> bool {
-        self.shared.engine.borrow().has_pending_writes()
+        self.shared.has_pending_writes()
     }
 
     /// Carries out the pending IndexedDB operations in one transaction. Never rejects: a failed

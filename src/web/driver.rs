@@ -7,10 +7,11 @@ use super::tabs::Tabs;
 use super::timer::sleep;
 use super::DateClock;
 use crate::core::engine::options::CacheConfig;
-use crate::core::engine::{Broadcast, Engine, Lookup};
+use crate::core::engine::{Broadcast, Engine, IdbOp, Lookup};
 use crate::store::idb::{IdbError, IdbStore};
 use crate::store::local::BrowserLocalStore;
 use crate::store::platform::Platform;
+use crate::store::platform::WriteBatch;
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -46,6 +47,11 @@ pub(super) struct Shared {
     last_flush: RefCell<Option<Promise>>,
     /// Whether anybody subscribed: otherwise only events that drop live values are sent.
     pub(super) verbose: Cell<bool>,
+    /// The tick's batch, begun by its first put of a new entry (`put_early`), and the puts it
+    /// has started; the tick's flush completes it.
+    batch: RefCell<Option<(WriteBatch, Vec<IdbOp>)>>,
+    /// How many flushes are under way.
+    flushes: Cell<u32>,
 }
 
 impl Shared {
@@ -84,6 +90,8 @@ impl Shared {
                 outgoing: RefCell::new(Vec::new()),
                 last_flush: RefCell::new(None),
                 verbose: Cell::new(false),
+                batch: RefCell::new(None),
+                flushes: Cell::new(0),
             }
         });
         if cross_tab {
@@ -121,9 +129,52 @@ impl Shared {
         }
     }
 
+    /// Whether IndexedDB writes wait for a flush, in the outbox or started in the tick's batch.
+    pub(super) fn has_pending_writes(&self) -> bool {
+        self.batch.borrow().is_some() || self.engine.borrow().has_pending_writes()
+    }
+
+    /// Starts the outbox's puts of new entries (`Engine::take_early_puts`) in the tick's batch,
+    /// so that the database writes them while the page goes on making the tick's other writes
+    /// (the flush applies the rest and the journal's chunk in the same transaction). Only once
+    /// IndexedDB's records are loaded and while no flush is under way: the flush that follows
+    /// in this task completes the batch.
+    pub(super) fn put_early(&self) {
+        if self.flushes.get() != 0 || !self.is_loaded() {
+            return;
+        }
+        let Some(idb) = self.idb.borrow().clone() else {
+            return;
+        };
+        let mut batch = self.batch.borrow_mut();
+        if batch.is_none() {
+            // A closed connection: the flush's failure moves the writes on.
+            let Ok(begun) = idb.begin() else { return };
+            *batch = Some((begun, Vec::new()));
+        }
+        let Some((begun, started)) = batch.as_mut() else {
+            return;
+        };
+        let mut early = self.engine.borrow_mut().take_early_puts().into_iter();
+        while let Some(op) = early.next() {
+            if let IdbOp::Put {
+                key, meta, payload, ..
+            } = &op
+            {
+                if begun.add(key, meta, payload).is_err() {
+                    // The transaction is no longer active: the rest waits for the flush.
+                    let rest = std::iter::once(op).chain(early).collect();
+                    self.engine.borrow_mut().return_early_puts(rest);
+                    return;
+                }
+            }
+            started.push(op);
+        }
+    }
+
     fn take_message(self: &Rc<Self>, message: Broadcast) {
         self.with_engine(|e| e.apply_remote(message));
-        if self.engine.borrow().has_pending_writes() {
+        if self.has_pending_writes() {
             spawn_local(flush(self.clone()));
         }
     }
@@ -192,13 +243,10 @@ impl Shared {
     /// waiting for a flush hold the messages back), one message for all the changes made before
     /// the page next yields to its task queue.
     pub(super) fn tell_other_tabs(self: &Rc<Self>) {
-        let messages = {
-            let mut engine = self.engine.borrow_mut();
-            if engine.has_pending_writes() {
-                return;
-            }
-            engine.take_broadcasts()
-        };
+        if self.has_pending_writes() {
+            return;
+        }
+        let messages = self.engine.borrow_mut().take_broadcasts();
         if messages.is_empty() || self.tabs.borrow().is_none() {
             return;
         }
@@ -221,6 +269,7 @@ impl Shared {
 pub(super) async fn flush(shared: Rc<Shared>) {
     // One after another: a flush that finds the outbox taken by one still applying it must not
     // resolve before that one has (its caller's write may be among those operations).
+    shared.flushes.set(shared.flushes.get() + 1);
     let mut done = None;
     let mine = Promise::new(&mut |resolve, _reject| done = Some(resolve));
     if let Some(previous) = shared.last_flush.replace(Some(mine)) {
@@ -229,16 +278,24 @@ pub(super) async fn flush(shared: Rc<Shared>) {
     }
     // Writes made while IndexedDB opened wait for it (if it fails, the engine moved them).
     shared.until_loaded().await;
-    let ops = shared.engine.borrow_mut().take_outbox();
+    // The puts the tick's batch started come first (`Engine::take_early_puts`).
+    let (batch, mut ops) = match shared.batch.take() {
+        Some((batch, started)) => (Some(batch), started),
+        None => (None, Vec::new()),
+    };
+    let started = ops.len();
+    ops.append(&mut shared.engine.borrow_mut().take_outbox());
     let idb = shared.idb.borrow().clone();
     if !ops.is_empty() {
         if let Some(idb) = idb {
             let seal = shared.engine.borrow().seal();
-            if let Err(why) = idb.apply(&ops, seal).await {
+            let begun = batch.as_ref().map(|batch| (batch, started));
+            if let Err(why) = idb.apply(&ops, seal, begun).await {
                 shared.with_engine(|e| e.idb_write_failed(&ops, &why.to_string()));
             }
         }
     }
+    shared.flushes.set(shared.flushes.get() - 1);
     shared.tell_other_tabs();
     if let Some(done) = done {
         // Calling a promise's own resolver cannot throw.
@@ -303,7 +360,7 @@ async fn load_idb(
     for message in held {
         shared.take_message(message);
     }
-    if shared.engine.borrow().has_pending_writes() {
+    if shared.has_pending_writes() {
         spawn_local(flush(shared.clone()));
     }
     // Calling a promise's own resolver cannot throw.

@@ -33,3 +33,19 @@ pub fn platform() -> Platform {
     }
     platform.unchecked_into()
 }
+
+/// Resolves after `ms` milliseconds (a timer of the page: what a later task sees).
+#[allow(dead_code, reason = "not every test file waits")]
+pub async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .expect("the page has setTimeout")
+            .unchecked_into();
+        set_timeout
+            .call2(&JsValue::NULL, &resolve, &JsValue::from(ms))
+            .expect("setTimeout takes a function");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("a timer resolves");
+}

@@ -40,6 +40,14 @@ pub enum IdbOp {
 }
 
 impl IdbOp {
+    /// The key it is for (none for `Clear`).
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => Some(key),
+            IdbOp::Clear => None,
+        }
+    }
+
     /// What this operation claims over the stored records (its stamps, not its records).
     pub fn claim(&self) -> Claim {
         match self {
@@ -345,6 +353,39 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// Hands the pending IndexedDB operations to the browser layer, oldest first.
     pub fn take_outbox(&mut self) -> Vec<IdbOp> {
         std::mem::take(&mut self.stores.outbox)
+    }
+
+    /// Takes the puts of the outbox that may reach IndexedDB ahead of the rest of it, as the
+    /// browser layer starts them while the page goes on (`IdbStore::begin`): those of keys that
+    /// no operation waiting before them names, while no `Clear` waits. The rest stays, in its
+    /// order, for the flush, which applies the puts taken first: each key's operations keep
+    /// their order, and only operations of different keys change places.
+    pub fn take_early_puts(&mut self) -> Vec<IdbOp> {
+        if self
+            .stores
+            .outbox
+            .iter()
+            .any(|op| matches!(op, IdbOp::Clear))
+        {
+            return Vec::new();
+        }
+        let mut early = Vec::new();
+        let mut kept: Vec<IdbOp> = Vec::new();
+        for op in std::mem::take(&mut self.stores.outbox) {
+            let named_before = kept.iter().any(|k| k.key() == op.key());
+            match op {
+                IdbOp::Put { .. } if !named_before => early.push(op),
+                _ => kept.push(op),
+            }
+        }
+        self.stores.outbox = kept;
+        early
+    }
+
+    /// Puts `take_early_puts` handed out that could not be started go back ahead of the outbox.
+    pub fn return_early_puts(&mut self, mut ops: Vec<IdbOp>) {
+        ops.append(&mut self.stores.outbox);
+        self.stores.outbox = ops;
     }
 
     /// A flush of `ops` failed: the entries it was to store move to localStorage when it has

@@ -518,3 +518,46 @@ fn the_newer_of_two_copies_wins_when_local_storage_is_scanned_after_indexed_db()
         idb.records.insert("old-idb".into(), older_record.clone());
     }
 }
+
+/// What a batch does to the database whatever puts went ahead of it (`take_early_puts`, taken
+/// between the writes as the browser layer takes them): `(action, key)` with 0 a set, 1 a delete,
+/// 2 a clear, 3 a taking of the early puts.
+fn stored_after(actions: &[(u8, usize)], take_early: bool) -> Vec<(String, Vec<u8>)> {
+    let (mut engine, _, _, mut idb, _) = with_idb(|_| {});
+    let mut early = Vec::new();
+    for (n, &(action, key)) in actions.iter().enumerate() {
+        let key = format!("k{key}");
+        match action {
+            0 => drop(engine.set(&key, &json_of(n), in_idb()).unwrap()),
+            1 => drop(engine.delete(&key).unwrap()),
+            2 => engine.clear().unwrap(),
+            _ if take_early => early.extend(engine.take_early_puts()),
+            _ => {}
+        }
+    }
+    early.extend(engine.take_outbox());
+    idb.apply(early, engine.seal());
+    let stored = idb.records.iter();
+    stored
+        .map(|(k, (_, payload))| (k.clone(), payload.clone()))
+        .collect()
+}
+
+#[test]
+fn puts_taken_ahead_of_the_batch_leave_what_the_batch_in_order_would() {
+    // A delete, then a put of the same key: the put waits behind it.
+    let actions = [(0, 1), (3, 0), (1, 1), (0, 1), (3, 0), (0, 2)];
+    assert_eq!(stored_after(&actions, true), stored_after(&actions, false));
+    assert_eq!(stored_after(&actions, true).len(), 2);
+    // A clear waiting: nothing goes ahead of it.
+    let actions = [(0, 1), (2, 0), (0, 2), (3, 0), (0, 3)];
+    assert_eq!(stored_after(&actions, true), stored_after(&actions, false));
+    assert_eq!(stored_after(&actions, true).len(), 2);
+}
+
+proptest! {
+    #[test]
+    fn any_batch_leaves_the_same_records_whatever_went_ahead(actions in proptest::collection::vec((0u8..4, 0usize..4), 0..24)) {
+        prop_assert_eq!(stored_after(&actions, true), stored_after(&actions, false));
+    }
+}
