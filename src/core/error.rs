@@ -125,6 +125,16 @@ pub const ERROR_CODES: [&str; 6] = [
     "UNSUPPORTED",
 ];
 
+/// `text` in double quotes, for messages that name what was given (without Debug's escaping,
+/// whose formatting machinery the wasm would otherwise carry for these messages alone).
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    out
+}
+
 /// Longest key, in UTF-16 units as JavaScript counts them.
 pub const MAX_KEY_UNITS: usize = 1024;
 

@@ -318,7 +318,8 @@ impl WasmCache {
             None => None,
             Some(name) => Some(Tier::named(name).ok_or_else(|| {
                 convert::error(Error::InvalidOption(format!(
-                    "tier must be 'memory', 'local' or 'indexeddb', got {name:?}"
+                    "tier must be 'memory', 'local' or 'indexeddb', got {}",
+                    crate::core::error::quoted(name)
                 )))
             })?),
         };

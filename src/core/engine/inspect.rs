@@ -61,7 +61,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let filter_ok = query
             .filter
             .as_deref()
-            .is_none_or(|f| e.key.contains(f) || e.meta.tags.iter().any(|t| t.contains(f)));
+            .is_none_or(|f| includes(&e.key, f) || e.meta.tags.iter().any(|t| includes(t, f)));
         tier_ok && filter_ok
     }
 
@@ -201,4 +201,11 @@ fn edge(from: &str, to: &str, kind: &'static str) -> GraphEdge {
         to: to.to_string(),
         kind,
     }
+}
+
+/// Whether `needle` occurs in `haystack`: a plain scan (filters are short; the standard library's
+/// two-way search would weigh 2.3 KB of the wasm for this one use).
+fn includes(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty() || haystack.as_bytes().windows(needle.len()).any(|w| w == needle)
 }

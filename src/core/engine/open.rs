@@ -7,7 +7,7 @@ use super::{key_hash, Engine, Entry, Handle, Key, Policies, Reverse, Stores};
 use crate::core::clock::Clock;
 use crate::core::engine::options::CacheConfig;
 use crate::core::engine::store::{charged_bytes, units, LocalStore, StoredHead};
-use crate::core::error::{Corruption, Error};
+use crate::core::error::{quoted, Corruption, Error};
 use crate::core::format::record::{self, Meta};
 use crate::core::format::text;
 use crate::core::graph::Graph;
@@ -387,7 +387,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     upto,
                 });
                 let why = match other {
-                    Ok(meta) => format!("it names another key ({:?})", meta.key),
+                    Ok(meta) => format!("it names another key ({})", quoted(&meta.key)),
                     Err(e) => e.to_string(),
                 };
                 let message = format!("purged at start-up: unreadable metadata: {why}");

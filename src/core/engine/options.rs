@@ -1,7 +1,7 @@
 //! Options of API.md as they arrive (loosely typed, from JavaScript) and as the engine uses them
 //! (validated). Every rule about what an option may be lives here, so it is tested natively.
 
-use crate::core::error::{check_key, Error, Result};
+use crate::core::error::{check_key, quoted, Error, Result};
 use crate::core::predict::{Mode, PredictConfig};
 
 /// A mebibyte.
@@ -33,7 +33,8 @@ impl TierChoice {
             "local" => Ok(TierChoice::Local),
             "indexeddb" => Ok(TierChoice::IndexedDb),
             other => Err(Error::InvalidOption(format!(
-                "tier must be 'auto', 'memory', 'local' or 'indexeddb', got {other:?}"
+                "tier must be 'auto', 'memory', 'local' or 'indexeddb', got {}",
+                quoted(other)
             ))),
         }
     }
@@ -94,7 +95,8 @@ fn mode(name: &str) -> Result<Mode> {
         "shadow" => Ok(Mode::Shadow),
         "off" => Ok(Mode::Off),
         _ => Err(Error::InvalidOption(format!(
-            "predict must be a boolean, 'on', 'shadow', 'off' or a PredictOptions object, got mode {name:?}"
+            "predict must be a boolean, 'on', 'shadow', 'off' or a PredictOptions object, got mode {}",
+            quoted(name)
         ))),
     }
 }
