@@ -504,3 +504,48 @@ test("another page deleting the cache's IndexedDB database is not blocked, and l
   await a.close();
   await b.close();
 });
+
+test('IndexedDB refusing a batch (its quota reached) loses none of it: the entries move to localStorage and read back after a reload', onlyIn('chromium', 'the quota is set over CDP'), async () => {
+  // An origin no other test has stored under: Chromium applies a quota override to an origin
+  // whose IndexedDB has not been opened yet in the browser.
+  const page = await session.browser.newPage();
+  await page.goto(`${session.server.url.replace('127.0.0.1', 'localhost')}/tests/e2e/pages/blank.html`);
+  const cdp = await page.context().newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  const keys = (n) => Array.from({ length: n }, (_, i) => `big:${i}`);
+  try {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 64 * 1024 });
+    const written = await inPage(page, async (m, n) => {
+      localStorage.clear();
+      const cache = await m.SmartCache.open({ namespace: 'idb-quota' });
+      await cache.clear();
+      const faults = [];
+      cache.subscribe((e) => e.type === 'fault' && faults.push(e.code));
+      const noise = (length, seed) => {
+        let s = seed;
+        let out = '';
+        while (out.length < length) out += (s = (s * 16807) % 2147483647).toString(36);
+        return out.slice(0, length);
+      };
+      // One tick's batch, far over the quota, all of it new entries (put ahead of the flush).
+      await Promise.all(Array.from({ length: n }, (_, i) => cache.set(`big:${i}`, { i, data: noise(20_000, i + 1) }, { tier: 'indexeddb' })));
+      const tiers = cache.entries().map((e) => e.tier);
+      await cache.close();
+      return { faults: [...new Set(faults)], local: tiers.filter((t) => t === 'local').length };
+    }, 40);
+    assert.deepEqual(written.faults, ['WRITE_FAILED']);
+    assert.equal(written.local, 40);
+  } finally {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  }
+  await page.reload();
+  const back = await inPage(page, async (m, keys) => {
+    const cache = await m.SmartCache.open({ namespace: 'idb-quota' });
+    const values = await Promise.all(keys.map((k) => cache.get(k)));
+    await cache.clear();
+    await cache.close();
+    return values.map((v) => v?.i);
+  }, keys(40));
+  assert.deepEqual(back, keys(40).map((_, i) => i));
+  await page.close();
+});
