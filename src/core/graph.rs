@@ -75,9 +75,9 @@ impl Graph {
     /// Every entry that invalidating `seeds` (keys or tags) removes: an entry named by a seed,
     /// entries tagged with it, entries that depend on it, and so on from each removed entry.
     /// `entry` answers whether a name is the key of a cached entry (and gives the shared key).
-    pub fn closure<'a>(
+    pub fn closure(
         &self,
-        seeds: impl IntoIterator<Item = &'a str>,
+        seeds: &[Key],
         entry: impl Fn(&str) -> Option<Key>,
     ) -> Vec<Key> {
         self.closure_keeping(seeds, entry, |_| false)
@@ -86,15 +86,15 @@ impl Graph {
     /// `closure`, where an entry for which `keep` holds (written after the invalidation, in
     /// another tab) is neither removed nor followed: what depends on it was not built on what
     /// was invalidated. Seeds are always followed.
-    pub fn closure_keeping<'a>(
+    pub fn closure_keeping(
         &self,
-        seeds: impl IntoIterator<Item = &'a str>,
+        seeds: &[Key],
         entry: impl Fn(&str) -> Option<Key>,
         keep: impl Fn(&Key) -> bool,
     ) -> Vec<Key> {
         let mut removed: HashSet<Key> = HashSet::new();
         let mut seen: HashSet<Key> = HashSet::new();
-        let mut queue: VecDeque<Key> = seeds.into_iter().map(Key::from).collect();
+        let mut queue: VecDeque<Key> = seeds.iter().cloned().collect();
         while let Some(name) = queue.pop_front() {
             if !seen.insert(name.clone()) {
                 continue;
@@ -133,7 +133,7 @@ mod tests {
     }
 
     fn closure(g: &Graph, keys: &HashSet<Key>, seed: &str) -> Vec<String> {
-        g.closure([seed], |name| keys.get(name).cloned())
+        g.closure(&[Key::from(seed)], |name| keys.get(name).cloned())
             .iter()
             .map(|k| k.to_string())
             .collect()

@@ -8,9 +8,9 @@
 use super::platform::{bytes, Database, Platform, WriteBatch};
 use crate::core::engine::{Claim, IdbOp};
 use crate::core::format::{journal, record};
+use crate::core::sort;
 use js_sys::{Array, Promise, Uint8Array};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -215,29 +215,30 @@ impl IdbStore {
         // What the batch leaves behind, per key: a record (metadata, payload, stamp), or a
         // removal, and whether it is one of the puts added ahead.
         let added = begun.map_or(0, |(_, added)| added);
-        let mut clear = false;
-        let mut last: BTreeMap<&str, (&IdbOp, bool)> = BTreeMap::new();
-        for (i, op) in ops.iter().enumerate() {
-            match op {
-                IdbOp::Clear => {
-                    clear = true;
-                    last.clear();
-                }
-                IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => {
-                    last.insert(key, (op, i < added));
-                }
-            }
-        }
+        let cleared = ops.iter().rposition(|op| matches!(op, IdbOp::Clear));
+        let clear = cleared.is_some();
+        let after = cleared.map_or(0, |at| at + 1);
+        // By key, stably (a key's operations stay in order); then the last of each key.
+        let mut sorted: Vec<(&str, &IdbOp, bool)> = ops[after..]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, op)| Some((op.key()?, op, after + i < added)))
+            .collect();
+        sort::sort_by(&mut sorted, |a, b| a.0.cmp(b.0));
+        let last: Vec<(&str, &IdbOp, bool)> = (0..sorted.len())
+            .filter(|&i| sorted.get(i + 1).is_none_or(|next| next.0 != sorted[i].0))
+            .map(|i| sorted[i])
+            .collect();
         let db = self.db().inspect_err(|_| {
             if let Some((batch, _)) = begun {
                 batch.abandon();
             }
         })?;
         let (keys, metas, payloads) = (Array::new(), Array::new(), Array::new());
-        let early: Vec<u8> = last.values().map(|&(_, early)| u8::from(early)).collect();
+        let early: Vec<u8> = last.iter().map(|&(.., early)| u8::from(early)).collect();
         // Per key, what `decide` needs: its claim, and the metadata the journal names if applied.
         let mut changes: Vec<(Claim, String, Option<Vec<u8>>)> = Vec::with_capacity(last.len());
-        for (key, &(op, early)) in &last {
+        for &(key, op, early) in &last {
             keys.push(&JsValue::from_str(key));
             let meta = if let IdbOp::Put { meta, payload, .. } = op {
                 // A put added ahead: the batch holds its records.

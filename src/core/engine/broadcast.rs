@@ -182,7 +182,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                 } else {
                     seeds.push(Key::from(name.as_str()));
                 }
-                let gone = self.invalidate_from(&name, seeds.iter().map(|k| &**k), stamp);
+                let gone = self.invalidate_from(&name, &seeds, stamp);
                 let more: Vec<String> = gone.into_iter().filter(|k| !removed.contains(k)).collect();
                 self.echo_removals(&name, more, stamp);
             }
@@ -225,7 +225,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         if let Some(at) = invalidated_under {
             // Invalidated after it was written: so is this tab's copy if older, and whatever here
             // was built on the key before the invalidation (even when this tab's copy is newer).
-            let gone = self.invalidate_from(&key, [key.as_str()], at);
+            let gone = self.invalidate_from(&key, &[Key::from(key.as_str())], at);
             self.echo_removals(&key, gone, at);
             return;
         }

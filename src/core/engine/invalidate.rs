@@ -94,7 +94,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         check_key(name)?;
         self.purge_expired();
         let stamp = self.next_stamp();
-        let removed = self.invalidate_from(name, [name], stamp);
+        let removed = self.invalidate_from(name, &[Key::from(name)], stamp);
         self.broadcast(Broadcast::Invalidate {
             name: name.to_string(),
             prefix: false,
@@ -114,7 +114,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         self.spoil_loads_under(prefix);
         self.tabs.tombstones.bury_prefix(prefix, stamp);
         self.tabs.invalidations.bury_prefix(prefix, stamp);
-        let removed = self.invalidate_from(prefix, seeds.iter().map(|k| &**k), stamp);
+        let removed = self.invalidate_from(prefix, &seeds, stamp);
         self.broadcast(Broadcast::Invalidate {
             name: prefix.to_string(),
             prefix: true,
@@ -136,13 +136,8 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     }
 
     /// Removes the closure of `seeds` (written at or before `stamp`) and reports it under `name`.
-    pub(super) fn invalidate_from<'a>(
-        &mut self,
-        name: &str,
-        seeds: impl IntoIterator<Item = &'a str> + Clone,
-        stamp: u64,
-    ) -> Vec<String> {
-        for seed in seeds.clone() {
+    pub(super) fn invalidate_from(&mut self, name: &str, seeds: &[Key], stamp: u64) -> Vec<String> {
+        for seed in seeds {
             self.note_removed(seed);
             self.tabs.tombstones.bury(seed, stamp);
             self.tabs.invalidations.bury(seed, stamp);

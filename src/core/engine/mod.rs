@@ -154,8 +154,9 @@ pub struct Engine<C: Clock, L: LocalStore> {
     loads: invalidate::Loads,
     /// Counts writes: stale expiries and IndexedDB reads of an earlier write are ignored.
     writes: u64,
-    /// (expires_at, handle, write) of entries with a ttl, soonest first.
-    expiries: BinaryHeap<Reverse<(u64, Handle, u64)>>,
+    /// (expires_at, write, handle) of entries with a ttl, soonest first (the shape of the
+    /// policy's queue: one heap's code in the wasm).
+    expiries: BinaryHeap<Reverse<(u64, u64, Handle)>>,
     /// This tab's part in the order of writes all tabs agree on, and what it tells them.
     tabs: broadcast::TabState,
     counters: Counters,
@@ -587,7 +588,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
             return; // nothing expires: no need to ask the clock
         }
         let now = self.clock.now_ms();
-        while let Some(&Reverse((at, handle, write))) = self.expiries.peek() {
+        while let Some(&Reverse((at, write, handle))) = self.expiries.peek() {
             if at > now {
                 break;
             }

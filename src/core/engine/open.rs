@@ -322,13 +322,13 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         });
         self.index.insert(key, handle);
         if let Some(at) = expires_at {
-            self.expiries.push(Reverse((at, handle, self.writes)));
+            self.expiries.push(Reverse((at, self.writes, handle)));
             // Records of deleted or rewritten entries wait for their time to pass: drop them
             // once they outnumber the live entries, so the heap stays bounded by those.
             if self.expiries.len() > 2 * self.index.len() + EXPIRY_SLACK {
                 let entries = &self.entries;
                 self.expiries
-                    .retain(|Reverse((_, h, w))| entries.get(*h).is_some_and(|e| e.write == *w));
+                    .retain(|Reverse((_, w, h))| entries.get(*h).is_some_and(|e| e.write == *w));
             }
         }
         let at = handle as usize;
