@@ -7,6 +7,7 @@
 use smartcache::core::engine::event::LiveDrop;
 use smartcache::core::engine::stats::{CacheStats, EntryInfo};
 use smartcache::core::error::{ERROR_CODES, MAX_KEY_UNITS};
+use smartcache::core::plain::{Plain, ToPlain};
 use smartcache::core::types::{FaultCode, Tier};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -48,7 +49,7 @@ fn render() -> String {
         list(faults),
         list(tiers),
         list(drops),
-        serde_json::to_string(&CacheStats::default()).unwrap(),
+        CacheStats::default().to_plain().to_json(),
     )
 }
 
@@ -98,8 +99,12 @@ fn fields(dts: &str, name: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn json_fields(value: serde_json::Value) -> BTreeSet<String> {
-    value.as_object().unwrap().keys().cloned().collect()
+/// The field names of a value's plain object.
+fn plain_fields(value: &impl ToPlain) -> BTreeSet<String> {
+    let Plain::Object(fields) = value.to_plain() else {
+        panic!("not an object");
+    };
+    fields.iter().map(|(k, _)| k.to_string()).collect()
 }
 
 #[test]
@@ -112,16 +117,10 @@ fn index_d_ts_matches_the_rust_definitions() {
         set(&FaultCode::ALL.map(FaultCode::as_str))
     );
     assert_eq!(union(&dts, "TierName"), set(&Tier::ALL.map(Tier::as_str)));
-    let stats = serde_json::to_value(CacheStats::default()).unwrap();
-    assert_eq!(
-        fields(&dts, "TierStats"),
-        json_fields(stats["memory"].clone())
-    );
-    assert_eq!(
-        fields(&dts, "PredictStats"),
-        json_fields(stats["predict"].clone())
-    );
-    assert_eq!(fields(&dts, "CacheStats"), json_fields(stats));
+    let stats = CacheStats::default();
+    assert_eq!(fields(&dts, "TierStats"), plain_fields(&stats.memory));
+    assert_eq!(fields(&dts, "PredictStats"), plain_fields(&stats.predict));
+    assert_eq!(fields(&dts, "CacheStats"), plain_fields(&stats));
     let entry = EntryInfo {
         key: "k".into(),
         tier: "local",
@@ -136,8 +135,5 @@ fn index_d_ts_matches_the_rust_definitions() {
         depends_on: vec![],
         hits: 0,
     };
-    assert_eq!(
-        fields(&dts, "EntryInfo"),
-        json_fields(serde_json::to_value(entry).unwrap())
-    );
+    assert_eq!(fields(&dts, "EntryInfo"), plain_fields(&entry));
 }

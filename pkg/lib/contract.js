@@ -17,4 +17,4 @@ export const TIERS = ['memory', 'local', 'indexeddb'];
 export const LIVE_DROPS = ['key', 'removed', 'all'];
 
 /** `stats()` of a cache that holds nothing (the default instance before it opens). */
-export const EMPTY_STATS = {"hits":0,"misses":0,"hitRate":0.0,"memory":{"entries":0,"bytes":0,"hits":0},"local":{"entries":0,"bytes":0,"hits":0},"indexeddb":{"entries":0,"bytes":0,"hits":0},"rawBytes":0,"storedBytes":0,"prefetched":0,"prefetchHits":0,"predict":{"mode":"off","issued":0,"used":0,"precision":0.0,"coverage":0.0,"wastedBytes":0},"faults":0};
+export const EMPTY_STATS = {"hits":0,"misses":0,"hitRate":0,"memory":{"entries":0,"bytes":0,"hits":0},"local":{"entries":0,"bytes":0,"hits":0},"indexeddb":{"entries":0,"bytes":0,"hits":0},"rawBytes":0,"storedBytes":0,"prefetched":0,"prefetchHits":0,"predict":{"mode":"off","issued":0,"used":0,"precision":0,"coverage":0,"wastedBytes":0},"faults":0};

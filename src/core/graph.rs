@@ -75,11 +75,7 @@ impl Graph {
     /// Every entry that invalidating `seeds` (keys or tags) removes: an entry named by a seed,
     /// entries tagged with it, entries that depend on it, and so on from each removed entry.
     /// `entry` answers whether a name is the key of a cached entry (and gives the shared key).
-    pub fn closure(
-        &self,
-        seeds: &[Key],
-        entry: impl Fn(&str) -> Option<Key>,
-    ) -> Vec<Key> {
+    pub fn closure(&self, seeds: &[Key], entry: impl Fn(&str) -> Option<Key>) -> Vec<Key> {
         self.closure_keeping(seeds, entry, |_| false)
     }
 

@@ -115,7 +115,7 @@ impl WasmCache {
 
     /// What the devtools show of the cache's options: `{ namespace, version, devtools, budgets:
     /// { memory, local, indexeddb } }`.
-    pub fn describe(&self) -> JsResult<JsValue> {
+    pub fn describe(&self) -> JsValue {
         convert::plain(&self.shared.engine.borrow().describe())
     }
 
@@ -295,12 +295,12 @@ impl WasmCache {
     }
 
     /// `stats()` as a plain object.
-    pub fn stats(&self) -> JsResult<JsValue> {
+    pub fn stats(&self) -> JsValue {
         convert::plain(&self.shared.with_engine(|e| e.stats()))
     }
 
     /// `entries()` as plain objects.
-    pub fn entries(&self) -> JsResult<JsValue> {
+    pub fn entries(&self) -> JsValue {
         convert::plain(&self.shared.with_engine(|e| e.entries()))
     }
 
@@ -329,17 +329,19 @@ impl WasmCache {
             cursor,
             limit: limit.map(|l| l as usize),
         };
-        convert::plain(&self.shared.with_engine(|e| e.entries_page(&query)))
+        Ok(convert::plain(
+            &self.shared.with_engine(|e| e.entries_page(&query)),
+        ))
     }
 
     /// What the devtools show of the predictor: `{ transitions: [{ after, next, probability,
     /// seen }], recent: [{ key, reason, probability, used }] }`.
-    pub fn predictions(&self, limit: u32) -> JsResult<JsValue> {
+    pub fn predictions(&self, limit: u32) -> JsValue {
         convert::plain(&self.shared.engine.borrow().predictions(limit as usize))
     }
 
     /// The dependency neighbourhood of `key` for the devtools: `{ nodes, edges }`.
-    pub fn graph(&self, key: &str, depth: u32) -> JsResult<JsValue> {
+    pub fn graph(&self, key: &str, depth: u32) -> JsValue {
         convert::plain(
             &self
                 .shared
@@ -391,7 +393,9 @@ impl WasmCache {
             hidden,
             offline,
         };
-        convert::plain(&self.shared.with_engine(|e| e.plan_preloads(&around)))
+        Ok(convert::plain(
+            &self.shared.with_engine(|e| e.plan_preloads(&around)),
+        ))
     }
 
     /// A preload of `key` begins (`reason`: 'predicted', 'hint' or 'manual'; `guess` as

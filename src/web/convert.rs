@@ -4,8 +4,8 @@
 use crate::core::engine::event::{Event, RemovalCause};
 use crate::core::engine::Stored;
 use crate::core::error::Error;
+use crate::core::plain::{Plain, ToPlain};
 use js_sys::JsString;
-use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -90,13 +90,26 @@ pub fn hit(json: &JsString, s: Stored) -> JsValue {
     js
 }
 
-/// Structs of the core (stats, entries) as plain JS objects; a value that cannot be represented
-/// is an error thrown at the caller, never a silent `undefined`.
-pub fn plain<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value
-        .serialize(&serializer)
-        .map_err(|e| js_sys::Error::new(&format!("smartcache: {e}")).into())
+/// Shapes of the core (stats, entries, the graph, predictions, plans) as plain JS objects.
+pub fn plain(value: &impl ToPlain) -> JsValue {
+    js_of(&value.to_plain())
+}
+
+fn js_of(value: &Plain) -> JsValue {
+    match value {
+        Plain::Number(n) => JsValue::from_f64(*n),
+        Plain::Bool(b) => JsValue::from_bool(*b),
+        Plain::Text(text) => JsValue::from_str(text),
+        Plain::Name(name) => js_name(name).clone(),
+        Plain::List(items) => items.iter().map(js_of).collect::<js_sys::Array>().into(),
+        Plain::Object(fields) => {
+            let object: JsValue = js_sys::Object::new().into();
+            for (name, value) in fields {
+                set(&object, name, &js_of(value));
+            }
+            object
+        }
+    }
 }
 
 /// An engine event as the `CacheEvent` of API.md.

@@ -207,5 +207,9 @@ fn edge(from: &str, to: &str, kind: &'static str) -> GraphEdge {
 /// two-way search would weigh 2.3 KB of the wasm for this one use).
 fn includes(haystack: &str, needle: &str) -> bool {
     let needle = needle.as_bytes();
-    needle.is_empty() || haystack.as_bytes().windows(needle.len()).any(|w| w == needle)
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w == needle)
 }

@@ -1,9 +1,9 @@
 //! The shapes of `stats()` and `entries()` (API.md), serialized as they are handed to JavaScript.
 
-use serde::Serialize;
+use crate::core::plain::{Fields, Plain, ToPlain};
 
 /// One tier in `stats()`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TierStats {
     /// Entries the tier holds.
     pub entries: u64,
@@ -14,8 +14,7 @@ pub struct TierStats {
 }
 
 /// `stats()` of API.md.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CacheStats {
     /// Reads that found a value.
     pub hits: u64,
@@ -44,8 +43,7 @@ pub struct CacheStats {
 }
 
 /// `PredictStats` of API.md: the predicted preloads only (hints and `prefetch` are the app's).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredictStats {
     /// 'on', 'shadow', 'off', or 'paused' (precision fell below the floor).
     pub mode: &'static str,
@@ -75,8 +73,7 @@ impl Default for PredictStats {
 }
 
 /// One entry in `entries()`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntryInfo {
     /// Its key.
     pub key: String,
@@ -93,10 +90,8 @@ pub struct EntryInfo {
     /// When it was written, epoch ms.
     pub created_at: u64,
     /// When it expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
     /// When it turns stale.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stale_at: Option<u64>,
     /// Its tags.
     pub tags: Vec<String>,
@@ -116,7 +111,7 @@ pub fn hit_rate(hits: u64, misses: u64) -> f64 {
 }
 
 /// A preload the devtools list: what, why, how likely, and whether a demand access used it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecentPreload {
     /// Its key.
     pub key: String,
@@ -129,7 +124,7 @@ pub struct RecentPreload {
 }
 
 /// What the devtools show of the predictor: its strongest transitions and the latest preloads.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Predictions {
     /// Strongest first.
     pub transitions: Vec<crate::core::predict::Transition>,
@@ -138,7 +133,7 @@ pub struct Predictions {
 }
 
 /// What the devtools show of a cache's options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Description {
     /// Its namespace.
     pub namespace: String,
@@ -151,7 +146,7 @@ pub struct Description {
 }
 
 /// The tiers' budgets, bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Budgets {
     /// `memoryBytes`.
     pub memory: u64,
@@ -162,29 +157,27 @@ pub struct Budgets {
 }
 
 /// A page of `entries()` for the devtools.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntriesPage {
     /// The page, sorted by key.
     pub entries: Vec<EntryInfo>,
     /// Entries matching the query in all.
     pub total: u64,
     /// The cursor of the next page, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
 /// A key, or a tag, in a dependency neighbourhood.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GraphNode {
     /// The key or tag.
     pub key: String,
     /// The entry's home, when it names a cached entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<&'static str>,
 }
 
 /// `from` depends on `to` (`dependsOn`), or carries the tag `to` (`tag`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GraphEdge {
     /// The dependent entry.
     pub from: String,
@@ -195,10 +188,150 @@ pub struct GraphEdge {
 }
 
 /// `graph(key, depth)` of the devtools handle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Neighbourhood {
     /// The key first, then what is reached, nearest first.
     pub nodes: Vec<GraphNode>,
     /// Every edge between them.
     pub edges: Vec<GraphEdge>,
+}
+
+impl ToPlain for TierStats {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("entries", &self.entries)
+            .with("bytes", &self.bytes)
+            .with("hits", &self.hits)
+            .done()
+    }
+}
+
+impl ToPlain for CacheStats {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("hits", &self.hits)
+            .with("misses", &self.misses)
+            .with("hitRate", &self.hit_rate)
+            .with("memory", &self.memory)
+            .with("local", &self.local)
+            .with("indexeddb", &self.indexeddb)
+            .with("rawBytes", &self.raw_bytes)
+            .with("storedBytes", &self.stored_bytes)
+            .with("prefetched", &self.prefetched)
+            .with("prefetchHits", &self.prefetch_hits)
+            .with("predict", &self.predict)
+            .with("faults", &self.faults)
+            .done()
+    }
+}
+
+impl ToPlain for PredictStats {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("mode", &self.mode)
+            .with("issued", &self.issued)
+            .with("used", &self.used)
+            .with("precision", &self.precision)
+            .with("coverage", &self.coverage)
+            .with("wastedBytes", &self.wasted_bytes)
+            .done()
+    }
+}
+
+impl ToPlain for EntryInfo {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("key", &self.key)
+            .with("tier", &self.tier)
+            .with("inMemory", &self.in_memory)
+            .with("rawBytes", &self.raw_bytes)
+            .with("storedBytes", &self.stored_bytes)
+            .with("compressed", &self.compressed)
+            .with("createdAt", &self.created_at)
+            .maybe("expiresAt", &self.expires_at)
+            .maybe("staleAt", &self.stale_at)
+            .with("tags", &self.tags)
+            .with("dependsOn", &self.depends_on)
+            .with("hits", &self.hits)
+            .done()
+    }
+}
+
+impl ToPlain for RecentPreload {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("key", &self.key)
+            .with("reason", &self.reason)
+            .with("probability", &self.probability)
+            .with("used", &self.used)
+            .done()
+    }
+}
+
+impl ToPlain for Predictions {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("transitions", &self.transitions)
+            .with("recent", &self.recent)
+            .done()
+    }
+}
+
+impl ToPlain for Description {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("namespace", &self.namespace)
+            .with("version", &self.version)
+            .with("devtools", &self.devtools)
+            .with("budgets", &self.budgets)
+            .done()
+    }
+}
+
+impl ToPlain for Budgets {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("memory", &self.memory)
+            .with("local", &self.local)
+            .with("indexeddb", &self.indexeddb)
+            .done()
+    }
+}
+
+impl ToPlain for EntriesPage {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("entries", &self.entries)
+            .with("total", &self.total)
+            .maybe("next", &self.next)
+            .done()
+    }
+}
+
+impl ToPlain for GraphNode {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("key", &self.key)
+            .maybe("tier", &self.tier)
+            .done()
+    }
+}
+
+impl ToPlain for GraphEdge {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("from", &self.from)
+            .with("to", &self.to)
+            .with("kind", &self.kind)
+            .done()
+    }
+}
+
+impl ToPlain for Neighbourhood {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("nodes", &self.nodes)
+            .with("edges", &self.edges)
+            .done()
+    }
 }

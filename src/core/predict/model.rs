@@ -6,6 +6,7 @@
 //! seen enough (recent behaviour wins), and the model stays within fixed bounds.
 
 use super::template::{abstract_key, instantiate, Abstracted};
+use crate::core::plain::{Fields, Plain, ToPlain};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
@@ -114,7 +115,7 @@ pub struct Prediction {
 }
 
 /// A transition the model knows, as the devtools show it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
     /// The context: a template, two of them ("a → b"), or a concrete key.
     pub after: String,
@@ -124,6 +125,17 @@ pub struct Transition {
     pub probability: f32,
     /// Its (decayed) count.
     pub seen: f32,
+}
+
+impl ToPlain for Transition {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("after", &self.after)
+            .with("next", &self.next)
+            .with("probability", &self.probability)
+            .with("seen", &self.seen)
+            .done()
+    }
 }
 
 /// The model. Feed it demand accesses (`observe`), ask what comes next (`predict`).

@@ -5,6 +5,7 @@
 
 use super::model::Model;
 use super::score::{Scorer, Scores};
+use crate::core::plain::{Fields, Plain, ToPlain};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -94,8 +95,7 @@ impl Surroundings {
 }
 
 /// Why a preload starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
     /// The model guessed it.
     Predicted,
@@ -125,7 +125,7 @@ impl Reason {
 }
 
 /// A preload to start now (as the face reads it: `{ key, probability, reason, guess? }`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Planned {
     /// Its key.
     pub key: String,
@@ -134,8 +134,24 @@ pub struct Planned {
     /// Why.
     pub reason: Reason,
     /// The scorer's id of the guess (predicted preloads only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess: Option<u64>,
+}
+
+impl ToPlain for Reason {
+    fn to_plain(&self) -> Plain {
+        Plain::Name(self.as_str())
+    }
+}
+
+impl ToPlain for Planned {
+    fn to_plain(&self) -> Plain {
+        Fields::new()
+            .with("key", &self.key)
+            .with("probability", &self.probability)
+            .with("reason", &self.reason)
+            .maybe("guess", &self.guess)
+            .done()
+    }
 }
 
 #[derive(Debug)]
