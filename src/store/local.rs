@@ -42,7 +42,7 @@ fn unpack_heads(keys: &str, heads: &[u16], lengths: &[u32]) -> Option<Vec<Stored
             return None;
         }
         *at += end + 1;
-        Some(&rest[..end])
+        rest.get(..end)
     }
     let (mut at, mut head_at) = (0, 0);
     let found = lengths

@@ -32,7 +32,9 @@ pub fn xxh32(data: &[u8], seed: u32) -> u32 {
             seed.wrapping_sub(P1),
         );
         for stripe in &mut stripes {
-            let stripe: &[u8; 16] = stripe.try_into().expect("chunks_exact(16)");
+            let Ok(stripe) = <&[u8; 16]>::try_from(stripe) else {
+                unreachable!("chunks_exact(16)")
+            };
             v1 = round(v1, le(&stripe[0..4]));
             v2 = round(v2, le(&stripe[4..8]));
             v3 = round(v3, le(&stripe[8..12]));
