@@ -10,3 +10,9 @@ pub mod core;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// The wasm's allocator: Talc, where the standard library's dlmalloc took 7 KB more of the
+/// shipped module.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
