@@ -137,6 +137,23 @@ fn put(key: &str, stamp: u64, payload: &[u8], seed: u32) -> IdbOp {
     }
 }
 
+fn delete(key: &str, upto: u64) -> IdbOp {
+    IdbOp::Delete {
+        key: key.into(),
+        upto,
+    }
+}
+
+/// Empties the database and stores "a" and "b" at stamp 10.
+async fn store_a10_b10(store: &IdbStore, seed: u32) {
+    let ops = [
+        IdbOp::Clear,
+        put("a", 10, b"a10", seed),
+        put("b", 10, b"b10", seed),
+    ];
+    store.apply(&ops, seed, None).await.unwrap();
+}
+
 /// The namespace's database (version 1), and the seed its records are sealed with.
 async fn open_idb(namespace: &str) -> (Rc<IdbStore>, u32) {
     let store = IdbStore::open(&support::platform(), namespace, 1, || {})
@@ -149,18 +166,7 @@ async fn open_idb(namespace: &str) -> (Rc<IdbStore>, u32) {
 async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
     let (store, seed) = open_idb("browser-stores").await;
     assert_eq!(store.load_meta(1).await.unwrap().records, Vec::new());
-    store
-        .apply(
-            &[
-                IdbOp::Clear,
-                put("a", 10, b"a10", seed),
-                put("b", 10, b"b10", seed),
-            ],
-            seed,
-            None,
-        )
-        .await
-        .unwrap();
+    store_a10_b10(&store, seed).await;
     // An older write never overwrites a newer one; a newer one does.
     store
         .apply(
@@ -176,10 +182,6 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
         .unwrap();
     assert_eq!(read, [Some(b"a10".to_vec()), Some(b"b20".to_vec()), None]);
     // A removal covering an older stamp leaves a newer write; one covering it removes it.
-    let delete = |key: &str, upto| IdbOp::Delete {
-        key: key.into(),
-        upto,
-    };
     store
         .apply(&[delete("a", 9), delete("b", 20)], seed, None)
         .await
@@ -300,23 +302,8 @@ async fn puts_added_ahead_of_their_batch_are_compare_and_set_and_journaled_with_
     ] {
         let (store, seed) = open_idb(namespace).await;
         store.load_meta(1).await.unwrap();
-        store
-            .apply(
-                &[
-                    IdbOp::Clear,
-                    put("a", 10, b"a10", seed),
-                    put("b", 10, b"b10", seed),
-                ],
-                seed,
-                None,
-            )
-            .await
-            .unwrap();
+        store_a10_b10(&store, seed).await;
         store.close();
-        let delete = |key: &str, upto| IdbOp::Delete {
-            key: key.into(),
-            upto,
-        };
         // Ahead: "a" older than stored (left), "b" newer (written), "c" new, "d" new and then
         // removed by the rest of the batch.
         let ops = [

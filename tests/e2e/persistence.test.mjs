@@ -8,6 +8,14 @@ import { inPage, useBrowser, onlyIn } from './harness.mjs';
 const session = useBrowser();
 const openPage = () => session.openPage();
 
+/** Text that compresses little, seeded: `noise(length, seed)`. */
+const NOISE = `(length, seed) => {
+  let s = seed;
+  let out = '';
+  while (out.length < length) out += (s = (s * 16807) % 2147483647).toString(36);
+  return out.slice(0, length);
+}`;
+
 /** Realistic CRM rows, seeded. */
 const CRM = `(n, seed) => {
   let s = seed;
@@ -158,19 +166,14 @@ test('filling far past the localStorage budget throws nothing, stays within it, 
 
 test("past the browser's real quota, with another app's keys present, nothing is thrown and the newest stay readable", async () => {
   const page = await openPage();
-  const result = await inPage(page, async (m) => {
+  const result = await inPage(page, async (m, noiseSource) => {
+    const noise = new Function(`return ${noiseSource}`)();
     localStorage.clear();
     localStorage.setItem('app:settings', 's'.repeat(1_000_000));
     // Far more than the origin's ~5.2 million units; IndexedDB off so that localStorage must cope.
     const cache = await m.SmartCache.open({ namespace: 'quota', localStorageBytes: 1 << 30, largeEntryBytes: 1 << 30, indexedDbBytes: 0 });
     const faults = [];
     cache.subscribe((e) => e.type === 'fault' && faults.push(e.code));
-    const noise = (n, seed) => {
-      let s = seed;
-      let out = '';
-      while (out.length < n) out += (s = (s * 16807) % 2147483647).toString(36);
-      return out.slice(0, n);
-    };
     let thrown = null;
     try {
       for (let i = 0; i < 140; i++) await cache.set(`blob:${i}`, { i, data: noise(100_000, i + 1) });
@@ -181,7 +184,7 @@ test("past the browser's real quota, with another app's keys present, nothing is
     for (let i = 135; i < 140; i++) newest.push((await cache.get(`blob:${i}`))?.i);
     const stats = cache.stats();
     return { thrown, faults: [...new Set(faults)], newest, settings: localStorage.getItem('app:settings')?.length, local: stats.local.entries, statFaults: stats.faults };
-  });
+  }, NOISE);
   assert.equal(result.thrown, null);
   // Older entries made room; with IndexedDB given no budget they had nowhere to go.
   assert.deepEqual(result.faults.sort(), ['NO_ROOM', 'QUOTA_EXCEEDED']);
@@ -515,24 +518,19 @@ test('IndexedDB refusing a batch (its quota reached) loses none of it: the entri
   const keys = (n) => Array.from({ length: n }, (_, i) => `big:${i}`);
   try {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 64 * 1024 });
-    const written = await inPage(page, async (m, n) => {
+    const written = await inPage(page, async (m, [n, noiseSource]) => {
+      const noise = new Function(`return ${noiseSource}`)();
       localStorage.clear();
       const cache = await m.SmartCache.open({ namespace: 'idb-quota' });
       await cache.clear();
       const faults = [];
       cache.subscribe((e) => e.type === 'fault' && faults.push(e.code));
-      const noise = (length, seed) => {
-        let s = seed;
-        let out = '';
-        while (out.length < length) out += (s = (s * 16807) % 2147483647).toString(36);
-        return out.slice(0, length);
-      };
       // One tick's batch, far over the quota, all of it new entries (put ahead of the flush).
       await Promise.all(Array.from({ length: n }, (_, i) => cache.set(`big:${i}`, { i, data: noise(20_000, i + 1) }, { tier: 'indexeddb' })));
       const tiers = cache.entries().map((e) => e.tier);
       await cache.close();
       return { faults: [...new Set(faults)], local: tiers.filter((t) => t === 'local').length };
-    }, 40);
+    }, [40, NOISE]);
     assert.deepEqual(written.faults, ['WRITE_FAILED']);
     assert.equal(written.local, 40);
   } finally {
