@@ -7,7 +7,6 @@ use crate::core::error::Error;
 use crate::core::plain::{Plain, ToPlain};
 use js_sys::JsString;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -53,19 +52,22 @@ pub(super) fn set(target: &JsValue, name: &'static str, value: &JsValue) {
 }
 
 thread_local! {
-    /// Property names and name-like values as JS strings, made once each (a bounded set: only
-    /// `&'static str`s): decoding them from wasm memory at every crossing cost more than the
-    /// rest of a memory-tier `set`.
-    static NAMES: RefCell<HashMap<&'static str, &'static JsValue>> = RefCell::new(HashMap::new());
+    /// Property names and name-like values as JS strings, made once each (a bounded set of a
+    /// few dozen `&'static str`s, found by a scan: a map of its own was more wasm): decoding them
+    /// from wasm memory at every crossing cost more than the rest of a memory-tier `set`.
+    static NAMES: RefCell<Vec<(&'static str, &'static JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// `name` as a JS string.
 pub fn js_name(name: &'static str) -> &'static JsValue {
     NAMES.with(|names| {
-        *names
-            .borrow_mut()
-            .entry(name)
-            .or_insert_with(|| Box::leak(Box::new(JsValue::from_str(name))))
+        let mut names = names.borrow_mut();
+        if let Some(&(_, js)) = names.iter().find(|(known, _)| *known == name) {
+            return js;
+        }
+        let js: &'static JsValue = Box::leak(Box::new(JsValue::from_str(name)));
+        names.push((name, js));
+        js
     })
 }
 

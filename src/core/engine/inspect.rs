@@ -113,7 +113,7 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
     /// from (the keys and tags it depends on, its tags, and theirs), downward what goes with it
     /// (what depends on it or on what depends on it: what `invalidate(key)` removes).
     pub fn neighbourhood(&mut self, key: &str, depth: usize) -> Neighbourhood {
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq)]
         enum Way {
             Both,
             Up,
@@ -125,12 +125,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
         let mut listed: HashSet<Key> = HashSet::new();
         // Every name listed or waiting to be: the bound counts them.
         let mut known: HashSet<Key> = HashSet::from([Key::from(key)]);
-        let mut seen: HashSet<(Key, Way)> = HashSet::new();
+        // Per way (its index), the names followed that way. Sets of keys alone: each kind of
+        // set is more code in the wasm.
+        let mut seen: [HashSet<Key>; 3] = Default::default();
         let mut queue: VecDeque<(Key, usize, Way)> =
             VecDeque::from([(Key::from(key), 0, Way::Both)]);
-        let mut edge_seen = HashSet::new();
+        // Edges as "from\0to\0kind".
+        let mut edge_seen: HashSet<Key> = HashSet::new();
         while let Some((name, at, way)) = queue.pop_front() {
-            if !seen.insert((name.clone(), way)) {
+            if !seen[way as usize].insert(name.clone()) {
                 continue;
             }
             if listed.insert(name.clone()) {
@@ -182,15 +185,15 @@ impl<C: Clock, L: LocalStore> Engine<C, L> {
                     }
                     known.insert(other.clone());
                 }
-                if edge_seen.insert((e.from.clone(), e.to.clone(), e.kind)) {
+                let id = [e.from.as_str(), e.to.as_str(), e.kind].join("\0");
+                if edge_seen.insert(Key::from(id.as_str())) {
                     edges.push(e);
                 }
                 queue.push_back((other, at + 1, way));
             }
         }
-        // Edges to nodes left out by the bound are left out too.
-        let kept: HashSet<&str> = nodes.iter().map(|n| n.key.as_str()).collect();
-        edges.retain(|e| kept.contains(e.from.as_str()) && kept.contains(e.to.as_str()));
+        // Edges to nodes left out by the bound are left out too (`listed` names the nodes).
+        edges.retain(|e| listed.contains(e.from.as_str()) && listed.contains(e.to.as_str()));
         Neighbourhood { nodes, edges }
     }
 }
