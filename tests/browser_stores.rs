@@ -154,6 +154,12 @@ async fn store_a10_b10(store: &IdbStore, seed: u32) {
     store.apply(&ops, seed, None).await.unwrap();
 }
 
+/// The keys whose metadata start-up learns from the journal (version 1).
+async fn journaled_keys(store: &IdbStore) -> Vec<String> {
+    let loaded = store.load_meta(1).await.unwrap();
+    loaded.records.into_iter().map(|(k, _)| k).collect()
+}
+
 /// The namespace's database (version 1), and the seed its records are sealed with.
 async fn open_idb(namespace: &str) -> (Rc<IdbStore>, u32) {
     let store = IdbStore::open(&support::platform(), namespace, 1, || {})
@@ -201,15 +207,7 @@ async fn indexeddb_apply_is_compare_and_set_on_stamps_and_reads_come_back() {
         )
         .await
         .unwrap();
-    let keys: Vec<String> = store
-        .load_meta(1)
-        .await
-        .unwrap()
-        .records
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    assert_eq!(keys, ["a", "d"]);
+    assert_eq!(journaled_keys(&store).await, ["a", "d"]);
     // Another version empties the database.
     assert_eq!(store.load_meta(2).await.unwrap().records, Vec::new());
     store.close();
@@ -274,14 +272,7 @@ async fn applied_ahead(
     store.apply(ops, seed, Some((&batch, early))).await.unwrap();
     let keys = ["a", "b", "c", "d"].map(String::from);
     let read = store.read_many(&keys).await.unwrap();
-    let journal: Vec<String> = store
-        .load_meta(1)
-        .await
-        .unwrap()
-        .records
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let journal = journaled_keys(&store).await;
     store.close();
     // What start-up learns is what is stored.
     let stored: Vec<String> = keys
