@@ -287,21 +287,27 @@ async function runIn(tx, committed, body) {
     await committed;
     return value;
   } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // Already finished.
-    }
+    abort(tx);
     throw error;
   }
 }
+
+/** Aborts `tx` unless it has finished already. */
+function abort(tx) {
+  try {
+    tx.abort();
+  } catch {
+    // Already finished.
+  }
+}
+
+/** How long a batch keeps its transaction open for its `apply`. */
+const WAIT_LIMIT_MS = 1000;
 
 /** See `Database.begin`. A transaction stays open only while its requests' callbacks run, so
  *  `complete`'s body starts in one: the last add's, or, when it comes later, a callback of the
  *  cheap requests the batch makes until then (none in the usual case: the flush completes the
  *  batch in the task of its adds). */
-const WAIT_LIMIT_MS = 1000;
-
 class WriteBatch {
   #tx;
   #committed;
@@ -371,11 +377,7 @@ class WriteBatch {
   /** Nothing of the batch is kept (its `apply` will not come). */
   abandon() {
     this.#run = null;
-    try {
-      this.#tx.abort();
-    } catch {
-      // Already finished.
-    }
+    abort(this.#tx);
   }
 
   /** Runs the body, or keeps the transaction open for it with a cheap request; after

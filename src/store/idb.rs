@@ -284,18 +284,15 @@ impl IdbStore {
             };
             Array::of2(&Uint8Array::from(&actions[..]), &chunk)
         });
-        let applied = match begun {
-            Some((batch, _)) => db.apply(
-                clear,
-                &keys,
-                &metas,
-                &payloads,
-                decide.as_ref(),
-                Some(batch),
-                Some(early.into_boxed_slice()),
-            ),
-            None => db.apply(clear, &keys, &metas, &payloads, decide.as_ref(), None, None),
-        };
+        let applied = db.apply(
+            clear,
+            &keys,
+            &metas,
+            &payloads,
+            decide.as_ref(),
+            begun.map(|(batch, _)| batch),
+            begun.map(|_| early.into_boxed_slice()),
+        );
         let appended = settled(applied).await?.as_f64().unwrap_or(0.0) as u32;
         drop(decide);
         if appended != 0 && appended.is_multiple_of(COMPACT_EVERY) {

@@ -137,13 +137,9 @@ impl MemoryIdb {
     /// Carries out `ops` in order, each a compare-and-set on the stamps its `seal` opens.
     pub fn apply(&mut self, ops: Vec<IdbOp>, seal: u32) {
         for op in ops {
-            let key = match &op {
-                IdbOp::Put { key, .. } | IdbOp::Delete { key, .. } => key.clone(),
-                IdbOp::Clear => String::new(),
-            };
             let stored = self
                 .records
-                .get(&key)
+                .get(op.key().unwrap_or_default())
                 .and_then(|(meta, _)| record::sealed_stamp(meta, seal));
             if !op.prevails_over(stored) {
                 continue;
