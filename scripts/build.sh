@@ -22,6 +22,10 @@ node_modules/.bin/wasm-opt -Os --strip-debug --strip-producers \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   $out/smartcache_bg.wasm -o $out/smartcache_bg.wasm
 rm -f "$out/.gitignore"
+# Short names for the shipped wasm's imports and exports, in it and in its glue.
+if [ "$out" = pkg/wasm ]; then
+  node scripts/minify-wasm-names.mjs "$out"
+fi
 # What npm ships: the JS face and the glue bundled and minified into pkg/dist/, and the license
 # (npm takes a LICENSE file from the package's folder whatever `files` lists).
 if [ "$out" = pkg/wasm ]; then
