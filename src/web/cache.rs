@@ -207,12 +207,6 @@ impl WasmCache {
         self.shared.with_engine(|e| e.note_read(key));
     }
 
-    /// Bookkeeping the engine holds for loads (for tests of boundedness).
-    #[wasm_bindgen(js_name = loadsInFlight)]
-    pub fn loads_in_flight(&self) -> u32 {
-        self.shared.engine.borrow().loads_in_flight() as u32
-    }
-
     /// Stores a loaded value unless something it depends on was invalidated since `token`:
     /// the `stored` object, or `undefined` when it was not stored.
     #[wasm_bindgen(js_name = storeLoaded)]
