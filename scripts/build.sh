@@ -17,18 +17,16 @@ wasm-bindgen --target web --out-dir "$out" --out-name smartcache \
   target/wasm32-unknown-unknown/release/smartcache.wasm
 # binaryen from npm (Debian's 108 corrupts wasm-bindgen's externref table), with the features
 # rustc enables by default for wasm32 so that wasm-opt keeps them.
-node_modules/.bin/wasm-opt -Os --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-multivalue \
+wasm_features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-reference-types --enable-multivalue)
+node_modules/.bin/wasm-opt -Os --strip-debug --strip-producers "${wasm_features[@]}" \
   $out/smartcache_bg.wasm -o $out/smartcache_bg.wasm
 rm -f "$out/.gitignore"
-# Short names for the shipped wasm's imports and exports, in it and in its glue.
+# What npm ships: short names for the wasm's imports and exports, in it and in its glue; the JS
+# face and the glue bundled and minified into pkg/dist/; the license (npm takes a LICENSE file
+# from the package's folder whatever `files` lists).
 if [ "$out" = pkg/wasm ]; then
-  node scripts/minify-wasm-names.mjs "$out"
-fi
-# What npm ships: the JS face and the glue bundled and minified into pkg/dist/, and the license
-# (npm takes a LICENSE file from the package's folder whatever `files` lists).
-if [ "$out" = pkg/wasm ]; then
+  node scripts/minify-wasm-names.mjs "$out" "${wasm_features[@]}"
   node scripts/bundle.mjs
   cp LICENSE pkg/LICENSE
 fi

@@ -3,25 +3,23 @@
 // the names are hashed Rust paths (`__wbg_removeItem_6db621e167d16a1c`,
 // `wasm_bindgen__convert__closures_____invoke__h…`), written in the wasm and again in the glue,
 // where gzip cannot shrink their hashes (3.7 KB of the package gzipped).
-//   node scripts/minify-wasm-names.mjs pkg/wasm
+//   node scripts/minify-wasm-names.mjs pkg/wasm [wasm-opt feature flags, as scripts/build.sh passes]
 // Fails, leaving both files as they were, unless every import of the renamed wasm is a key of the
 // glue's import object and every export the glue reads is one the wasm has.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = process.argv[2];
-if (!dir) throw new Error('usage: node scripts/minify-wasm-names.mjs <wasm-bindgen out dir>');
+const [dir, ...features] = process.argv.slice(2);
+if (!dir) throw new Error('usage: node scripts/minify-wasm-names.mjs <wasm-bindgen out dir> [--enable-… ...]');
 const wasmPath = join(dir, 'smartcache_bg.wasm');
 const gluePath = join(dir, 'smartcache.js');
 const renamed = `${wasmPath}.minified`;
-const wasmOpt = process.env.WASM_OPT ?? 'node_modules/.bin/wasm-opt';
-
-// The features rustc enables by default for wasm32, as in scripts/build.sh.
-const FEATURES = ['bulk-memory', 'mutable-globals', 'nontrapping-float-to-int', 'sign-ext', 'reference-types', 'multivalue'];
-const printed = execFileSync(wasmOpt, [
-  '--minify-imports-and-exports-and-modules', ...FEATURES.map((f) => `--enable-${f}`), wasmPath, '-o', renamed,
+const printed = execFileSync('node_modules/.bin/wasm-opt', [
+  '--minify-imports-and-exports-and-modules', ...features, wasmPath, '-o', renamed,
 ], { encoding: 'utf8' });
+/** A name as a RegExp source. */
+const escape = (text) => text.replace(/[$]/g, '\\$&');
 const map = JSON.parse(printed.slice(printed.indexOf('{')));
 
 let glue;
@@ -47,7 +45,6 @@ rmSync(join(dir, 'smartcache_bg.wasm.d.ts'), { force: true });
 function renamedGlue(glue) {
   const modules = new Set(map.imports.map(([module]) => module));
   if (modules.size !== 1) throw new Error(`expected the glue's one import module, found ${[...modules].join(', ')}`);
-  const escape = (text) => text.replace(/[$]/g, '\\$&');
   /** Replaces `pattern` (a RegExp source with one group for what stays before the name), which must occur. */
   function rename(before, name, short, what) {
     const pattern = new RegExp(`(${before})${escape(name)}\\b`, 'g');
