@@ -7,7 +7,7 @@ import { jsonBytes, jsonUtf8 } from './json.js';
 import { WasmCache, loadCore } from './wasm.js';
 import { DEVTOOLS_ID, INSPECT, IS_LOADED, LIVE, OPEN_EARLY, READ_NOW, WHEN_LOADED, isStale } from './internal.js';
 import { Preloads } from './preloads.js';
-import { dropOtherDatabases, unsupportedReason } from './environment.js';
+import { askAhead, dropOtherDatabases, unsupportedReason } from './environment.js';
 import { registerHandle } from './devtools-hook.js';
 import * as platform from './platform.js';
 
@@ -59,7 +59,13 @@ export class SmartCache {
    *  loaded; localStorage's entries are indexed by the first call that needs them all (a read
    *  of one key reads that key), or in a task soon after. */
   static async open(options) {
-    const cache = await SmartCache[OPEN_EARLY](options);
+    const release = askAhead(options);
+    let cache;
+    try {
+      cache = await SmartCache[OPEN_EARLY](options);
+    } finally {
+      release();
+    }
     await cache[WHEN_LOADED]();
     return cache;
   }

@@ -121,41 +121,113 @@ function result(request) {
   });
 }
 
+/** Asks IndexedDB for the database `name` (`openDatabase`'s request: creating it, dropping an
+ *  older schema's stores). */
+function requestOpen(name) {
+  // Throws where there is no IndexedDB or it is refused.
+  const request = globalThis.indexedDB.open(name, SCHEMA);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    for (const store of [...db.objectStoreNames]) db.deleteObjectStore(store);
+    db.createObjectStore(ENTRIES);
+    db.createObjectStore(JOURNAL, { autoIncrement: true });
+    db.createObjectStore(INFO);
+  };
+  return request;
+}
+
+/** Open requests made ahead of the core (`askForDatabase`), by name, until its `openDatabase`
+ *  of that name takes one over: `{ request, state, created }`, where `state` is 'pending',
+ *  'open', 'failed' or 'lost' (another page closed the connection). */
+const askedAhead = new Map();
+
+/** Asks for the database `name` now, for the core's `openDatabase(name)` to take the request
+ *  over once the wasm has loaded: in a new tab, IndexedDB takes 15-20 ms to open, which then pass
+ *  while the wasm downloads and compiles. Returns what to call once the core has opened: it
+ *  closes the connection if the core did not take it (it refused the options), and deletes the
+ *  database if this request created it. Until then, another page's upgrade or deletion closes
+ *  the connection, and the core opens anew. */
+export function askForDatabase(name) {
+  if (askedAhead.has(name)) return () => {};
+  let request;
+  try {
+    request = requestOpen(name);
+  } catch {
+    return () => {}; // refused: the core's own open reports it
+  }
+  const ahead = { request, state: 'pending', created: false };
+  const upgrade = request.onupgradeneeded;
+  request.onupgradeneeded = (event) => {
+    ahead.created = event.oldVersion === 0;
+    upgrade(event);
+  };
+  // (readyState is 'done' during an upgrade already: the state says when it has opened.)
+  request.onsuccess = () => {
+    ahead.state = 'open';
+    request.result.onversionchange = () => {
+      ahead.state = 'lost';
+      request.result.close();
+    };
+  };
+  request.onerror = () => {
+    ahead.state = 'failed';
+  };
+  askedAhead.set(name, ahead);
+  return () => {
+    if (askedAhead.get(name) !== ahead) return;
+    askedAhead.delete(name);
+    const drop = () => {
+      request.result.close();
+      if (ahead.created) globalThis.indexedDB.deleteDatabase(name);
+    };
+    if (ahead.state === 'open') drop();
+    else if (ahead.state === 'pending') request.onsuccess = drop;
+  };
+}
+
+/** What `askForDatabase` asked for `name`, unless another page has since closed its
+ *  connection; it is no longer kept for anyone else. */
+function takeAhead(name) {
+  const ahead = askedAhead.get(name);
+  askedAhead.delete(name);
+  return ahead?.state === 'lost' ? undefined : ahead;
+}
+
 /** Opens (creating) the database `name`: one per namespace and version, with an `entries` store
  *  (per key, `[metadata record, payload envelope]`: one write an entry), a `journal` store (what
  *  each batch changed, in the order they committed: how start-up learns what is stored without
  *  reading the entries) and an `info` store (the cache version the data was written under). An
- *  older schema's stores are dropped: it is a cache. Rejects when IndexedDB is missing or refuses, or after
- *  `timeoutMs` (another page keeps it blocked; a connection that opens later is closed at once).
- *  `onLost` is called once if another page deletes or upgrades the database: the connection is
- *  closed first, so this cache never blocks them. */
+ *  older schema's stores are dropped: it is a cache. Takes over the request `askForDatabase`
+ *  made, if any. Rejects when IndexedDB is missing or refuses, or after `timeoutMs` (another
+ *  page keeps it blocked; a connection that opens later is closed at once). `onLost` is called
+ *  once if another page deletes or upgrades the database: the connection is closed first, so
+ *  this cache never blocks them. */
 export function openDatabase(name, timeoutMs, onLost) {
   return new Promise((resolve, reject) => {
-    // Throws where there is no IndexedDB or it is refused: the promise rejects.
-    const request = globalThis.indexedDB.open(name, SCHEMA);
+    const ahead = takeAhead(name);
+    const request = ahead?.request ?? requestOpen(name);
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
       reject(new Error(`did not open within ${timeoutMs} ms (blocked?)`));
     }, timeoutMs);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      for (const store of [...db.objectStoreNames]) db.deleteObjectStore(store);
-      db.createObjectStore(ENTRIES);
-      db.createObjectStore(JOURNAL, { autoIncrement: true });
-      db.createObjectStore(INFO);
-    };
-    request.onsuccess = () => {
+    const succeeded = () => {
       clearTimeout(timer);
       if (settled) request.result.close();
       else resolve(new Database(request.result, onLost));
       settled = true;
     };
-    request.onerror = () => {
+    const failed = () => {
       clearTimeout(timer);
       if (!settled) reject(request.error);
       settled = true;
     };
+    if (ahead?.state === 'open') succeeded();
+    else if (ahead?.state === 'failed') failed();
+    else {
+      request.onsuccess = succeeded;
+      request.onerror = failed;
+    }
   });
 }
 

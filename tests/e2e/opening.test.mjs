@@ -125,6 +125,86 @@ test('an IndexedDB blocked past the 3 s timeout: the cache carries on without it
   await page.close();
 });
 
+test('SmartCache.open asks for its database before the core has loaded, and the core takes that request over', async () => {
+  const page = await session.openPage();
+  const result = await page.evaluate(async () => {
+    const opens = [];
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (name, ...rest) {
+      opens.push(name);
+      return open.call(this, name, ...rest);
+    };
+    const { SmartCache } = await import('/pkg/index.js');
+    const { databaseNameOf } = await import('/pkg/lib/environment.js');
+    const names = async () => (await indexedDB.databases()).map((d) => d.name);
+    const seen = [];
+    for (const options of [undefined, { namespace: 'a:b', version: 3 }, { namespace: 'ünï 😀', crossTab: false }]) {
+      opens.length = 0;
+      const opening = SmartCache.open(options);
+      // Asked for at the call, before the core (already loaded or not) has opened anything.
+      const askedAtCall = [...opens];
+      const cache = await opening;
+      await cache.set('k', { v: 1 });
+      const value = await cache.get('k');
+      const stats = cache.stats();
+      await cache.clear();
+      await cache.close();
+      seen.push({ name: databaseNameOf(options), askedAtCall, opens: [...opens], listed: (await names()).includes(databaseNameOf(options)), value, faults: stats.faults });
+    }
+    // Options the core refuses: the database asked for ahead is closed and, as it made it, deleted.
+    let code;
+    try {
+      await SmartCache.open({ namespace: 'refused', memoryBytes: -1 });
+    } catch (error) {
+      code = error.code;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { seen, code, refusedLeft: (await names()).includes('smartcache:7:refused:1') };
+  });
+  for (const one of result.seen) {
+    assert.deepEqual(one.askedAtCall, [one.name], 'asked for at the call');
+    assert.deepEqual(one.opens, [one.name], 'the core opened no second connection');
+    assert.equal(one.listed, true, `the core's database is ${one.name}`);
+    assert.deepEqual(one.value, { v: 1 });
+    assert.equal(one.faults, 0);
+  }
+  assert.equal(result.code, 'INVALID_OPTION');
+  assert.equal(result.refusedLeft, false);
+  await page.close();
+});
+
+test('a database asked for ahead is taken over whenever the core asks: during its upgrade, before it opens, after', async () => {
+  const page = await session.openPage();
+  const result = await page.evaluate(async () => {
+    const { askForDatabase, openDatabase } = await import('/pkg/lib/platform.js');
+    const requests = [];
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (...args) {
+      const request = open.apply(this, args);
+      requests.push(request);
+      return request;
+    };
+    const event = (target, type) => new Promise((resolve) => target.addEventListener(type, resolve, { once: true }));
+    const usable = async (db) => (await db.readMany(['nothing']))[0] === undefined;
+    const seen = {};
+    for (const when of ['upgrade', 'at once', 'opened']) {
+      const name = `smartcache:5:ahead:${when.length}`;
+      requests.length = 0;
+      const release = askForDatabase(name);
+      if (when === 'upgrade') await event(requests[0], 'upgradeneeded');
+      if (when === 'opened') await event(requests[0], 'success');
+      const db = await openDatabase(name, 3000, () => {});
+      release();
+      seen[when] = { usable: await usable(db), opens: requests.length };
+      db.close();
+      indexedDB.deleteDatabase(name);
+    }
+    return seen;
+  });
+  for (const when of ['upgrade', 'at once', 'opened']) assert.deepEqual(result[when], { usable: true, opens: 1 }, when);
+  await page.close();
+});
+
 test('the default instance serves localStorage while IndexedDB is held up, and IndexedDB entries once it lets go', async () => {
   const page = await session.openPage();
   await inPage(page, async (m) => {
