@@ -26,8 +26,6 @@ use crate::core::types::Handle;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// How much more than linearly a larger weight lowers the priority: 1.625, `w^-1.625` made of
-/// square roots (wasm has an instruction for them; `powf` is libm's, 1.5 KB of the wasm).
 /// Sketch counters per entry held (it grows with the tier).
 const SKETCH_PER_ENTRY: usize = 4;
 /// The most victims a newcomer is weighed against; beyond them it is judged on these.
@@ -84,6 +82,8 @@ impl Gdsf {
         while self.weight > self.budget && self.evict_one(evicted) {}
     }
 
+    /// `weight^-1.625`: how much more than linearly a larger weight lowers the priority, made of
+    /// square roots (wasm has an instruction for them; `powf` is libm's, 1.5 KB of the wasm).
     fn per_byte(weight: u64) -> f64 {
         let w = weight.max(1) as f64;
         let eighth = w.sqrt().sqrt().sqrt();
