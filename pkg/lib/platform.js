@@ -156,11 +156,9 @@ export function askForDatabase(name) {
     return () => {}; // refused: the core's own open reports it
   }
   const ahead = { request, state: 'pending', created: false };
-  const upgrade = request.onupgradeneeded;
-  request.onupgradeneeded = (event) => {
+  request.addEventListener('upgradeneeded', (event) => {
     ahead.created = event.oldVersion === 0;
-    upgrade(event);
-  };
+  });
   // (readyState is 'done' during an upgrade already: the state says when it has opened.)
   request.onsuccess = () => {
     ahead.state = 'open';
